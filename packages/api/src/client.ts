@@ -1,0 +1,179 @@
+import { ApiError, ErrorCode, isErrorEnvelope } from "./errors.ts";
+import { BUILDER_KEY_HEADER, routes } from "./routes.ts";
+import type {
+  App,
+  Build,
+  BuildDetail,
+  Config,
+  ConfigChange,
+  CreateBuildRequest,
+  Formation,
+  HookBuildRequest,
+  HookBuildResponse,
+  Page,
+  PageQuery,
+  PasswdRequest,
+  Perms,
+  PushAuthRequest,
+  PushAuthResponse,
+  RegisterRequest,
+  RegisterResponse,
+  Release,
+  TokenResponse,
+  User,
+} from "./types.ts";
+
+export type Fetch = typeof globalThis.fetch;
+
+export interface ControllerClientOptions {
+  /** Base URL of the controller, e.g. `http://berth.localhost:8080`. */
+  url: string;
+  /** API token of the user, sent as `Authorization: Bearer`. */
+  token?: string;
+  /** Secret shared with the builder; needed only for the hooks. */
+  builderKey?: string;
+  /** Injected for tests; the global `fetch` by default. */
+  fetch?: Fetch;
+}
+
+type Method = "GET" | "POST" | "DELETE";
+
+/** Typed client of the controller's REST API. Non-2xx answers throw {@link ApiError}. */
+export class ControllerClient {
+  readonly url: string;
+  readonly #token: string | undefined;
+  readonly #builderKey: string | undefined;
+  readonly #fetch: Fetch;
+
+  constructor(options: ControllerClientOptions) {
+    this.url = options.url.replace(/\/+$/, "");
+    this.#token = options.token;
+    this.#builderKey = options.builderKey;
+    this.#fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  /** The same client acting with another token. */
+  withToken(token: string): ControllerClient {
+    return new ControllerClient({
+      url: this.url,
+      token,
+      fetch: this.#fetch,
+      ...(this.#builderKey === undefined ? {} : { builderKey: this.#builderKey }),
+    });
+  }
+
+  /** Sends one request and returns the parsed JSON answer (undefined for 204). */
+  async request<T>(method: Method, path: string, body?: unknown, query?: object): Promise<T> {
+    const response = await this.raw(method, path, body, query);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  /** Sends one request and returns the response once it is known to be 2xx (for streams). */
+  async raw(method: Method, path: string, body?: unknown, query?: object): Promise<Response> {
+    const url = new URL(this.url + path);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
+    if (this.#builderKey !== undefined) headers[BUILDER_KEY_HEADER] = this.#builderKey;
+    const init: RequestInit = { method, headers };
+    if (body !== undefined) {
+      headers["content-type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    let response: Response;
+    try {
+      response = await this.#fetch(url, init);
+    } catch (cause) {
+      throw new ApiError(
+        0,
+        {
+          code: ErrorCode.Unavailable,
+          message: `cannot reach the controller at ${this.url}`,
+          hint: "check the URL and that Berth is running (scripts/start)",
+        },
+        { cause },
+      );
+    }
+    if (response.ok) return response;
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (isErrorEnvelope(parsed)) throw new ApiError(response.status, parsed.error);
+    throw new ApiError(response.status, {
+      code: response.status >= 500 ? ErrorCode.Internal : ErrorCode.BadRequest,
+      message: `${method} ${path} answered ${response.status} ${response.statusText}`.trim(),
+    });
+  }
+
+  readonly health = {
+    healthz: () => this.request<{ status: "ok" }>("GET", routes.healthz),
+  };
+
+  readonly auth = {
+    register: (body: RegisterRequest) => this.request<RegisterResponse>("POST", routes.register, body),
+    login: (username: string, password: string) =>
+      this.request<TokenResponse>("POST", routes.login, { username, password }),
+    whoami: () => this.request<User>("GET", routes.whoami),
+    /** Issues a new token; every earlier token of that user stops working. */
+    regenerateToken: (username?: string) =>
+      this.request<TokenResponse>("POST", routes.tokens, username === undefined ? {} : { username }),
+    passwd: (body: PasswdRequest) => this.request<undefined>("POST", routes.passwd, body),
+  };
+
+  readonly users = {
+    list: (page?: PageQuery) => this.request<Page<User>>("GET", routes.users, undefined, page),
+  };
+
+  readonly apps = {
+    create: (id?: string) => this.request<App>("POST", routes.apps, id === undefined ? {} : { id }),
+    list: (page?: PageQuery) => this.request<Page<App>>("GET", routes.apps, undefined, page),
+    get: (app: string) => this.request<App>("GET", routes.app(app)),
+    destroy: (app: string) => this.request<undefined>("DELETE", routes.app(app)),
+    transfer: (app: string, owner: string) => this.request<App>("POST", routes.app(app), { owner }),
+  };
+
+  readonly config = {
+    get: (app: string) => this.request<Config>("GET", routes.config(app)),
+    /** Applies a change and returns the new config; the release it made is the app's latest. */
+    set: (app: string, change: ConfigChange) => this.request<Config>("POST", routes.config(app), change),
+  };
+
+  readonly builds = {
+    list: (app: string, page?: PageQuery) =>
+      this.request<Page<Build>>("GET", routes.builds(app), undefined, page),
+    get: (app: string, uuid: string) => this.request<BuildDetail>("GET", routes.build(app, uuid)),
+    create: (app: string, body: CreateBuildRequest) => this.request<Build>("POST", routes.builds(app), body),
+  };
+
+  readonly releases = {
+    list: (app: string, page?: PageQuery) =>
+      this.request<Page<Release>>("GET", routes.releases(app), undefined, page),
+    get: (app: string, version: number) => this.request<Release>("GET", routes.release(app, version)),
+    rollback: (app: string, version?: number) =>
+      this.request<Release>("POST", routes.rollback(app), version === undefined ? {} : { version }),
+  };
+
+  readonly scale = {
+    set: (app: string, formation: Formation) => this.request<App>("POST", routes.scale(app), formation),
+  };
+
+  readonly perms = {
+    list: (app: string) => this.request<Perms>("GET", routes.perms(app)),
+    grant: (app: string, username: string) => this.request<Perms>("POST", routes.perms(app), { username }),
+    revoke: (app: string, username: string) => this.request<undefined>("DELETE", routes.perm(app, username)),
+  };
+
+  /** Builder-only routes; the client needs `builderKey`. */
+  readonly hooks = {
+    pushAuth: (body: PushAuthRequest) => this.request<PushAuthResponse>("POST", routes.hooks.pushAuth, body),
+    config: (app: string) => this.request<Config>("POST", routes.hooks.config, { app }),
+    build: (body: HookBuildRequest) => this.request<HookBuildResponse>("POST", routes.hooks.build, body),
+  };
+}

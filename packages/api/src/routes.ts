@@ -1,0 +1,34 @@
+/** Route paths of the controller API. Functions build concrete paths; ids are URI-encoded. */
+const enc = encodeURIComponent;
+
+export const API_VERSION = "2.0";
+
+export const routes = {
+  healthz: "/healthz",
+  readyz: "/readyz",
+  register: "/v2/auth/register",
+  login: "/v2/auth/login",
+  whoami: "/v2/auth/whoami",
+  tokens: "/v2/auth/tokens",
+  passwd: "/v2/auth/passwd",
+  users: "/v2/users",
+  apps: "/v2/apps",
+  app: (app: string) => `/v2/apps/${enc(app)}`,
+  config: (app: string) => `/v2/apps/${enc(app)}/config`,
+  builds: (app: string) => `/v2/apps/${enc(app)}/builds`,
+  build: (app: string, uuid: string) => `/v2/apps/${enc(app)}/builds/${enc(uuid)}`,
+  releases: (app: string) => `/v2/apps/${enc(app)}/releases`,
+  release: (app: string, version: number) => `/v2/apps/${enc(app)}/releases/v${version}`,
+  rollback: (app: string) => `/v2/apps/${enc(app)}/releases/rollback`,
+  scale: (app: string) => `/v2/apps/${enc(app)}/scale`,
+  perms: (app: string) => `/v2/apps/${enc(app)}/perms`,
+  perm: (app: string, username: string) => `/v2/apps/${enc(app)}/perms/${enc(username)}`,
+  hooks: {
+    pushAuth: "/v2/hooks/push-auth",
+    config: "/v2/hooks/config",
+    build: "/v2/hooks/build",
+  },
+} as const;
+
+/** Header that carries the secret shared between builder and controller. */
+export const BUILDER_KEY_HEADER = "x-berth-builder-key";

@@ -1,0 +1,212 @@
+/** An ISO-8601 timestamp in UTC. */
+export type Timestamp = string;
+
+/** Every list route answers with one page of results and the total count. */
+export interface Page<T> {
+  count: number;
+  results: T[];
+}
+
+/** `?limit=&offset=` of list routes. Defaults: limit 100, offset 0; limit at most 1000. */
+export interface PageQuery {
+  limit?: number;
+  offset?: number;
+}
+
+export interface User {
+  username: string;
+  email: string;
+  isAdmin: boolean;
+  created: Timestamp;
+}
+
+/** Who may register: anyone, only admins (with their token), or nobody. The first user always may. */
+export type RegistrationMode = "open" | "admin_only" | "disabled";
+
+export interface RegisterRequest {
+  username: string;
+  password: string;
+  email?: string;
+}
+
+/** `token` is present when the caller registered themselves; it is shown once. */
+export interface RegisterResponse extends User {
+  token?: string;
+}
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+
+export interface TokenResponse {
+  username: string;
+  /** Shown once; the controller stores only its hash. */
+  token: string;
+}
+
+export interface PasswdRequest {
+  /** The current password (not needed when an admin changes another user's). */
+  password?: string;
+  newPassword: string;
+  /** Admins only: whose password to change. */
+  username?: string;
+}
+
+/** Replica counts per process type, e.g. `{web: 2, worker: 1}`. */
+export type Formation = Record<string, number>;
+
+export interface App {
+  id: string;
+  owner: string;
+  structure: Formation;
+  url: string;
+  created: Timestamp;
+  updated: Timestamp;
+}
+
+export interface CreateAppRequest {
+  /** DNS-1123 label of at most 63 characters; a readable random name when absent. */
+  id?: string;
+}
+
+export interface TransferAppRequest {
+  owner: string;
+}
+
+/** Memory (`512M`, `1G`) and CPU (`500m`, `1`, `1.5`) limits of one process type. */
+export interface ProcessLimits {
+  memory?: string;
+  cpu?: string;
+}
+
+/**
+ * How to tell that an instance is ready: an HTTP GET of `path` answering 2xx/3xx, or (without
+ * `path`) a TCP connect to `$PORT`.
+ */
+export interface Healthcheck {
+  path?: string;
+  /** Seconds before the first check. Default 0. */
+  initialDelay?: number;
+  /** Seconds one check may take. Default 2. */
+  timeout?: number;
+  /** Seconds between checks. Default 2. */
+  period?: number;
+  /** Failed checks in a row that make an instance unhealthy. Default 3. */
+  failureThreshold?: number;
+}
+
+export interface Config {
+  uuid: string;
+  app: string;
+  owner: string;
+  values: Record<string, string>;
+  limits: Record<string, ProcessLimits>;
+  healthchecks: Record<string, Healthcheck>;
+  created: Timestamp;
+}
+
+/** A change of config: `null` removes a key (or a process type's limits or healthcheck). */
+export interface ConfigChange {
+  values?: Record<string, string | null>;
+  limits?: Record<string, ProcessLimits | null>;
+  healthchecks?: Record<string, Healthcheck | null>;
+}
+
+export type BuildKind = "dockerfile" | "buildpack" | "image";
+
+/** Process type → command, from the Procfile (or the buildpack's defaults). */
+export type Procfile = Record<string, string>;
+
+export interface Build {
+  uuid: string;
+  app: string;
+  owner: string;
+  image: string;
+  /** Git commit for pushed builds; empty for deployed images. */
+  sha: string;
+  procfile: Procfile;
+  kind: BuildKind;
+  /** Wall time of the build, when the builder made it. */
+  durationMs: number | null;
+  created: Timestamp;
+}
+
+/** A build with its full output log. */
+export interface BuildDetail extends Build {
+  log: string;
+}
+
+export interface CreateBuildRequest {
+  image: string;
+  procfile?: Procfile;
+}
+
+export type ReleaseState = "pending" | "deployed" | "failed" | "superseded";
+
+export interface Release {
+  uuid: string;
+  app: string;
+  version: number;
+  owner: string;
+  summary: string;
+  state: ReleaseState;
+  /** Why the rollout failed, for failed releases. */
+  failure: string | null;
+  /** The build's uuid; null for v1, which has no build. */
+  build: string | null;
+  /** The config's uuid. */
+  config: string;
+  created: Timestamp;
+  updated: Timestamp;
+}
+
+export interface RollbackRequest {
+  /** The release to go back to; the one before the live release when absent. */
+  version?: number;
+}
+
+export interface Perms {
+  users: string[];
+}
+
+export interface GrantPermRequest {
+  username: string;
+}
+
+/** Builder hooks, authenticated with `X-Berth-Builder-Key`. */
+export interface PushAuthRequest {
+  user: string;
+  token: string;
+  app: string;
+}
+
+export interface PushAuthResponse {
+  allowed: boolean;
+  /** Why not, when not allowed. */
+  reason?: string;
+}
+
+export interface HookConfigRequest {
+  app: string;
+}
+
+export interface HookBuildRequest {
+  app: string;
+  user: string;
+  sha: string;
+  image: string;
+  procfile: Procfile;
+  kind: BuildKind;
+  log?: string;
+  durationMs?: number;
+}
+
+export interface HookBuildResponse {
+  build: Build;
+  release: Release;
+}
+
+export interface Health {
+  status: "ok";
+}

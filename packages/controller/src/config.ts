@@ -1,0 +1,61 @@
+import { randomBytes } from "node:crypto";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import type { RegistrationMode } from "@berth/api";
+import { BerthError } from "./errors.ts";
+import type { LogLevel } from "./logger.ts";
+
+/** The controller's settings; every one has a default that makes the single-machine mode work. */
+export interface ControllerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** PostgreSQL URL; SQLite under `dataDir` when absent. */
+  databaseUrl: string | undefined;
+  /** Platform domain: apps answer at `<app>.<domain>`. */
+  domain: string;
+  /** Public base URL scheme+port suffix used to print app URLs (`http://<app>.<domain>:<port>`). */
+  appUrlTemplate: string;
+  registrationMode: RegistrationMode;
+  /** Secret shared with the builder (X-Berth-Builder-Key). Generated when absent. */
+  builderKey: string;
+  logLevel: LogLevel;
+}
+
+type Env = Record<string, string | undefined>;
+
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new BerthError("BAD_REQUEST", `${name}=${raw} is not a port number`, { hint: "use 1-65535, or 0 for any free port" });
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  throw new BerthError("BAD_REQUEST", `${name}=${raw} is not valid`, { hint: `use one of: ${allowed.join(", ")}` });
+}
+
+/** Reads `BERTH_*` variables (and `DATABASE_URL`). */
+export function loadControllerConfig(env: Env = process.env): ControllerConfig {
+  const listenPort = port(env, "BERTH_PORT", 8080);
+  const domain = env.BERTH_DOMAIN || "localhost";
+  const publicPort = port(env, "BERTH_PUBLIC_PORT", listenPort);
+  const portSuffix = publicPort === 80 ? "" : `:${publicPort}`;
+  return {
+    host: env.BERTH_HOST || "0.0.0.0",
+    port: listenPort,
+    dataDir: resolve(env.BERTH_DATA_DIR || join(homedir(), ".berth", "data")),
+    databaseUrl: env.DATABASE_URL || env.BERTH_DATABASE_URL || undefined,
+    domain,
+    appUrlTemplate: env.BERTH_APP_URL_TEMPLATE || `http://{app}.${domain}${portSuffix}`,
+    registrationMode: oneOf(env, "BERTH_REGISTRATION_MODE", ["open", "admin_only", "disabled"] as const, "admin_only"),
+    builderKey: env.BERTH_BUILDER_KEY || randomBytes(32).toString("hex"),
+    logLevel: oneOf(env, "BERTH_LOG_LEVEL", ["debug", "info", "warn", "error"] as const, "info"),
+  };
+}

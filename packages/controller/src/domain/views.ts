@@ -1,0 +1,67 @@
+import type { App, Build, BuildDetail, BuildKind, Config, Release, ReleaseState, User } from "@berth/api";
+import type { AppWithOwner } from "../store/apps.ts";
+import type { BuildWithOwner, ConfigWithOwner, ReleaseWithOwner } from "../store/releases.ts";
+import type { UserRow } from "../store/schema.ts";
+
+/** Rows as the API shows them. */
+
+export function userView(row: UserRow): User {
+  return { username: row.username, email: row.email, isAdmin: row.is_admin === 1, created: row.created };
+}
+
+export function appView(row: AppWithOwner, urlTemplate: string): App {
+  return {
+    id: row.id,
+    owner: row.owner,
+    structure: JSON.parse(row.structure) as Record<string, number>,
+    url: urlTemplate.replaceAll("{app}", row.id),
+    created: row.created,
+    updated: row.updated,
+  };
+}
+
+export function configView(row: ConfigWithOwner, app: string): Config {
+  return {
+    uuid: row.id,
+    app,
+    owner: row.owner,
+    values: JSON.parse(row.values),
+    limits: JSON.parse(row.limits),
+    healthchecks: JSON.parse(row.healthchecks),
+    created: row.created,
+  };
+}
+
+export function buildView(row: BuildWithOwner): Build {
+  return {
+    uuid: row.id,
+    app: row.app_id,
+    owner: row.owner,
+    image: row.image,
+    sha: row.sha,
+    procfile: JSON.parse(row.procfile),
+    kind: row.kind as BuildKind,
+    durationMs: row.duration_ms,
+    created: row.created,
+  };
+}
+
+export function buildDetailView(row: BuildWithOwner): BuildDetail {
+  return { ...buildView(row), log: row.log };
+}
+
+export function releaseView(row: ReleaseWithOwner): Release {
+  return {
+    uuid: row.id,
+    app: row.app_id,
+    version: row.version,
+    owner: row.owner,
+    summary: row.summary,
+    state: row.state as ReleaseState,
+    failure: row.failure,
+    build: row.build_id,
+    config: row.config_id,
+    created: row.created,
+    updated: row.updated,
+  };
+}

@@ -1,0 +1,55 @@
+import { Router } from "@koa/router";
+import Koa from "koa";
+import { recordOnlyDeployer } from "../deployer.ts";
+import { BerthError } from "../errors.ts";
+import { ping } from "../store/migrations.ts";
+import type { ControllerDeps, RouteDeps, State } from "./context.ts";
+import { authenticate, errorsAndAccessLog, trimTrailingSlash } from "./middleware.ts";
+import { appRoutes } from "./routes/apps.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { hookRoutes } from "./routes/hooks.ts";
+import { releaseRoutes } from "./routes/releases.ts";
+
+export interface Controller {
+  /** The koa application; `app.callback()` is the request handler. */
+  app: Koa<State>;
+  /** The deployer releases are handed to. */
+  deps: RouteDeps;
+}
+
+/** Builds the controller's HTTP application. Opens no port and starts nothing. */
+export function createController(deps: ControllerDeps): Controller {
+  const routeDeps: RouteDeps = {
+    store: deps.store,
+    logger: deps.logger,
+    deployer: deps.deployer ?? recordOnlyDeployer(deps.store),
+    settings: { bodyLimit: 1024 * 1024, ...deps.settings },
+  };
+  const app = new Koa<State>({ proxy: false });
+  // Koa would print errors to stderr itself; ours are logged by the error middleware.
+  app.silent = true;
+  const router = new Router<State>();
+
+  router.get("/healthz", (ctx) => {
+    ctx.body = { status: "ok" };
+  });
+  router.get("/readyz", async (ctx) => {
+    try {
+      await ping(deps.store.db);
+    } catch (cause) {
+      throw new BerthError("UNAVAILABLE", "the database does not answer", { cause });
+    }
+    ctx.body = { status: "ok" };
+  });
+  authRoutes(router, routeDeps);
+  appRoutes(router, routeDeps);
+  releaseRoutes(router, routeDeps);
+  hookRoutes(router, routeDeps);
+
+  app.use(errorsAndAccessLog(deps.logger));
+  app.use(trimTrailingSlash);
+  app.use(authenticate(routeDeps));
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return { app, deps: routeDeps };
+}

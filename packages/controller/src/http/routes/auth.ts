@@ -1,0 +1,127 @@
+import type { PasswdRequest, RegisterResponse, TokenResponse } from "@berth/api";
+import type { Router } from "@koa/router";
+import { hashPassword, hashToken, newToken, verifyPassword } from "../../auth/secrets.ts";
+import { validateUsername } from "../../domain/names.ts";
+import { asObject, onlyKeys, optionalString, pageQuery, requiredString } from "../../domain/validate.ts";
+import { userView } from "../../domain/views.ts";
+import { BerthError, invalid, userNotFound } from "../../errors.ts";
+import type { UserRow } from "../../store/schema.ts";
+import { countUsers, deleteTokens, findUserByName, insertToken, insertUser, listUsers, setPasswordHash } from "../../store/users.ts";
+import { requireAdmin, requireUser } from "../access.ts";
+import { readJson } from "../body.ts";
+import type { RouteDeps, State } from "../context.ts";
+
+function validatePassword(body: Record<string, unknown>, key: string): string {
+  const password = requiredString(body, key, 1024);
+  if (password.length < 8) throw invalid(key, "must be at least 8 characters");
+  return password;
+}
+
+async function issueToken(deps: RouteDeps, user: UserRow): Promise<string> {
+  const token = newToken();
+  await insertToken(deps.store.db, user.id, hashToken(token));
+  return token;
+}
+
+export function authRoutes(router: Router<State>, deps: RouteDeps): void {
+  router.post("/v2/auth/register", async (ctx) => {
+    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
+    onlyKeys(body, ["username", "password", "email"], "");
+    const username = validateUsername(body.username);
+    const password = validatePassword(body, "password");
+    const email = optionalString(body, "email", 254) ?? "";
+    if (email !== "" && !/^[^\s@]+@[^\s@]+$/.test(email)) throw invalid("email", "is not an email address");
+    const first = (await countUsers(deps.store.db)) === 0;
+    const caller = ctx.state.user;
+    const mode = deps.settings.registrationMode;
+    if (!first && caller?.is_admin !== 1) {
+      if (mode === "disabled") throw new BerthError("REGISTRATION_CLOSED", "registration is disabled on this platform", { hint: "ask an administrator" });
+      if (mode === "admin_only") {
+        throw new BerthError("REGISTRATION_CLOSED", "only administrators may register new users", {
+          hint: "ask an administrator to run `berth register` for you",
+          status: caller === undefined ? 401 : 403,
+        });
+      }
+    }
+    if (await findUserByName(deps.store.db, username)) {
+      throw new BerthError("USER_EXISTS", `user "${username}" already exists`, { hint: "log in with `berth login`, or pick another name" });
+    }
+    let user: UserRow;
+    try {
+      user = await insertUser(deps.store.db, { username, email, passwordHash: await hashPassword(password), isAdmin: first });
+    } catch (error) {
+      if (await findUserByName(deps.store.db, username)) throw new BerthError("USER_EXISTS", `user "${username}" already exists`);
+      throw error;
+    }
+    deps.logger.info("user registered", { username, admin: first });
+    const response: RegisterResponse = userView(user);
+    // A token only for people registering themselves: an admin registering someone gets none of theirs.
+    if (caller === undefined) response.token = await issueToken(deps, user);
+    ctx.status = 201;
+    ctx.body = response;
+  });
+
+  router.post("/v2/auth/login", async (ctx) => {
+    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
+    const username = requiredString(body, "username", 64);
+    const password = requiredString(body, "password", 1024);
+    const user = await findUserByName(deps.store.db, username);
+    // The same answer and similar work for an unknown user and a wrong password.
+    const ok = user ? await verifyPassword(password, user.password_hash) : await hashPassword(password).then(() => false);
+    if (!user || !ok) {
+      throw new BerthError("INVALID_CREDENTIALS", "wrong username or password", { hint: "check both; an administrator can reset passwords" });
+    }
+    const response: TokenResponse = { username: user.username, token: await issueToken(deps, user) };
+    ctx.body = response;
+  });
+
+  router.get("/v2/auth/whoami", async (ctx) => {
+    ctx.body = userView(requireUser(ctx));
+  });
+
+  router.post("/v2/auth/tokens", async (ctx) => {
+    const caller = requireUser(ctx);
+    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
+    onlyKeys(body, ["username"], "");
+    const name = optionalString(body, "username", 64);
+    let user = caller;
+    if (name !== undefined && name !== caller.username) {
+      requireAdmin(ctx);
+      user = (await findUserByName(deps.store.db, name)) ?? throwNotFound(name);
+    }
+    await deleteTokens(deps.store.db, user.id);
+    const response: TokenResponse = { username: user.username, token: await issueToken(deps, user) };
+    ctx.body = response;
+  });
+
+  router.post("/v2/auth/passwd", async (ctx) => {
+    const caller = requireUser(ctx);
+    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body") as Record<keyof PasswdRequest, unknown>;
+    onlyKeys(body, ["password", "newPassword", "username"], "");
+    const newPassword = validatePassword(body, "newPassword");
+    const name = optionalString(body, "username", 64);
+    let user = caller;
+    if (name !== undefined && name !== caller.username) {
+      requireAdmin(ctx);
+      user = (await findUserByName(deps.store.db, name)) ?? throwNotFound(name);
+    } else {
+      const current = requiredString(body, "password", 1024);
+      if (!(await verifyPassword(current, caller.password_hash))) {
+        throw new BerthError("INVALID_CREDENTIALS", "the current password is wrong", { status: 400, field: "password" });
+      }
+    }
+    await setPasswordHash(deps.store.db, user.id, await hashPassword(newPassword));
+    ctx.status = 204;
+  });
+
+  router.get("/v2/users", async (ctx) => {
+    requireAdmin(ctx);
+    const { limit, offset } = pageQuery(ctx.query);
+    const { count, rows } = await listUsers(deps.store.db, limit, offset);
+    ctx.body = { count, results: rows.map(userView) };
+  });
+}
+
+function throwNotFound(username: string): never {
+  throw userNotFound(username);
+}

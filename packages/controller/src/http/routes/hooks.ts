@@ -1,0 +1,95 @@
+import { timingSafeEqual } from "node:crypto";
+import { BUILDER_KEY_HEADER, type BuildKind, type HookBuildResponse, type PushAuthResponse } from "@berth/api";
+import type { Middleware } from "koa";
+import type { Router } from "@koa/router";
+import { hashToken } from "../../auth/secrets.ts";
+import { validateAppName } from "../../domain/names.ts";
+import { validateProcfile } from "../../domain/procfile.ts";
+import { asObject, optionalInteger, optionalString, requiredString } from "../../domain/validate.ts";
+import { buildView, releaseView } from "../../domain/views.ts";
+import { BerthError, appNotFound, invalid, userNotFound } from "../../errors.ts";
+import { type AppWithOwner, findApp, isCollaborator } from "../../store/apps.ts";
+import { findBuild, findRelease } from "../../store/releases.ts";
+import type { UserRow } from "../../store/schema.ts";
+import { findUserByName, findUserByTokenHash } from "../../store/users.ts";
+import { releaseBuild } from "../../services/releases.ts";
+import { readJson } from "../body.ts";
+import type { RouteDeps, State } from "../context.ts";
+import { liveConfig } from "./releases.ts";
+
+const kinds: readonly BuildKind[] = ["dockerfile", "buildpack", "image"];
+
+/** Only the builder, holding the shared secret, may call the hooks. */
+function builderOnly(key: string): Middleware<State> {
+  const expected = Buffer.from(key);
+  return async (ctx, next) => {
+    const given = Buffer.from(ctx.get(BUILDER_KEY_HEADER));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new BerthError("FORBIDDEN", "builder hooks need the builder key", { status: 401 });
+    }
+    await next();
+  };
+}
+
+async function mayUse(deps: RouteDeps, user: UserRow, app: AppWithOwner): Promise<boolean> {
+  return user.is_admin === 1 || app.owner_id === user.id || isCollaborator(deps.store.db, app.id, user.id);
+}
+
+export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
+  const guard = builderOnly(deps.settings.builderKey);
+
+  router.post("/v2/hooks/push-auth", guard, async (ctx) => {
+    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
+    const username = requiredString(body, "user", 64);
+    const token = requiredString(body, "token", 256);
+    const appId = requiredString(body, "app", 63);
+    const user = await findUserByTokenHash(deps.store.db, hashToken(token));
+    let answer: PushAuthResponse;
+    if (user === undefined || user.username !== username) {
+      answer = { allowed: false, reason: "wrong username or token; log in again with `berth login`" };
+    } else {
+      const app = await findApp(deps.store.db, appId);
+      if (app === undefined) answer = { allowed: false, reason: `app "${appId}" not found; create it with \`berth create ${appId}\`` };
+      else if (!(await mayUse(deps, user, app))) answer = { allowed: false, reason: `${username} has no access to app "${appId}"` };
+      else answer = { allowed: true };
+    }
+    ctx.body = answer;
+  });
+
+  router.post("/v2/hooks/config", guard, async (ctx) => {
+    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
+    const appId = requiredString(body, "app", 63);
+    if ((await findApp(deps.store.db, appId)) === undefined) throw appNotFound(appId);
+    ctx.body = await liveConfig(deps, appId);
+  });
+
+  router.post("/v2/hooks/build", guard, async (ctx) => {
+    const body = asObject(await readJson(ctx, 16 * 1024 * 1024), "body");
+    const appId = validateAppName(body.app, "app");
+    const username = requiredString(body, "user", 64);
+    const sha = requiredString(body, "sha", 64);
+    if (!/^[0-9a-f]{7,64}$/.test(sha)) throw invalid("sha", "must be a git commit id");
+    const image = requiredString(body, "image", 512);
+    const kind = requiredString(body, "kind", 16) as BuildKind;
+    if (!kinds.includes(kind)) throw invalid("kind", `must be one of ${kinds.join(", ")}`);
+    const procfile = validateProcfile(body.procfile);
+    const log = optionalString(body, "log", 8 * 1024 * 1024);
+    const durationMs = optionalInteger(body, "durationMs", 0, 24 * 3600 * 1000);
+    const app = await findApp(deps.store.db, appId);
+    if (app === undefined) throw appNotFound(appId);
+    const user = await findUserByName(deps.store.db, username);
+    if (user === undefined) throw userNotFound(username);
+    if (!(await mayUse(deps, user, app))) throw new BerthError("FORBIDDEN", `${username} has no access to app "${appId}"`);
+    const { version, buildId } = await releaseBuild(deps, appId, { id: user.id, username }, {
+      image, sha, procfile, kind,
+      ...(log === undefined ? {} : { log }),
+      ...(durationMs === undefined ? {} : { durationMs }),
+    });
+    const build = await findBuild(deps.store.db, appId, buildId);
+    const release = await findRelease(deps.store.db, appId, version);
+    if (!build || !release) throw new BerthError("INTERNAL", "the new build or release vanished");
+    const response: HookBuildResponse = { build: buildView(build), release: releaseView(release) };
+    ctx.status = 201;
+    ctx.body = response;
+  });
+}

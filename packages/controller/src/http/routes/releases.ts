@@ -1,0 +1,107 @@
+import type { Router } from "@koa/router";
+import { validateConfigChange } from "../../domain/config.ts";
+import { validateProcfile } from "../../domain/procfile.ts";
+import { asObject, onlyKeys, optionalInteger, pageQuery, requiredString } from "../../domain/validate.ts";
+import { buildDetailView, buildView, configView, releaseView } from "../../domain/views.ts";
+import { BerthError, invalid } from "../../errors.ts";
+import { releaseBuild, releaseConfig, rollback } from "../../services/releases.ts";
+import { findBuild, findConfig, findRelease, latestGoodRelease, listBuilds, listReleases } from "../../store/releases.ts";
+import { actor, loadApp } from "../access.ts";
+import { readJson } from "../body.ts";
+import type { RouteDeps, State } from "../context.ts";
+
+/** The config of the live release. */
+export async function liveConfig(deps: RouteDeps, appId: string) {
+  const live = await latestGoodRelease(deps.store.db, appId);
+  const config = live ? await findConfig(deps.store.db, live.config_id) : undefined;
+  if (config === undefined) throw new BerthError("INTERNAL", `app "${appId}" has no config`);
+  return configView(config, appId);
+}
+
+async function showRelease(deps: RouteDeps, appId: string, version: number) {
+  const release = await findRelease(deps.store.db, appId, version);
+  if (release === undefined) throw new BerthError("INTERNAL", `release v${version} vanished`);
+  return releaseView(release);
+}
+
+/** A docker image reference: [registry[:port]/]name[:tag][@digest], lowercase path. */
+const imageReference = /^([a-z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+export function releaseRoutes(router: Router<State>, deps: RouteDeps): void {
+  router.get("/v2/apps/:id/config", async (ctx) => {
+    const { app } = await loadApp(ctx, deps, "use");
+    ctx.body = await liveConfig(deps, app.id);
+  });
+
+  router.post("/v2/apps/:id/config", async (ctx) => {
+    const { app, user } = await loadApp(ctx, deps, "use");
+    const change = validateConfigChange(await readJson(ctx, deps.settings.bodyLimit));
+    const version = await releaseConfig(deps, app.id, actor(user), change);
+    ctx.status = 201;
+    ctx.body = await configOfRelease(deps, app.id, version);
+  });
+
+  router.get("/v2/apps/:id/builds", async (ctx) => {
+    const { app } = await loadApp(ctx, deps, "use");
+    const { limit, offset } = pageQuery(ctx.query);
+    const { count, rows } = await listBuilds(deps.store.db, app.id, limit, offset);
+    ctx.body = { count, results: rows.map(buildView) };
+  });
+
+  router.get("/v2/apps/:id/builds/:uuid", async (ctx) => {
+    const { app } = await loadApp(ctx, deps, "use");
+    const build = await findBuild(deps.store.db, app.id, ctx.params.uuid ?? "");
+    if (build === undefined) throw new BerthError("BUILD_NOT_FOUND", `build ${ctx.params.uuid} of "${app.id}" not found`, { hint: "`berth builds` lists them" });
+    ctx.body = buildDetailView(build);
+  });
+
+  router.post("/v2/apps/:id/builds", async (ctx) => {
+    const { app, user } = await loadApp(ctx, deps, "use");
+    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
+    onlyKeys(body, ["image", "procfile"], "");
+    const image = requiredString(body, "image", 512);
+    if (!imageReference.test(image)) throw invalid("image", `"${image}" is not an image reference`, "e.g. registry.example.com/team/web:1.4");
+    const procfile = validateProcfile(body.procfile);
+    const { buildId } = await releaseBuild(deps, app.id, actor(user), { image, sha: "", procfile, kind: "image" });
+    const build = await findBuild(deps.store.db, app.id, buildId);
+    if (build === undefined) throw new BerthError("INTERNAL", "build vanished");
+    ctx.status = 201;
+    ctx.body = buildView(build);
+  });
+
+  router.get("/v2/apps/:id/releases", async (ctx) => {
+    const { app } = await loadApp(ctx, deps, "use");
+    const { limit, offset } = pageQuery(ctx.query);
+    const { count, rows } = await listReleases(deps.store.db, app.id, limit, offset);
+    ctx.body = { count, results: rows.map(releaseView) };
+  });
+
+  router.get("/v2/apps/:id/releases/:version", async (ctx) => {
+    const { app } = await loadApp(ctx, deps, "use");
+    const match = /^v?([1-9][0-9]{0,8})$/.exec(ctx.params.version ?? "");
+    if (!match?.[1]) throw invalid("version", `"${ctx.params.version}" is not a release version`, "use v1, v2, …");
+    const release = await findRelease(deps.store.db, app.id, Number(match[1]));
+    if (release === undefined) {
+      throw new BerthError("RELEASE_NOT_FOUND", `release v${match[1]} of "${app.id}" not found`, { hint: "`berth releases` lists them" });
+    }
+    ctx.body = releaseView(release);
+  });
+
+  router.post("/v2/apps/:id/releases/rollback", async (ctx) => {
+    const { app, user } = await loadApp(ctx, deps, "use");
+    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
+    onlyKeys(body, ["version"], "");
+    const version = optionalInteger(body, "version", 1, 1_000_000_000);
+    const made = await rollback(deps, app.id, actor(user), version);
+    ctx.status = 201;
+    ctx.body = await showRelease(deps, app.id, made);
+  });
+}
+
+/** The config a given release runs with (after a change: the one the change made). */
+async function configOfRelease(deps: RouteDeps, appId: string, version: number) {
+  const release = await findRelease(deps.store.db, appId, version);
+  const config = release ? await findConfig(deps.store.db, release.config_id) : undefined;
+  if (config === undefined) throw new BerthError("INTERNAL", `release v${version} of "${appId}" has no config`);
+  return configView(config, appId);
+}

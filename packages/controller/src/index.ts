@@ -1,0 +1,12 @@
+export { loadControllerConfig } from "./config.ts";
+export type { ControllerConfig } from "./config.ts";
+export type { Deployer } from "./deployer.ts";
+export { recordOnlyDeployer } from "./deployer.ts";
+export { BerthError } from "./errors.ts";
+export { createController } from "./http/app.ts";
+export type { Controller } from "./http/app.ts";
+export type { ControllerDeps, ControllerSettings } from "./http/context.ts";
+export { createJsonLogger, silentLogger } from "./logger.ts";
+export type { Logger } from "./logger.ts";
+export { openStore } from "./store/open.ts";
+export type { Store, StoreOptions } from "./store/open.ts";

@@ -1,0 +1,31 @@
+import { createServer } from "node:http";
+import { loadControllerConfig } from "./config.ts";
+import { createController } from "./http/app.ts";
+import { createJsonLogger } from "./logger.ts";
+import { openStore } from "./store/open.ts";
+
+/** Composition root of a stand-alone controller: reads BERTH_* settings, opens the store, listens. */
+const config = loadControllerConfig();
+const logger = createJsonLogger((line) => process.stdout.write(line), config.logLevel).child({ service: "controller" });
+const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const { app } = createController({
+  store,
+  logger,
+  settings: { registrationMode: config.registrationMode, builderKey: config.builderKey, appUrlTemplate: config.appUrlTemplate },
+});
+const server = createServer(app.callback());
+server.listen(config.port, config.host, () => {
+  const where = config.databaseUrl === undefined ? `SQLite in ${config.dataDir}` : "PostgreSQL";
+  logger.info("controller listening", { port: config.port, host: config.host, store: where });
+  process.stderr.write(
+    `Berth controller on http://localhost:${config.port} (data: ${where})\n` +
+      `Register the first user (who becomes admin): curl -X POST localhost:${config.port}/v2/auth/register -H 'content-type: application/json' -d '{"username":"you","password":"…"}'\n`,
+  );
+});
+const stop = (signal: string) => {
+  logger.info("stopping", { signal });
+  server.close(() => void store.close().then(() => process.exit(0)));
+  setTimeout(() => process.exit(0), 5000).unref();
+};
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));

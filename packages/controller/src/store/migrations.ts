@@ -1,0 +1,101 @@
+import { type Kysely, sql } from "kysely";
+import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
+import type { Db } from "./schema.ts";
+import { BerthError } from "../errors.ts";
+
+/** The schema's history. Append new migrations; never edit one that has shipped. */
+const migrations: Record<string, Migration> = {
+  "0001-initial": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("users")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("username", "text", (c) => c.notNull().unique())
+        .addColumn("email", "text", (c) => c.notNull())
+        .addColumn("password_hash", "text", (c) => c.notNull())
+        .addColumn("is_admin", "integer", (c) => c.notNull())
+        .addColumn("created", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("tokens")
+        .addColumn("token_hash", "text", (c) => c.primaryKey())
+        .addColumn("user_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
+        .addColumn("created", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("tokens_user").on("tokens").column("user_id").execute();
+      await db.schema
+        .createTable("apps")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("owner_id", "text", (c) => c.notNull().references("users.id"))
+        .addColumn("structure", "text", (c) => c.notNull())
+        .addColumn("created", "text", (c) => c.notNull())
+        .addColumn("updated", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("perms")
+        .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
+        .addColumn("user_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
+        .addColumn("created", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("perms_pk", ["app_id", "user_id"])
+        .execute();
+      await db.schema
+        .createTable("builds")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
+        .addColumn("owner_id", "text", (c) => c.notNull().references("users.id"))
+        .addColumn("image", "text", (c) => c.notNull())
+        .addColumn("sha", "text", (c) => c.notNull())
+        .addColumn("procfile", "text", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("log", "text", (c) => c.notNull())
+        .addColumn("duration_ms", "integer")
+        .addColumn("created", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("builds_app").on("builds").columns(["app_id", "created"]).execute();
+      await db.schema
+        .createTable("configs")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
+        .addColumn("owner_id", "text", (c) => c.notNull().references("users.id"))
+        .addColumn("values", "text", (c) => c.notNull())
+        .addColumn("limits", "text", (c) => c.notNull())
+        .addColumn("healthchecks", "text", (c) => c.notNull())
+        .addColumn("created", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("releases")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("owner_id", "text", (c) => c.notNull().references("users.id"))
+        .addColumn("build_id", "text", (c) => c.references("builds.id"))
+        .addColumn("config_id", "text", (c) => c.notNull().references("configs.id"))
+        .addColumn("summary", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("failure", "text")
+        .addColumn("created", "text", (c) => c.notNull())
+        .addColumn("updated", "text", (c) => c.notNull())
+        .addUniqueConstraint("releases_app_version", ["app_id", "version"])
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the schema up to date; safe to run on every start. */
+export async function migrate(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider, migrationTableName: "berth_migrations" });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    throw new BerthError("INTERNAL", "the database schema could not be migrated", {
+      cause: error,
+      hint: "see the cause below; the database was left at its last good migration",
+    });
+  }
+}
+
+/** Used by readiness checks. */
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}

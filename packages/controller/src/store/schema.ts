@@ -1,0 +1,91 @@
+import type { Kysely, Transaction } from "kysely";
+
+/**
+ * Tables as stored. Both backends use the same portable column types: text ids (uuids, app names),
+ * ISO timestamps as text, booleans as 0/1 integers and JSON documents as text.
+ */
+export interface Database {
+  users: UserRow;
+  tokens: TokenRow;
+  apps: AppRow;
+  perms: PermRow;
+  builds: BuildRow;
+  configs: ConfigRow;
+  releases: ReleaseRow;
+}
+
+export interface UserRow {
+  id: string;
+  username: string;
+  email: string;
+  password_hash: string;
+  is_admin: number;
+  created: string;
+}
+
+export interface TokenRow {
+  token_hash: string;
+  user_id: string;
+  created: string;
+}
+
+export interface AppRow {
+  id: string;
+  owner_id: string;
+  /** JSON: {type: replicas}. */
+  structure: string;
+  created: string;
+  updated: string;
+}
+
+export interface PermRow {
+  app_id: string;
+  user_id: string;
+  created: string;
+}
+
+export interface BuildRow {
+  id: string;
+  app_id: string;
+  owner_id: string;
+  image: string;
+  sha: string;
+  /** JSON: {type: command}. */
+  procfile: string;
+  kind: string;
+  log: string;
+  duration_ms: number | null;
+  created: string;
+}
+
+export interface ConfigRow {
+  id: string;
+  app_id: string;
+  owner_id: string;
+  /** JSON documents. */
+  values: string;
+  limits: string;
+  healthchecks: string;
+  created: string;
+}
+
+export interface ReleaseRow {
+  id: string;
+  app_id: string;
+  version: number;
+  owner_id: string;
+  build_id: string | null;
+  config_id: string;
+  summary: string;
+  state: string;
+  failure: string | null;
+  created: string;
+  updated: string;
+}
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the database or a transaction on it: repository functions take both. */
+export type Executor = Db | Tx;
+
+export type Backend = "sqlite" | "postgres";
