@@ -1,0 +1,76 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ControllerClient, type RegistrationMode } from "@berth/api";
+import type { ExecutionContext } from "ava";
+import type { Deployer } from "../../src/deployer.ts";
+import { createController } from "../../src/http/app.ts";
+import { createJsonLogger } from "../../src/logger.ts";
+import type { Store } from "../../src/store/open.ts";
+import { type BackendName, freshStore } from "./backends.ts";
+
+export const BUILDER_KEY = "test-builder-key-0123456789abcdef";
+
+export interface Harness {
+  url: string;
+  store: Store;
+  /** An anonymous client. */
+  client: ControllerClient;
+  /** A builder's client (holds the builder key). */
+  builder: ControllerClient;
+  /** Every log line the controller wrote. */
+  logs: string[];
+  /** Registers a user (the first becomes admin) and returns a client logged in as them. */
+  user(username: string, password?: string): Promise<ControllerClient>;
+}
+
+export interface HarnessOptions {
+  registrationMode?: RegistrationMode;
+  deployer?: Deployer;
+}
+
+/**
+ * A real controller on a fresh store, served over HTTP on 127.0.0.1, torn down with the test.
+ * Users after the first are registered by the first (admin), as in the default admin_only mode.
+ */
+export async function startController(t: ExecutionContext, backend: BackendName, options: HarnessOptions = {}): Promise<Harness> {
+  const opened = await freshStore(backend);
+  const logs: string[] = [];
+  const logger = createJsonLogger((line) => logs.push(line), "debug");
+  const { app } = createController({
+    store: opened.store,
+    logger,
+    settings: {
+      registrationMode: options.registrationMode ?? "admin_only",
+      builderKey: BUILDER_KEY,
+      appUrlTemplate: "http://{app}.example.test",
+    },
+    ...(options.deployer === undefined ? {} : { deployer: options.deployer }),
+  });
+  const server: Server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  t.teardown(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    server.closeAllConnections();
+    await opened.dispose();
+  });
+  const client = new ControllerClient({ url });
+  let admin: ControllerClient | undefined;
+  return {
+    url,
+    store: opened.store,
+    client,
+    builder: new ControllerClient({ url, builderKey: BUILDER_KEY }),
+    logs,
+    async user(username, password = `${username}-password`) {
+      if (admin === undefined) {
+        const first = await client.auth.register({ username, password });
+        admin = client.withToken(first.token ?? "");
+        return admin;
+      }
+      await admin.auth.register({ username, password });
+      const { token } = await client.auth.login(username, password);
+      return client.withToken(token);
+    },
+  };
+}
