@@ -1,0 +1,69 @@
+import { ControllerClient } from "@berth/api";
+import { eachBackend, rejects } from "./helpers/backend-test.ts";
+import { startController } from "./helpers/controller.ts";
+
+eachBackend("hooks refuse callers without the builder key", async (t, backend) => {
+  const h = await startController(t, backend);
+  const alice = await h.user("alice");
+  await alice.apps.create("hk");
+  const wrong = new ControllerClient({ url: h.url, builderKey: "not-the-key" });
+  await rejects(t, wrong.hooks.config("hk"), 401, "FORBIDDEN");
+  await rejects(t, alice.hooks.config("hk"), 401, "FORBIDDEN");
+  await rejects(
+    t,
+    h.client.hooks.build({ app: "hk", user: "alice", sha: "abcdef0", image: "hk:1", procfile: {}, kind: "image" }),
+    401,
+    "FORBIDDEN",
+  );
+  t.is((await alice.releases.list("hk")).count, 1);
+});
+
+eachBackend("push-auth allows owners, collaborators and admins, and no one else", async (t, backend) => {
+  const h = await startController(t, backend);
+  await h.user("alice");
+  const bob = await h.user("bob");
+  await h.user("carol");
+  await h.user("dave");
+  await bob.apps.create("pushy");
+  await bob.perms.grant("pushy", "carol");
+  const token = async (user: string) => (await h.client.auth.login(user, `${user}-password`)).token;
+  const ask = async (user: string, app = "pushy", tok?: string) =>
+    h.builder.hooks.pushAuth({ user, token: tok ?? (await token(user)), app });
+  t.true((await ask("bob")).allowed);
+  t.true((await ask("carol")).allowed);
+  t.true((await ask("alice")).allowed, "admin");
+  const dave = await ask("dave");
+  t.false(dave.allowed);
+  t.regex(dave.reason ?? "", /no access/);
+  t.false((await ask("bob", "pushy", "wrong-token")).allowed);
+  t.false((await ask("carol", "pushy", await token("bob"))).allowed, "a token only works for its own user");
+  const missing = await ask("bob", "nope");
+  t.false(missing.allowed);
+  t.regex(missing.reason ?? "", /not found/);
+});
+
+eachBackend("the config hook returns the live config of an app", async (t, backend) => {
+  const h = await startController(t, backend);
+  const alice = await h.user("alice");
+  await alice.apps.create("hk");
+  await alice.config.set("hk", { values: { BUILD_FLAG: "on" } });
+  t.deepEqual((await h.builder.hooks.config("hk")).values, { BUILD_FLAG: "on" });
+  await rejects(t, h.builder.hooks.config("nope"), 404, "APP_NOT_FOUND");
+});
+
+eachBackend("the build hook validates its input and refuses users without access", async (t, backend) => {
+  const h = await startController(t, backend);
+  const alice = await h.user("alice");
+  await h.user("bob");
+  await alice.apps.create("hk");
+  const base = { app: "hk", user: "alice", sha: "abcdef0123", image: "hk:git-abcdef0", procfile: {}, kind: "dockerfile" as const };
+  await rejects(t, h.builder.hooks.build({ ...base, sha: "not-a-sha" }), 400, "VALIDATION_FAILED");
+  await rejects(t, h.builder.request("POST", "/v2/hooks/build", { ...base, kind: "magic" }), 400, "VALIDATION_FAILED");
+  await rejects(t, h.builder.hooks.build({ ...base, procfile: { "web process": "x" } }), 400, "VALIDATION_FAILED");
+  await rejects(t, h.builder.hooks.build({ ...base, app: "../etc" }), 400, "VALIDATION_FAILED");
+  await rejects(t, h.builder.hooks.build({ ...base, app: "nope" }), 404, "APP_NOT_FOUND");
+  await rejects(t, h.builder.hooks.build({ ...base, user: "bob" }), 403, "FORBIDDEN");
+  await rejects(t, h.builder.hooks.build({ ...base, user: "ghost" }), 404, "USER_NOT_FOUND");
+  t.is((await alice.releases.list("hk")).count, 1, "no release from a refused build");
+  t.is((await alice.builds.list("hk")).count, 0, "no build either");
+});
