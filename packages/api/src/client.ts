@@ -2,11 +2,14 @@ import { ApiError, ErrorCode, isErrorEnvelope } from "./errors.ts";
 import { BUILDER_KEY_HEADER, routes } from "./routes.ts";
 import type {
   App,
+  AppSettings,
+  AppSettingsChange,
   Build,
   BuildDetail,
   Config,
   ConfigChange,
   CreateBuildRequest,
+  Domain,
   Formation,
   HookBuildRequest,
   HookBuildResponse,
@@ -168,6 +171,17 @@ export class ControllerClient {
     list: (app: string) => this.request<Perms>("GET", routes.perms(app)),
     grant: (app: string, username: string) => this.request<Perms>("POST", routes.perms(app), { username }),
     revoke: (app: string, username: string) => this.request<undefined>("DELETE", routes.perm(app, username)),
+  };
+
+  readonly domains = {
+    list: (app: string) => this.request<Page<Domain>>("GET", routes.domains(app)),
+    add: (app: string, domain: string) => this.request<Domain>("POST", routes.domains(app), { domain }),
+    remove: (app: string, domain: string) => this.request<undefined>("DELETE", routes.domain(app, domain)),
+  };
+
+  readonly settings = {
+    get: (app: string) => this.request<AppSettings>("GET", routes.settings(app)),
+    set: (app: string, change: AppSettingsChange) => this.request<AppSettings>("POST", routes.settings(app), change),
   };
 
   /** Builder-only routes; the client needs `builderKey`. */

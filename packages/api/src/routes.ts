@@ -23,6 +23,9 @@ export const routes = {
   scale: (app: string) => `/v2/apps/${enc(app)}/scale`,
   perms: (app: string) => `/v2/apps/${enc(app)}/perms`,
   perm: (app: string, username: string) => `/v2/apps/${enc(app)}/perms/${enc(username)}`,
+  domains: (app: string) => `/v2/apps/${enc(app)}/domains`,
+  domain: (app: string, domain: string) => `/v2/apps/${enc(app)}/domains/${enc(domain)}`,
+  settings: (app: string) => `/v2/apps/${enc(app)}/settings`,
   hooks: {
     pushAuth: "/v2/hooks/push-auth",
     config: "/v2/hooks/config",

@@ -210,3 +210,27 @@ export interface HookBuildResponse {
 export interface Health {
   status: "ok";
 }
+
+/** A custom domain routed to an app, besides `<app>.<platform domain>`. */
+export interface Domain {
+  domain: string;
+  app: string;
+  created: Timestamp;
+}
+
+/** Router settings of an app. */
+export interface AppSettings {
+  app: string;
+  /** Serve a 503 maintenance page instead of the app. */
+  maintenance: boolean;
+  /** When false the router does not serve the app at all. */
+  routable: boolean;
+  /** CIDRs allowed to reach the app (IPv4 or IPv6); empty means everyone. */
+  allowlist: string[];
+  /** Seconds to connect to an instance. Default 5. */
+  connectTimeout: number;
+  /** Seconds an instance may take to start answering. Default 60. */
+  readTimeout: number;
+}
+
+export type AppSettingsChange = Partial<Omit<AppSettings, "app">>;

@@ -19,6 +19,10 @@ export interface ControllerConfig {
   registrationMode: RegistrationMode;
   /** Secret shared with the builder (X-Berth-Builder-Key). Generated when absent. */
   builderKey: string;
+  /** Secret shared with the router (X-Berth-Router-Key). Generated when absent. */
+  routerKey: string;
+  /** CIDRs of proxies in front of the router whose X-Forwarded-For is trusted. */
+  trustedProxies: string[];
   logLevel: LogLevel;
 }
 
@@ -56,6 +60,8 @@ export function loadControllerConfig(env: Env = process.env): ControllerConfig {
     appUrlTemplate: env.BERTH_APP_URL_TEMPLATE || `http://{app}.${domain}${portSuffix}`,
     registrationMode: oneOf(env, "BERTH_REGISTRATION_MODE", ["open", "admin_only", "disabled"] as const, "admin_only"),
     builderKey: env.BERTH_BUILDER_KEY || randomBytes(32).toString("hex"),
+    routerKey: env.BERTH_ROUTER_KEY || randomBytes(32).toString("hex"),
+    trustedProxies: (env.BERTH_TRUSTED_PROXIES ?? "").split(",").map((c) => c.trim()).filter((c) => c !== ""),
     logLevel: oneOf(env, "BERTH_LOG_LEVEL", ["debug", "info", "warn", "error"] as const, "info"),
   };
 }

@@ -7,11 +7,22 @@ import { openStore } from "./store/open.ts";
 /** Composition root of a stand-alone controller: reads BERTH_* settings, opens the store, listens. */
 const config = loadControllerConfig();
 const logger = createJsonLogger((line) => process.stdout.write(line), config.logLevel).child({ service: "controller" });
-const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const store = await openStore({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  onConnectionError: (err) => logger.warn("a database connection was lost; it will be reopened", { err }),
+});
 const { app } = createController({
   store,
   logger,
-  settings: { registrationMode: config.registrationMode, builderKey: config.builderKey, appUrlTemplate: config.appUrlTemplate },
+  settings: {
+    registrationMode: config.registrationMode,
+    builderKey: config.builderKey,
+    routerKey: config.routerKey,
+    appUrlTemplate: config.appUrlTemplate,
+    platformDomain: config.domain,
+    trustedProxies: config.trustedProxies,
+  },
 });
 const server = createServer(app.callback());
 server.listen(config.port, config.host, () => {

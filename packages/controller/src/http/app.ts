@@ -9,6 +9,8 @@ import { appRoutes } from "./routes/apps.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { hookRoutes } from "./routes/hooks.ts";
 import { releaseRoutes } from "./routes/releases.ts";
+import { routingRoutes } from "./routes/routing.ts";
+import { noUpstreams, RouteTableHub } from "../routing/hub.ts";
 
 export interface Controller {
   /** The koa application; `app.callback()` is the request handler. */
@@ -23,7 +25,9 @@ export function createController(deps: ControllerDeps): Controller {
     store: deps.store,
     logger: deps.logger,
     deployer: deps.deployer ?? recordOnlyDeployer(deps.store),
-    settings: { bodyLimit: 1024 * 1024, ...deps.settings },
+    routeHub: deps.routeHub ?? new RouteTableHub(),
+    upstreams: deps.upstreams ?? noUpstreams,
+    settings: { bodyLimit: 1024 * 1024, routerKey: "", platformDomain: "localhost", trustedProxies: [], ...deps.settings },
   };
   const app = new Koa<State>({ proxy: false });
   // Koa would print errors to stderr itself; ours are logged by the error middleware.
@@ -45,6 +49,7 @@ export function createController(deps: ControllerDeps): Controller {
   appRoutes(router, routeDeps);
   releaseRoutes(router, routeDeps);
   hookRoutes(router, routeDeps);
+  routingRoutes(router, routeDeps);
 
   app.use(errorsAndAccessLog(deps.logger));
   app.use(trimTrailingSlash);

@@ -2,6 +2,7 @@ import type { RegistrationMode } from "@berth/api";
 import type { RouterContext } from "@koa/router";
 import type { Deployer } from "../deployer.ts";
 import type { Logger } from "../logger.ts";
+import type { RouteTableHub, UpstreamSource } from "../routing/hub.ts";
 import type { Store } from "../store/open.ts";
 import type { UserRow } from "../store/schema.ts";
 
@@ -13,6 +14,12 @@ export interface ControllerSettings {
   appUrlTemplate: string;
   /** Largest accepted request body, in bytes. Default 1 MiB. */
   bodyLimit?: number;
+  /** Secret the router sends in X-Berth-Router-Key; the route table is refused to all when empty. */
+  routerKey?: string;
+  /** Apps answer at `<app>.<platformDomain>`. Default `localhost`. */
+  platformDomain?: string;
+  /** CIDRs of proxies in front of the router whose X-Forwarded-For the router may trust. */
+  trustedProxies?: string[];
 }
 
 export interface ControllerDeps {
@@ -21,6 +28,10 @@ export interface ControllerDeps {
   settings: ControllerSettings;
   /** Who turns releases into running instances; records releases as deployed when absent. */
   deployer?: Deployer;
+  /** Announces route table changes; a new one when absent. */
+  routeHub?: RouteTableHub;
+  /** Which instances serve each app; none when absent (no scheduler). */
+  upstreams?: UpstreamSource;
 }
 
 /** What the middleware leaves for the routes. */
@@ -32,4 +43,6 @@ export interface State {
 export type Ctx = RouterContext<State>;
 
 /** Dependencies as the routes see them (the deployer resolved). */
-export type RouteDeps = Required<Pick<ControllerDeps, "store" | "logger" | "deployer">> & { settings: Required<ControllerSettings> };
+export type RouteDeps = Required<Pick<ControllerDeps, "store" | "logger" | "deployer" | "routeHub" | "upstreams">> & {
+  settings: Required<ControllerSettings>;
+};

@@ -53,6 +53,8 @@ export async function deleteApp(db: Executor, id: string): Promise<void> {
   await db.deleteFrom("configs").where("app_id", "=", id).execute();
   await db.deleteFrom("builds").where("app_id", "=", id).execute();
   await db.deleteFrom("perms").where("app_id", "=", id).execute();
+  await db.deleteFrom("domains").where("app_id", "=", id).execute();
+  await db.deleteFrom("app_settings").where("app_id", "=", id).execute();
   await db.deleteFrom("apps").where("id", "=", id).execute();
 }
 

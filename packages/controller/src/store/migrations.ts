@@ -79,6 +79,28 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // 0002 is left for rollout state; routing came first but sorts after it on purpose.
+  "0003-routing": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("domains")
+        .addColumn("domain", "text", (c) => c.primaryKey())
+        .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
+        .addColumn("created", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("domains_app").on("domains").column("app_id").execute();
+      await db.schema
+        .createTable("app_settings")
+        .addColumn("app_id", "text", (c) => c.primaryKey().references("apps.id").onDelete("cascade"))
+        .addColumn("maintenance", "integer", (c) => c.notNull())
+        .addColumn("routable", "integer", (c) => c.notNull())
+        .addColumn("allowlist", "text", (c) => c.notNull())
+        .addColumn("connect_timeout", "integer", (c) => c.notNull())
+        .addColumn("read_timeout", "integer", (c) => c.notNull())
+        .addColumn("updated", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

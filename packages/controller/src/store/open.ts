@@ -13,6 +13,11 @@ export interface StoreOptions {
   dataDir: string;
   /** SQLite file name under dataDir, or ":memory:". */
   sqliteFile?: string;
+  /**
+   * Told when an idle PostgreSQL connection dies (server restart, admin kill). The pool drops the
+   * connection and opens a new one on demand; without a listener the process would crash.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 export interface Store {
@@ -28,6 +33,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl !== undefined) {
     backend = "postgres";
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    pool.on("error", (error) => options.onConnectionError?.(error));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     backend = "sqlite";

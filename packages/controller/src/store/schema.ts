@@ -12,6 +12,27 @@ export interface Database {
   builds: BuildRow;
   configs: ConfigRow;
   releases: ReleaseRow;
+  domains: DomainRow;
+  app_settings: AppSettingsRow;
+}
+
+export interface DomainRow {
+  domain: string;
+  app_id: string;
+  created: string;
+}
+
+/** Router settings of an app; absent means the defaults. */
+export interface AppSettingsRow {
+  app_id: string;
+  maintenance: number;
+  routable: number;
+  /** JSON: CIDR strings. */
+  allowlist: string;
+  /** Seconds. */
+  connect_timeout: number;
+  read_timeout: number;
+  updated: string;
 }
 
 export interface UserRow {

@@ -9,6 +9,7 @@ import type { Store } from "../../src/store/open.ts";
 import { type BackendName, freshStore } from "./backends.ts";
 
 export const BUILDER_KEY = "test-builder-key-0123456789abcdef";
+export const ROUTER_KEY = "test-router-key-0123456789abcdef";
 
 export interface Harness {
   url: string;
@@ -43,6 +44,9 @@ export async function startController(t: ExecutionContext, backend: BackendName,
       registrationMode: options.registrationMode ?? "admin_only",
       builderKey: BUILDER_KEY,
       appUrlTemplate: "http://{app}.example.test",
+      routerKey: ROUTER_KEY,
+      platformDomain: "example.test",
+      trustedProxies: ["10.0.0.0/8"],
     },
     ...(options.deployer === undefined ? {} : { deployer: options.deployer }),
   });
@@ -50,8 +54,10 @@ export async function startController(t: ExecutionContext, backend: BackendName,
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   t.teardown(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    // Long-lived responses (the route watch) would keep close() waiting: cut connections first.
+    const closed = new Promise((resolve) => server.close(resolve));
     server.closeAllConnections();
+    await closed;
     await opened.dispose();
   });
   const client = new ControllerClient({ url });

@@ -33,6 +33,7 @@ export function appRoutes(router: Router<State>, deps: RouteDeps): void {
     }
     await createAppWithRelease(deps, id, actor(user));
     deps.logger.info("app created", { app: id, owner: user.username });
+    deps.routeHub.changed();
     ctx.status = 201;
     await show(ctx, deps, id);
   });
@@ -67,6 +68,7 @@ export function appRoutes(router: Router<State>, deps: RouteDeps): void {
     await deps.deployer.destroy(app.id);
     await deps.store.db.transaction().execute((tx) => deleteApp(tx, app.id));
     deps.logger.info("app destroyed", { app: app.id });
+    deps.routeHub.changed();
     ctx.status = 204;
   });
 
