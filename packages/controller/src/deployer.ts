@@ -1,6 +1,6 @@
 import type { Formation } from "@berth/api";
 import type { Store } from "./store/open.ts";
-import { setReleaseState, supersedeOlder } from "./store/releases.ts";
+import { lockApp, setReleaseState, supersedeOlder } from "./store/releases.ts";
 
 /**
  * Turns recorded releases into running instances. The controller records a release, then hands it
@@ -23,6 +23,8 @@ export function recordOnlyDeployer(store: Store): Deployer {
   return {
     async deploy(app, version) {
       await store.db.transaction().execute(async (tx) => {
+        // The app's lock orders this against other release writes (else PostgreSQL may deadlock).
+        await lockApp(tx, store.backend, app);
         await setReleaseState(tx, app, version, "deployed");
         await supersedeOlder(tx, app, version);
       });
