@@ -8,6 +8,7 @@ import { authenticate, errorsAndAccessLog, trimTrailingSlash } from "./middlewar
 import { appRoutes } from "./routes/apps.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { hookRoutes } from "./routes/hooks.ts";
+import { podRoutes } from "./routes/pods.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 
 export interface Controller {
@@ -45,6 +46,7 @@ export function createController(deps: ControllerDeps): Controller {
   appRoutes(router, routeDeps);
   releaseRoutes(router, routeDeps);
   hookRoutes(router, routeDeps);
+  podRoutes(router, routeDeps);
 
   app.use(errorsAndAccessLog(deps.logger));
   app.use(trimTrailingSlash);
