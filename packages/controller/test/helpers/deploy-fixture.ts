@@ -1,6 +1,7 @@
 import type { ConfigChange, Formation, Procfile } from "@berth/api";
 import type { ExecutionContext } from "ava";
 import { silentLogger } from "../../src/logger.ts";
+import type { Scheduler } from "../../src/scheduler/types.ts";
 import { RolloutDeployer, type RolloutDeployerOptions } from "../../src/rollout/deployer.ts";
 import { createAppWithRelease, releaseBuild, releaseConfig, type ReleaseDeps } from "../../src/services/releases.ts";
 import { setAppStructure } from "../../src/store/apps.ts";
@@ -13,10 +14,14 @@ import { openTestStore, type TestBackend } from "./test-store.ts";
 export const APP = "shop";
 
 /** A store with one user and the app `shop`, a fake scheduler and a deployer over both. */
-export async function deployFixture(t: ExecutionContext, backend: TestBackend, options: RolloutDeployerOptions = {}) {
+export function deployFixture(t: ExecutionContext, backend: TestBackend, options: RolloutDeployerOptions = {}) {
+  return fixtureWith(t, backend, new FakeScheduler(), options);
+}
+
+/** The same over any scheduler (the real docker one in integration tests). */
+export async function fixtureWith<S extends Scheduler>(t: ExecutionContext, backend: TestBackend, scheduler: S, options: RolloutDeployerOptions = {}, app = APP) {
   const store = await openTestStore(backend);
   t.teardown(() => store.close());
-  const scheduler = new FakeScheduler();
   const deployerOptions = { pollMs: 2, timeoutMs: 400, ...options };
   const newDeployer = () => {
     const made = new RolloutDeployer({ store, scheduler, logger: silentLogger }, deployerOptions);
@@ -27,8 +32,9 @@ export async function deployFixture(t: ExecutionContext, backend: TestBackend, o
   const row = await insertUser(store.db, { username: "ada", email: "ada@example.com", passwordHash: "x", isAdmin: true });
   const actor = { id: row.id, username: row.username };
   const deps: ReleaseDeps = { store, deployer, logger: silentLogger };
-  await createAppWithRelease(deps, APP, actor);
+  await createAppWithRelease(deps, app, actor);
   return {
+    app,
     store,
     scheduler,
     deployer,
@@ -37,15 +43,15 @@ export async function deployFixture(t: ExecutionContext, backend: TestBackend, o
     newDeployer,
     /** Pushes an image as a new build (and release); resolves once the rollout started. */
     build: async (image: string, procfile: Procfile = {}, sha = "") =>
-      (await releaseBuild(deps, APP, actor, { image, sha, procfile, kind: "image" })).version,
-    config: (change: ConfigChange) => releaseConfig(deps, APP, actor, change),
-    formation: (formation: Formation) => setAppStructure(store.db, APP, formation),
+      (await releaseBuild(deps, app, actor, { image, sha, procfile, kind: "image" })).version,
+    config: (change: ConfigChange) => releaseConfig(deps, app, actor, change),
+    formation: (formation: Formation) => setAppStructure(store.db, app, formation),
     release: async (version: number) => {
-      const found = await findRelease(store.db, APP, version);
+      const found = await findRelease(store.db, app, version);
       if (found === undefined) throw new Error(`no release v${version}`);
       return found;
     },
-    settle: () => deployer.idle(APP),
+    settle: () => deployer.idle(app),
   };
 }
 
