@@ -20,6 +20,15 @@ export interface ControllerConfig {
   /** Secret shared with the builder (X-Berth-Builder-Key). Generated when absent. */
   builderKey: string;
   logLevel: LogLevel;
+  /** Who runs apps: the local Docker engine, or nothing (releases are only recorded). */
+  scheduler: "docker" | "none";
+  /** `DOCKER_HOST`; the default socket when absent. */
+  dockerHost: string | undefined;
+  /**
+   * `bridge`: instances publish `$PORT` on 127.0.0.1; `host`: they share the host's network; `auto`:
+   * bridge when the engine has one (dockerd --bridge=none has not).
+   */
+  dockerNetwork: "auto" | "bridge" | "host";
 }
 
 type Env = Record<string, string | undefined>;
@@ -57,5 +66,8 @@ export function loadControllerConfig(env: Env = process.env): ControllerConfig {
     registrationMode: oneOf(env, "BERTH_REGISTRATION_MODE", ["open", "admin_only", "disabled"] as const, "admin_only"),
     builderKey: env.BERTH_BUILDER_KEY || randomBytes(32).toString("hex"),
     logLevel: oneOf(env, "BERTH_LOG_LEVEL", ["debug", "info", "warn", "error"] as const, "info"),
+    scheduler: oneOf(env, "BERTH_SCHEDULER", ["docker", "none"] as const, "docker"),
+    dockerHost: env.DOCKER_HOST || undefined,
+    dockerNetwork: oneOf(env, "BERTH_DOCKER_NETWORK", ["auto", "bridge", "host"] as const, "auto"),
   };
 }

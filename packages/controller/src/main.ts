@@ -2,15 +2,29 @@ import { createServer } from "node:http";
 import { loadControllerConfig } from "./config.ts";
 import { createController } from "./http/app.ts";
 import { createJsonLogger } from "./logger.ts";
+import { RolloutDeployer } from "./rollout/deployer.ts";
+import { detectNetwork, dockerClient } from "./scheduler/docker/connect.ts";
+import { DockerScheduler } from "./scheduler/docker/scheduler.ts";
 import { openStore } from "./store/open.ts";
 
 /** Composition root of a stand-alone controller: reads BERTH_* settings, opens the store, listens. */
 const config = loadControllerConfig();
 const logger = createJsonLogger((line) => process.stdout.write(line), config.logLevel).child({ service: "controller" });
 const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+async function dockerDeployer(): Promise<RolloutDeployer> {
+  const docker = dockerClient(config.dockerHost);
+  const mode = config.dockerNetwork === "auto" ? await detectNetwork(docker).catch(() => "bridge" as const) : config.dockerNetwork;
+  const network = mode === "host" ? ({ mode } as const) : ({ mode, bindHost: "127.0.0.1", containerPort: 5000 } as const);
+  logger.info("docker scheduler", { dockerHost: config.dockerHost ?? "/var/run/docker.sock", network: mode });
+  return new RolloutDeployer({ store, logger, scheduler: new DockerScheduler(docker, { network }) });
+}
+const deployer = config.scheduler === "docker" ? await dockerDeployer() : undefined;
+// Finish or revert rollouts a previous run left in flight, and bring back instances that went missing.
+deployer?.reconcile().catch((err: unknown) => logger.error("reconcile failed; apps may be missing instances", { err }));
 const { app } = createController({
   store,
   logger,
+  ...(deployer === undefined ? {} : { deployer }),
   settings: { registrationMode: config.registrationMode, builderKey: config.builderKey, appUrlTemplate: config.appUrlTemplate },
 });
 const server = createServer(app.callback());
@@ -24,7 +38,7 @@ server.listen(config.port, config.host, () => {
 });
 const stop = (signal: string) => {
   logger.info("stopping", { signal });
-  server.close(() => void store.close().then(() => process.exit(0)));
+  server.close(() => void (deployer?.close() ?? Promise.resolve()).then(() => store.close()).then(() => process.exit(0)));
   setTimeout(() => process.exit(0), 5000).unref();
 };
 process.on("SIGINT", () => stop("SIGINT"));
