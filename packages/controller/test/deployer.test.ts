@@ -107,6 +107,17 @@ for (const backend of testBackends) {
     t.is(f.scheduler.count(ref(2, "worker")), 1);
   });
 
+  test(`${backend}: fails a release whose instance stops passing its healthcheck failureThreshold times in a row`, async (t) => {
+    const f = await deployFixture(t, backend, { timeoutMs: 5000 });
+    await f.formation({ web: 2 });
+    await deployed(f, "shop:1");
+    await f.config({ values: { BERTH_DEPLOY_BATCHES: "2" }, healthchecks: { web: { failureThreshold: 2 } } });
+    await f.settle();
+    const v4 = await deployed(f, "shop:flaky");
+    t.is((await f.release(v4)).failure, "web.1 (shop-v4-web-1) became unhealthy after it was ready");
+    t.is(f.scheduler.count(ref(3)), 2);
+  });
+
   test(`${backend}: fails a release whose image the scheduler cannot run`, async (t) => {
     const f = await deployFixture(t, backend);
     await deployed(f, "shop:1");

@@ -3,14 +3,16 @@ import type { Group, GroupRef, GroupSpec, Instance, LogLine, Scheduler } from ".
 
 /**
  * How instances of an image behave, chosen by the image name: `…:crash` exits at once, `…:never`
- * runs but never passes its check, `…:missing` cannot be created; anything else is ready on the
- * second look (as a real engine is: first starting, then running and ready).
+ * runs but never passes its check, `…:flaky` has instance 1 pass once and then fail while the others
+ * never pass, `…:missing` cannot be created; anything else is ready on the second look (as a real
+ * engine is: first starting, then running and ready).
  */
-type Behaviour = "ready" | "crash" | "never";
+type Behaviour = "ready" | "crash" | "never" | "flaky";
 
 function behaviourOf(image: string): Behaviour {
   if (image.endsWith(":crash")) return "crash";
   if (image.endsWith(":never")) return "never";
+  if (image.endsWith(":flaky")) return "flaky";
   return "ready";
 }
 
@@ -128,7 +130,7 @@ export class FakeScheduler implements Scheduler {
     return {
       ...base,
       state: first ? "starting" : "running",
-      ready: behaviour === "ready" && !first,
+      ready: (behaviour === "ready" && !first) || (behaviour === "flaky" && instance.index === 1 && instance.looks === 2),
       started: first ? null : "2026-01-01T00:00:00.000Z",
       restarts: 0,
       exitCode: null,
