@@ -16,7 +16,11 @@ const spec: GroupSpec = {
 const settings = { maxRestarts: 5, stopTimeout: 10, labels: { extra: "1" } };
 
 test("bridge networking publishes $PORT on 127.0.0.1 at a port the engine picks", (t) => {
-  const options = containerOptions(spec, { index: 2 }, { ...settings, network: { mode: "bridge", bindHost: "127.0.0.1", containerPort: 5000 } });
+  const options = containerOptions(
+    spec,
+    { index: 2 },
+    { ...settings, network: { mode: "bridge", bindHost: "127.0.0.1", containerPort: 5000 } },
+  );
   t.is(options.name, "shop-v4-web-2");
   t.deepEqual(options.Env, ["BERTH_APP=shop", "BERTH_RELEASE=v4", "PORT=5000"]);
   t.deepEqual(options.ExposedPorts, { "5000/tcp": {} });
@@ -28,7 +32,11 @@ test("bridge networking publishes $PORT on 127.0.0.1 at a port the engine picks"
 
 test("a PORT from the app's config wins over the scheduler's", (t) => {
   const own = { ...spec, env: { ...spec.env, PORT: "8080" } };
-  const bridge = containerOptions(own, { index: 1 }, { ...settings, network: { mode: "bridge", bindHost: "127.0.0.1", containerPort: 5000 } });
+  const bridge = containerOptions(
+    own,
+    { index: 1 },
+    { ...settings, network: { mode: "bridge", bindHost: "127.0.0.1", containerPort: 5000 } },
+  );
   t.deepEqual(bridge.ExposedPorts, { "8080/tcp": {} });
   const host = containerOptions(own, { index: 1, hostPort: 41000 }, { ...settings, network: { mode: "host" } });
   t.true(host.Env?.includes("PORT=8080"));
@@ -36,7 +44,11 @@ test("a PORT from the app's config wins over the scheduler's", (t) => {
 });
 
 test("host networking gives each instance its own port as $PORT and records it in a label", (t) => {
-  const options = containerOptions({ ...spec, command: undefined }, { index: 1, hostPort: 41234 }, { ...settings, network: { mode: "host" } });
+  const options = containerOptions(
+    { ...spec, command: undefined },
+    { index: 1, hostPort: 41234 },
+    { ...settings, network: { mode: "host" } },
+  );
   t.is(options.HostConfig?.NetworkMode, "host");
   t.true(options.Env?.includes("PORT=41234"));
   t.is(options.Labels?.["berth.port"], "41234");
@@ -63,7 +75,10 @@ test("splits the engine's multiplexed log frames into timestamped lines", (t) =>
     header.writeUInt32BE(body.length, 4);
     return Buffer.concat([header, body]);
   };
-  const raw = Buffer.concat([frame(1, "2026-01-01T00:00:01Z hello\n"), frame(2, "2026-01-01T00:00:02Z oops\n2026-01-01T00:00:03Z again\n")]);
+  const raw = Buffer.concat([
+    frame(1, "2026-01-01T00:00:01Z hello\n"),
+    frame(2, "2026-01-01T00:00:02Z oops\n2026-01-01T00:00:03Z again\n"),
+  ]);
   t.deepEqual(demuxLogs(raw), [
     { time: "2026-01-01T00:00:01Z", line: "hello" },
     { time: "2026-01-01T00:00:02Z", line: "oops" },

@@ -224,7 +224,10 @@ for (const backend of testBackends) {
     await f.deployer.restart(APP);
     const after = f.scheduler.serials(ref(2));
     t.is(after.length, 2);
-    t.false(after.some((s) => before.includes(s)), "every instance is new");
+    t.false(
+      after.some((s) => before.includes(s)),
+      "every instance is new",
+    );
     t.true((f.scheduler.minReadyAfterRemoval.get(`${APP}/web`) ?? 0) >= 2);
     t.is(await findRollout(f.store.db, APP), undefined);
   });
@@ -248,7 +251,15 @@ for (const backend of testBackends) {
     await deployed(f, "shop:1");
     const pods = await f.deployer.pods(APP);
     t.deepEqual(pods, [
-      { name: "shop-v2-web-1", type: "web", release: "v2", state: "running", ready: true, started: "2026-01-01T00:00:00.000Z", restarts: 0 },
+      {
+        name: "shop-v2-web-1",
+        type: "web",
+        release: "v2",
+        state: "running",
+        ready: true,
+        started: "2026-01-01T00:00:00.000Z",
+        restarts: 0,
+      },
     ]);
     await f.deployer.destroy(APP);
     t.deepEqual(await f.deployer.pods(APP), []);

@@ -88,7 +88,15 @@ export class RolloutDeployer implements Deployer {
     return groups
       .flatMap((g) => g.instances)
       .sort((a, b) => a.type.localeCompare(b.type) || a.index - b.index)
-      .map((i) => ({ name: i.name, type: i.type, release: `v${i.release}`, state: i.state, ready: i.ready, started: i.started, restarts: i.restarts }));
+      .map((i) => ({
+        name: i.name,
+        type: i.type,
+        release: `v${i.release}`,
+        state: i.state,
+        ready: i.ready,
+        started: i.started,
+        restarts: i.restarts,
+      }));
   }
 
   async destroy(app: string): Promise<void> {
@@ -160,7 +168,8 @@ export class RolloutDeployer implements Deployer {
       await rollOut(deps, rollout, signal);
     } catch (error) {
       if (signal.aborted) return;
-      const reason = error instanceof RolloutFailure ? error.message : `the scheduler failed: ${error instanceof Error ? error.message : String(error)}`;
+      const reason =
+        error instanceof RolloutFailure ? error.message : `the scheduler failed: ${error instanceof Error ? error.message : String(error)}`;
       await revert(deps, (await findRollout(deps.store.db, app)) ?? rollout, reason);
     }
   }

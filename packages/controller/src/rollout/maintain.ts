@@ -74,10 +74,18 @@ export async function restartLive(deps: RollDeps, app: string, type: string | un
       const known = new Set(current.map((x) => x.name));
       await deps.scheduler.scaleGroup(spec, current.length + batch.length);
       try {
-        await waitReady(deps.scheduler, spec, batch.length, { timeoutMs, pollMs: deps.pollMs ?? spec.readiness.period * 1000, signal, known });
+        await waitReady(deps.scheduler, spec, batch.length, {
+          timeoutMs,
+          pollMs: deps.pollMs ?? spec.readiness.period * 1000,
+          signal,
+          known,
+        });
       } catch (error) {
         const now = (await deps.scheduler.listGroups(app)).find((g) => sameGroup(g, spec))?.instances ?? [];
-        await deps.scheduler.removeInstances(spec, now.filter((x) => !known.has(x.name)).map((x) => x.name));
+        await deps.scheduler.removeInstances(
+          spec,
+          now.filter((x) => !known.has(x.name)).map((x) => x.name),
+        );
         if (!(error instanceof RolloutFailure)) throw error;
         throw new BerthError("UNAVAILABLE", `restart of ${t} stopped: ${error.message}; the old instances keep running`, {
           hint: "see `berth logs` for why the new instances did not become ready",

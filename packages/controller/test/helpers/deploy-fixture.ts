@@ -19,7 +19,13 @@ export function deployFixture(t: ExecutionContext, backend: TestBackend, options
 }
 
 /** The same over any scheduler (the real docker one in integration tests). */
-export async function fixtureWith<S extends Scheduler>(t: ExecutionContext, backend: TestBackend, scheduler: S, options: RolloutDeployerOptions = {}, app = APP) {
+export async function fixtureWith<S extends Scheduler>(
+  t: ExecutionContext,
+  backend: TestBackend,
+  scheduler: S,
+  options: RolloutDeployerOptions = {},
+  app = APP,
+) {
   const store = await openTestStore(backend);
   t.teardown(() => store.close());
   const deployerOptions = { pollMs: 2, timeoutMs: 400, ...options };

@@ -52,7 +52,9 @@ export async function busyboxImage(host: string): Promise<string> {
     for (const tool of tools) await symlink("busybox", join(root, "bin", tool));
     await writeFile(join(root, "www", "index.html"), "berth test app\n");
     await writeFile(join(root, "www", "cgi-bin", "env"), cgi, { mode: 0o755 });
-    await run("sh", ["-c", `tar -C "${root}" -c . | docker import --change 'LABEL berth.test=1' --change 'ENV PATH=/bin' - "${tag}"`], { env });
+    await run("sh", ["-c", `tar -C "${root}" -c . | docker import --change 'LABEL berth.test=1' --change 'ENV PATH=/bin' - "${tag}"`], {
+      env,
+    });
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -49,7 +49,11 @@ export interface ContainerOptionsSettings {
 }
 
 /** The create options of instance `placement.index` of a group: a pure function of its inputs. */
-export function containerOptions(spec: GroupSpec, placement: InstancePlacement, settings: ContainerOptionsSettings): ContainerCreateOptions {
+export function containerOptions(
+  spec: GroupSpec,
+  placement: InstancePlacement,
+  settings: ContainerOptionsSettings,
+): ContainerCreateOptions {
   const { network } = settings;
   const labels = { ...settings.labels, ...instanceLabels(spec, placement.index, spec.readiness) };
   const env: Record<string, string> = { ...spec.env };

@@ -20,11 +20,14 @@ export function probe(host: string, port: number, check: ReadinessCheck): Promis
       socket.once("error", () => resolve(false));
       return;
     }
-    const req = request({ host, port, path: check.path ?? "/", method: "GET", timeout: ms, headers: { "user-agent": "berth-healthcheck" } }, (res) => {
-      res.resume();
-      const status = res.statusCode ?? 0;
-      resolve(status >= 200 && status < 400);
-    });
+    const req = request(
+      { host, port, path: check.path ?? "/", method: "GET", timeout: ms, headers: { "user-agent": "berth-healthcheck" } },
+      (res) => {
+        res.resume();
+        const status = res.statusCode ?? 0;
+        resolve(status >= 200 && status < 400);
+      },
+    );
     req.once("timeout", () => req.destroy());
     req.once("error", () => resolve(false));
     req.end();

@@ -146,7 +146,9 @@ export class DockerScheduler implements Scheduler {
         const name = c.Names[0]?.slice(1) ?? c.Id;
         const tag = `${c.Labels[LABEL.type]}.${c.Labels[LABEL.index]}`;
         try {
-          const raw = await this.#docker.getContainer(c.Id).logs({ stdout: true, stderr: true, timestamps: true, follow: false, tail: options.tail ?? 100 });
+          const raw = await this.#docker
+            .getContainer(c.Id)
+            .logs({ stdout: true, stderr: true, timestamps: true, follow: false, tail: options.tail ?? 100 });
           return demuxLogs(raw).map((l) => ({ instance: name, tag, ...l }));
         } catch (cause) {
           if (statusOf(cause) === 404) return [];
@@ -227,7 +229,8 @@ export class DockerScheduler implements Scheduler {
     if (labels[LABEL.port] !== undefined) return { host: "127.0.0.1", port: Number(labels[LABEL.port]) };
     for (const bindings of Object.values(info.NetworkSettings.Ports ?? {})) {
       const first = bindings?.[0];
-      if (first?.HostPort) return { host: first.HostIp && first.HostIp !== "0.0.0.0" ? first.HostIp : "127.0.0.1", port: Number(first.HostPort) };
+      if (first?.HostPort)
+        return { host: first.HostIp && first.HostIp !== "0.0.0.0" ? first.HostIp : "127.0.0.1", port: Number(first.HostPort) };
     }
     return null;
   }
