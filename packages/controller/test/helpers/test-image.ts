@@ -16,6 +16,15 @@ export function testDockerHost(): string {
   return host;
 }
 
+/** The test registry (`host:port`), from `scripts/with-services`. */
+export function testRegistry(): string {
+  const registry = process.env.BERTH_TEST_REGISTRY;
+  if (registry === undefined || registry === "") {
+    throw new Error("BERTH_TEST_REGISTRY is not set: run the tests through `scripts/with-services` (it starts a registry)");
+  }
+  return registry;
+}
+
 export function socketPath(host: string): string {
   if (!host.startsWith("unix://")) throw new Error(`BERTH_TEST_DOCKER_HOST=${host}: only unix:// sockets are supported by the tests`);
   return host.slice("unix://".length);

@@ -1,10 +1,14 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
 import test, { type ExecutionContext } from "ava";
 import Docker from "dockerode";
 import { DockerScheduler } from "../../src/scheduler/docker/scheduler.ts";
 import type { GroupSpec, Instance } from "../../src/scheduler/types.ts";
-import { busyboxImage, socketPath, testDockerHost } from "../helpers/test-image.ts";
+import { busyboxImage, socketPath, testDockerHost, testRegistry } from "../helpers/test-image.ts";
+
+const run = promisify(execFile);
 
 const host = testDockerHost();
 const docker = new Docker({ socketPath: socketPath(host) });
@@ -130,11 +134,24 @@ test("reads the instances' logs, tagged by type and index", async (t) => {
   t.regex(hello?.time ?? "", /^\d{4}-\d\d-\d\dT/);
 });
 
-test("refuses a group whose image is not in the engine", async (t) => {
+test("pulls an image the engine does not have, and refuses one no registry has", async (t) => {
   const s = scheduler();
   const app = newApp(t, s);
-  await t.throwsAsync(s.createGroup(spec(app, { image: "berth-test-nothing:404" })), {
-    message: "image berth-test-nothing:404 is not in the Docker engine",
+  const registry = testRegistry();
+  const remote = `${registry}/berth-test/${app}:1`;
+  const env = { ...process.env, DOCKER_HOST: host };
+  await run("docker", ["tag", image, remote], { env });
+  await run("docker", ["push", remote], { env });
+  await run("docker", ["rmi", remote], { env });
+
+  await s.createGroup(spec(app, { image: remote }));
+  await s.scaleGroup(spec(app, { image: remote }), 1);
+  const [instance] = await instancesWhen(s, app, (all) => all.some((i) => i.ready));
+  t.true(instance?.ready);
+  t.teardown(() => run("docker", ["rmi", "-f", remote], { env }).then(() => undefined));
+
+  await t.throwsAsync(s.createGroup(spec(app, { image: `${registry}/berth-test/nothing:404` })), {
+    message: new RegExp(`^image ${registry}/berth-test/nothing:404 is not in the Docker engine and could not be pulled: .*not found`),
   });
 });
 

@@ -10,7 +10,7 @@ import { demuxLogs } from "./logs.ts";
 import { probe } from "./probe.ts";
 
 /** The parts of dockerode the scheduler uses. */
-export type DockerClient = Pick<Docker, "listContainers" | "createContainer" | "getContainer" | "getImage">;
+export type DockerClient = Pick<Docker, "listContainers" | "createContainer" | "getContainer" | "getImage" | "pull">;
 
 export interface DockerSchedulerOptions {
   network?: DockerNetwork;
@@ -43,6 +43,18 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Pulls an image; the engine reports failures inside the progress stream, not as a status. */
+async function pull(docker: Pick<Docker, "pull">, image: string): Promise<void> {
+  const stream = await docker.pull(image);
+  let text = "";
+  for await (const chunk of stream) text += String(chunk);
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    const event = JSON.parse(line) as { error?: string };
+    if (event.error !== undefined) throw new Error(event.error);
+  }
+}
+
 function stateOf(info: ContainerInspectInfo): InstanceState {
   if (info.State.Restarting) return "restarting";
   if (info.State.Status === "created") return "starting";
@@ -68,17 +80,21 @@ export class DockerScheduler implements Scheduler {
     };
   }
 
+  /** Nothing runs at 0 instances; the image must be in the engine, and is pulled when it is not. */
   async createGroup(spec: GroupSpec): Promise<void> {
     try {
       await this.#docker.getImage(spec.image).inspect();
+      return;
     } catch (cause) {
-      if (statusOf(cause) === 404) {
-        throw new BerthError("UNAVAILABLE", `image ${spec.image} is not in the Docker engine`, {
-          cause,
-          hint: "push the code again so the builder makes the image",
-        });
-      }
-      throw engineError(`inspect image ${spec.image}`, cause);
+      if (statusOf(cause) !== 404) throw engineError(`inspect image ${spec.image}`, cause);
+    }
+    try {
+      await pull(this.#docker, spec.image);
+    } catch (cause) {
+      throw new BerthError("UNAVAILABLE", `image ${spec.image} is not in the Docker engine and could not be pulled: ${(cause as Error).message}`, {
+        cause,
+        hint: "push the code again so the builder makes the image, or check the image reference and the registry",
+      });
     }
   }
 
