@@ -17,3 +17,4 @@ export { DockerScheduler } from "./scheduler/docker/scheduler.ts";
 export type { DockerSchedulerOptions } from "./scheduler/docker/scheduler.ts";
 export type { DockerNetwork } from "./scheduler/docker/container-options.ts";
 export type { Group, GroupRef, GroupSpec, Instance, LogLine, Scheduler } from "./scheduler/types.ts";
+export type { AppEvent, EventSink } from "./rollout/events.ts";

@@ -21,6 +21,7 @@ async function dockerDeployer(): Promise<RolloutDeployer> {
 const deployer = config.scheduler === "docker" ? await dockerDeployer() : undefined;
 // Finish or revert rollouts a previous run left in flight, and bring back instances that went missing.
 deployer?.reconcile().catch((err: unknown) => logger.error("reconcile failed; apps may be missing instances", { err }));
+deployer?.watchCrashes();
 const { app } = createController({
   store,
   logger,

@@ -30,6 +30,10 @@ for (const backend of testBackends) {
     t.false(f.scheduler.has(ref(2)));
     t.true((f.scheduler.minReadyAfterRemoval.get(`${APP}/web`) ?? 0) >= 2, "never fewer than 2 ready web instances");
     t.is(await findRollout(f.store.db, APP), undefined, "the rollout record is gone");
+    t.deepEqual(
+      f.events.map((e) => `${e.kind} ${e.release} ${e.message}`),
+      ["deploy v2 rolling out v2", "deploy v2 v2 deployed", "deploy v3 rolling out v3", "deploy v3 v3 deployed"],
+    );
   });
 
   test(`${backend}: takes the batch size from BERTH_DEPLOY_BATCHES`, async (t) => {
@@ -82,6 +86,7 @@ for (const backend of testBackends) {
     const release = await f.release(v3);
     t.is(release.state, "failed");
     t.is(release.failure, "web.1 (shop-v3-web-1) exited with code 1");
+    t.is(f.events.at(-1)?.message, "v3 failed: web.1 (shop-v3-web-1) exited with code 1; the previous release keeps running");
     t.is(f.scheduler.count(ref(2)), 1);
     t.false(f.scheduler.has(ref(3)));
   });
@@ -244,6 +249,25 @@ for (const backend of testBackends) {
     t.regex(error?.message ?? "", /restart of web stopped: web\.3 \(shop-v2-web-3\) exited with code 1; the old instances keep running/);
     t.deepEqual(f.scheduler.serials(ref(2)), before);
     await t.throwsAsync(f.deployer.restart(APP, "clock"), { message: /process type "clock" is not in the live release/ });
+  });
+
+  test(`${backend}: reports each crash the engine restarted as an event with its restart count, once`, async (t) => {
+    const f = await deployFixture(t, backend);
+    await deployed(f, "shop:1");
+    f.scheduler.crash(ref(2), 1, 9);
+    await f.deployer.checkCrashes();
+    t.false(
+      f.events.some((e) => e.kind === "crash"),
+      "crashes from before the first check are not news",
+    );
+    f.scheduler.crash(ref(2), 1, 137);
+    await f.deployer.checkCrashes();
+    await f.deployer.checkCrashes();
+    const crashes = f.events.filter((e) => e.kind === "crash");
+    t.deepEqual(
+      crashes.map((e) => [e.app, e.release, e.message]),
+      [[APP, "v2", "web.1 (shop-v2-web-1) exited with code 137; restarted 2 time(s)"]],
+    );
   });
 
   test(`${backend}: lists pods from the scheduler and removes everything on destroy`, async (t) => {

@@ -8,6 +8,7 @@ import type { Store } from "../store/open.ts";
 import { lockApp } from "../store/releases.ts";
 import { deleteRollout, findRollout, insertRollout, listRollouts, type Rollout } from "../store/rollouts.ts";
 import type { Tx } from "../store/schema.ts";
+import { type AppEvent, appEvent, type EventSink } from "./events.ts";
 import { restartLive, restore, scaleLive } from "./maintain.ts";
 import { type RollDeps, revert, rollOut } from "./roll.ts";
 import { RolloutFailure } from "./wait.ts";
@@ -16,6 +17,8 @@ export interface RolloutDeployerDeps {
   store: Store;
   scheduler: Scheduler;
   logger: Logger;
+  /** Receives app events (the app's log stream); they are logged either way. */
+  events?: EventSink;
 }
 
 export interface RolloutDeployerOptions {
@@ -41,11 +44,19 @@ function inProgress(rollout: Rollout): BerthError {
 export class RolloutDeployer implements Deployer {
   readonly #deps: RollDeps;
   readonly #running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  /** Restart counts seen by `checkCrashes`, per instance name; undefined before the first check. */
+  #restarts: Map<string, number> | undefined;
 
   constructor(deps: RolloutDeployerDeps, options: RolloutDeployerOptions = {}) {
+    const logger = deps.logger.child({ component: "deployer" });
     this.#deps = {
-      ...deps,
-      logger: deps.logger.child({ component: "deployer" }),
+      store: deps.store,
+      scheduler: deps.scheduler,
+      logger,
+      emit: (event: AppEvent) => {
+        logger.info(event.message, { app: event.app, release: event.release, event: event.kind });
+        deps.events?.(event);
+      },
       defaults: { batchSize: options.batchSize ?? 1, timeoutMs: options.timeoutMs ?? 120_000 },
       pollMs: options.pollMs,
     };
@@ -128,6 +139,43 @@ export class RolloutDeployer implements Deployer {
     }
   }
 
+  /**
+   * Reports every instance the engine restarted since the last check as a `crash` event with its
+   * restart count. The first check only takes note, so a restarted controller does not report old crashes.
+   */
+  async checkCrashes(): Promise<void> {
+    const first = this.#restarts === undefined;
+    const seen = new Map<string, number>();
+    const apps = await this.#deps.store.db.selectFrom("apps").select("id").orderBy("id").execute();
+    for (const { id } of apps) {
+      for (const instance of (await this.#deps.scheduler.listGroups(id)).flatMap((g) => g.instances)) {
+        seen.set(instance.name, instance.restarts);
+        const before = this.#restarts?.get(instance.name) ?? 0;
+        if (first || instance.restarts <= before) continue;
+        const code = instance.exitCode === null ? "" : ` with code ${instance.exitCode}`;
+        const message = `${instance.type}.${instance.index} (${instance.name}) exited${code}; restarted ${instance.restarts} time(s)`;
+        this.#deps.emit(appEvent(id, "crash", message, instance.release));
+      }
+    }
+    this.#restarts = seen;
+  }
+
+  /** Runs `checkCrashes` every `intervalMs`; returns the function that stops it. */
+  watchCrashes(intervalMs = 10_000): () => void {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      this.checkCrashes()
+        .catch((err: unknown) => this.#deps.logger.warn("could not check instances for crashes", { err }))
+        .finally(() => {
+          busy = false;
+        });
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** Resolves when no rollout runs (for one app, or for all). */
   async idle(app?: string): Promise<void> {
     const runs = app === undefined ? [...this.#running.values()] : [this.#running.get(app)].filter((r) => r !== undefined);
@@ -163,7 +211,7 @@ export class RolloutDeployer implements Deployer {
     const rollout = await findRollout(deps.store.db, app);
     if (rollout === undefined || rollout.kind !== "deploy") return;
     if (rollout.phase === "reverting") return revert(deps, rollout, rollout.reason ?? "the rollout was reverted");
-    deps.logger.info("deploy started", { app, release: `v${rollout.version}` });
+    deps.emit(appEvent(app, "deploy", `rolling out v${rollout.version}`, rollout.version));
     try {
       await rollOut(deps, rollout, signal);
     } catch (error) {

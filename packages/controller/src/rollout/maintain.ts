@@ -3,6 +3,7 @@ import { BerthError } from "../errors.ts";
 import { sameGroup } from "../scheduler/names.ts";
 import { findApp } from "../store/apps.ts";
 import { deployedVersion } from "../store/rollouts.ts";
+import { appEvent } from "./events.ts";
 import type { RollDeps } from "./roll.ts";
 import { deploySettings, groupSpec, loadReleaseSpec, type ReleaseSpec, releaseTypes } from "./spec.ts";
 import { RolloutFailure, waitReady } from "./wait.ts";
@@ -46,7 +47,7 @@ export async function restore(deps: RollDeps, app: string): Promise<void> {
     if (instances.length - gone.length === want) continue;
     await deps.scheduler.createGroup(spec);
     await deps.scheduler.scaleGroup(spec, want);
-    deps.logger.info("instances restored", { app, release: `v${release.version}`, type, replicas: want });
+    deps.emit(appEvent(app, "scale", `${type} restored to ${want} instance(s) of v${release.version}`, release.version));
   }
 }
 
@@ -92,7 +93,7 @@ export async function restartLive(deps: RollDeps, app: string, type: string | un
         });
       }
       await deps.scheduler.removeInstances(spec, batch);
-      deps.logger.info("instances restarted", { app, release: `v${release.version}`, type: t, instances: batch });
+      deps.emit(appEvent(app, "restart", `restarted ${batch.join(", ")}`, release.version));
     }
   }
 }

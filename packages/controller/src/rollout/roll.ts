@@ -2,6 +2,7 @@ import type { Logger } from "../logger.ts";
 import { sameGroup } from "../scheduler/names.ts";
 import type { Group, GroupSpec, Scheduler } from "../scheduler/types.ts";
 import type { Store } from "../store/open.ts";
+import { type AppEvent, appEvent } from "./events.ts";
 import { setReleaseState, supersedeOlder } from "../store/releases.ts";
 import { deleteRollout, type Rollout, type RolloutPlan, updateRollout } from "../store/rollouts.ts";
 import { type DeploySettings, deploySettings, groupSpec, loadReleaseSpec, releaseTypes } from "./spec.ts";
@@ -14,6 +15,8 @@ export interface RollDeps {
   defaults: DeploySettings;
   /** How often readiness is polled, in ms; the healthcheck's period when absent. */
   pollMs: number | undefined;
+  /** Reports what happened to an app (deploys, failures, restarts, crashes). */
+  emit: (event: AppEvent) => void;
 }
 
 function pollMs(deps: RollDeps, spec: GroupSpec): number {
@@ -74,7 +77,7 @@ export async function rollOut(deps: RollDeps, rollout: Rollout, signal: AbortSig
     await supersedeOlder(tx, rollout.app, rollout.version);
     await deleteRollout(tx, rollout.app);
   });
-  deps.logger.info("deploy finished", { app: rollout.app, release: `v${rollout.version}` });
+  deps.emit(appEvent(rollout.app, "deploy", `v${rollout.version} deployed`, rollout.version));
 }
 
 async function rollType(deps: RollDeps, spec: GroupSpec, want: number, before: number, settings: DeploySettings, signal: AbortSignal) {
@@ -114,5 +117,5 @@ export async function revert(deps: RollDeps, rollout: Rollout, reason: string): 
     await setReleaseState(tx, rollout.app, rollout.version, "failed", reason);
     await deleteRollout(tx, rollout.app);
   });
-  deps.logger.warn("deploy failed; previous release restored", { app: rollout.app, release: `v${rollout.version}`, reason });
+  deps.emit(appEvent(rollout.app, "deploy", `v${rollout.version} failed: ${reason}; the previous release keeps running`, rollout.version));
 }

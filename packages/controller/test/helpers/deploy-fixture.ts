@@ -1,6 +1,7 @@
 import type { ConfigChange, Formation, Procfile } from "@berth/api";
 import type { ExecutionContext } from "ava";
 import { silentLogger } from "../../src/logger.ts";
+import type { AppEvent } from "../../src/rollout/events.ts";
 import type { Scheduler } from "../../src/scheduler/types.ts";
 import { RolloutDeployer, type RolloutDeployerOptions } from "../../src/rollout/deployer.ts";
 import { createAppWithRelease, releaseBuild, releaseConfig, type ReleaseDeps } from "../../src/services/releases.ts";
@@ -29,8 +30,9 @@ export async function fixtureWith<S extends Scheduler>(
   const store = await openTestStore(backend);
   t.teardown(() => store.close());
   const deployerOptions = { pollMs: 2, timeoutMs: 400, ...options };
+  const events: AppEvent[] = [];
   const newDeployer = () => {
-    const made = new RolloutDeployer({ store, scheduler, logger: silentLogger }, deployerOptions);
+    const made = new RolloutDeployer({ store, scheduler, logger: silentLogger, events: (e) => events.push(e) }, deployerOptions);
     t.teardown(() => made.close());
     return made;
   };
@@ -41,6 +43,7 @@ export async function fixtureWith<S extends Scheduler>(
   await createAppWithRelease(deps, app, actor);
   return {
     app,
+    events,
     store,
     scheduler,
     deployer,

@@ -21,6 +21,8 @@ interface FakeInstance {
   serial: number;
   index: number;
   looks: number;
+  restarts: number;
+  exitCode: number | null;
 }
 
 interface FakeGroup {
@@ -56,7 +58,7 @@ export class FakeScheduler implements Scheduler {
     while (group.instances.length < replicas) {
       let index = 1;
       while (group.instances.some((i) => i.index === index)) index++;
-      group.instances.push({ serial: ++this.#serial, index, looks: 0 });
+      group.instances.push({ serial: ++this.#serial, index, looks: 0, restarts: 0, exitCode: null });
       group.instances.sort((a, b) => a.index - b.index);
     }
     this.events.push(`scale ${name} ${replicas}`);
@@ -119,6 +121,14 @@ export class FakeScheduler implements Scheduler {
     if (group) group.instances = group.instances.filter((i) => i.index !== index);
   }
 
+  /** An instance exits and the engine restarts it, as a restart policy does. */
+  crash(ref: GroupRef, index: number, exitCode: number): void {
+    const instance = this.groups.get(groupName(ref))?.instances.find((i) => i.index === index);
+    if (instance === undefined) throw new Error(`no instance ${index} in ${groupName(ref)}`);
+    instance.restarts++;
+    instance.exitCode = exitCode;
+  }
+
   #look(spec: GroupSpec, instance: FakeInstance): Instance {
     instance.looks++;
     const behaviour = behaviourOf(spec.image);
@@ -132,8 +142,8 @@ export class FakeScheduler implements Scheduler {
       state: first ? "starting" : "running",
       ready: (behaviour === "ready" && !first) || (behaviour === "flaky" && instance.index === 1 && instance.looks === 2),
       started: first ? null : "2026-01-01T00:00:00.000Z",
-      restarts: 0,
-      exitCode: null,
+      restarts: instance.restarts,
+      exitCode: instance.exitCode,
       address: `127.0.0.1:${10000 + instance.serial}`,
     };
   }
