@@ -11,7 +11,7 @@ export type { Logger } from "./logger.ts";
 export { openStore } from "./store/open.ts";
 export type { Store, StoreOptions } from "./store/open.ts";
 export { RolloutDeployer } from "./rollout/deployer.ts";
-export type { RolloutDeployerDeps, RolloutDeployerOptions } from "./rollout/deployer.ts";
+export type { AppUpstreams, RolloutDeployerDeps, RolloutDeployerOptions } from "./rollout/deployer.ts";
 export { dockerClient } from "./scheduler/docker/connect.ts";
 export { DockerScheduler } from "./scheduler/docker/scheduler.ts";
 export type { DockerSchedulerOptions } from "./scheduler/docker/scheduler.ts";

@@ -36,6 +36,27 @@ for (const backend of testBackends) {
     );
   });
 
+  test(`${backend}: drains each old web instance, out of the upstreams, before stopping it`, async (t) => {
+    const f = await deployFixture(t, backend, { drainMs: 30 });
+    await f.formation({ web: 2 });
+    await deployed(f, "shop:1");
+    const snapshots: Awaited<ReturnType<typeof f.deployer.routes>>[] = [];
+    f.hooks.onRoutesChanged = (app) => void f.deployer.routes(app).then((r) => snapshots.push(r));
+    await deployed(f, "shop:2");
+    await f.deployer.routes(APP).then((r) => snapshots.push(r));
+
+    const draining = snapshots.filter((s) => s.draining.length > 0);
+    t.is(draining.length, 2, "v2's two instances were drained one by one");
+    for (const s of draining) {
+      t.is(s.upstreams.length, 2, "two other instances serve meanwhile");
+      t.false(s.upstreams.includes(s.draining[0] ?? ""));
+    }
+    const last = snapshots.at(-1);
+    t.deepEqual(last?.draining, []);
+    t.is(last?.upstreams.length, 2);
+    t.not(last?.upstreams[0], draining[0]?.draining[0]);
+  });
+
   test(`${backend}: takes the batch size from BERTH_DEPLOY_BATCHES`, async (t) => {
     const f = await deployFixture(t, backend);
     await f.formation({ web: 4 });

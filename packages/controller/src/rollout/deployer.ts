@@ -2,15 +2,17 @@ import type { Formation, Pod } from "@berth/api";
 import type { Deployer } from "../deployer.ts";
 import { BerthError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import type { Scheduler } from "../scheduler/types.ts";
+import type { Instance, Scheduler } from "../scheduler/types.ts";
 import { findApp } from "../store/apps.ts";
 import type { Store } from "../store/open.ts";
 import { lockApp } from "../store/releases.ts";
 import { deleteRollout, findRollout, insertRollout, listRollouts, type Rollout } from "../store/rollouts.ts";
 import type { Tx } from "../store/schema.ts";
+import { Drainer } from "./drain.ts";
 import { type AppEvent, appEvent, type EventSink } from "./events.ts";
 import { restartLive, restore, scaleLive } from "./maintain.ts";
 import { type RollDeps, revert, rollOut } from "./roll.ts";
+import { isRoutable } from "./spec.ts";
 import { RolloutFailure } from "./wait.ts";
 
 export interface RolloutDeployerDeps {
@@ -19,6 +21,8 @@ export interface RolloutDeployerDeps {
   logger: Logger;
   /** Receives app events (the app's log stream); they are logged either way. */
   events?: EventSink;
+  /** Called when the app's routable instances may have changed: the route table re-reads `routes(app)`. */
+  onRoutesChanged?: (app: string) => void;
 }
 
 export interface RolloutDeployerOptions {
@@ -28,6 +32,15 @@ export interface RolloutDeployerOptions {
   timeoutMs?: number;
   /** Readiness poll interval in ms; the healthcheck's period when absent. */
   pollMs?: number;
+  /** How long a web instance is drained (no new requests) before it is stopped, in ms. Default 0. */
+  drainMs?: number;
+}
+
+/** Where the router may send an app's requests, and the instances it should let finish. */
+export interface AppUpstreams {
+  /** `host:port` of ready routable instances. */
+  upstreams: string[];
+  draining: string[];
 }
 
 function inProgress(rollout: Rollout): BerthError {
@@ -59,6 +72,7 @@ export class RolloutDeployer implements Deployer {
       },
       defaults: { batchSize: options.batchSize ?? 1, timeoutMs: options.timeoutMs ?? 120_000 },
       pollMs: options.pollMs,
+      drainer: new Drainer(options.drainMs ?? 0, (app) => deps.onRoutesChanged?.(app)),
     };
   }
 
@@ -108,6 +122,17 @@ export class RolloutDeployer implements Deployer {
         started: i.started,
         restarts: i.restarts,
       }));
+  }
+
+  /** The app's ready web (and cmd) instances, minus those being drained, which are listed apart. */
+  async routes(app: string): Promise<AppUpstreams> {
+    const draining = this.#deps.drainer.draining(app);
+    const instances = (await this.#deps.scheduler.listGroups(app)).filter((g) => isRoutable(g.type)).flatMap((g) => g.instances);
+    const address = (i: Instance) => i.address ?? "";
+    return {
+      upstreams: instances.filter((i) => i.ready && i.address !== null && !draining.has(i.name)).map(address),
+      draining: instances.filter((i) => i.address !== null && draining.has(i.name)).map(address),
+    };
   }
 
   async destroy(app: string): Promise<void> {

@@ -4,7 +4,7 @@ import { sameGroup } from "../scheduler/names.ts";
 import { findApp } from "../store/apps.ts";
 import { deployedVersion } from "../store/rollouts.ts";
 import { appEvent } from "./events.ts";
-import type { RollDeps } from "./roll.ts";
+import { type RollDeps, retire } from "./roll.ts";
 import { deploySettings, groupSpec, loadReleaseSpec, type ReleaseSpec, releaseTypes } from "./spec.ts";
 import { RolloutFailure, waitReady } from "./wait.ts";
 
@@ -83,7 +83,8 @@ export async function restartLive(deps: RollDeps, app: string, type: string | un
         });
       } catch (error) {
         const now = (await deps.scheduler.listGroups(app)).find((g) => sameGroup(g, spec))?.instances ?? [];
-        await deps.scheduler.removeInstances(
+        await retire(
+          deps,
           spec,
           now.filter((x) => !known.has(x.name)).map((x) => x.name),
         );
@@ -92,7 +93,8 @@ export async function restartLive(deps: RollDeps, app: string, type: string | un
           hint: "see `berth logs` for why the new instances did not become ready",
         });
       }
-      await deps.scheduler.removeInstances(spec, batch);
+      deps.drainer.changed(app);
+      await retire(deps, spec, batch);
       deps.emit(appEvent(app, "restart", `restarted ${batch.join(", ")}`, release.version));
     }
   }

@@ -1,11 +1,12 @@
 import type { Logger } from "../logger.ts";
 import { sameGroup } from "../scheduler/names.ts";
-import type { Group, GroupSpec, Scheduler } from "../scheduler/types.ts";
+import type { Group, GroupRef, GroupSpec, Scheduler } from "../scheduler/types.ts";
 import type { Store } from "../store/open.ts";
 import { type AppEvent, appEvent } from "./events.ts";
 import { setReleaseState, supersedeOlder } from "../store/releases.ts";
 import { deleteRollout, type Rollout, type RolloutPlan, updateRollout } from "../store/rollouts.ts";
-import { type DeploySettings, deploySettings, groupSpec, loadReleaseSpec, releaseTypes } from "./spec.ts";
+import type { Drainer } from "./drain.ts";
+import { type DeploySettings, deploySettings, groupSpec, isRoutable, loadReleaseSpec, releaseTypes } from "./spec.ts";
 import { waitReady } from "./wait.ts";
 
 export interface RollDeps {
@@ -17,6 +18,12 @@ export interface RollDeps {
   pollMs: number | undefined;
   /** Reports what happened to an app (deploys, failures, restarts, crashes). */
   emit: (event: AppEvent) => void;
+  drainer: Drainer;
+}
+
+/** Drains a group's instances (routable ones) and removes them. */
+export function retire(deps: RollDeps, group: GroupRef, names: string[]): Promise<void> {
+  return deps.drainer.retire(group.app, names, isRoutable(group.type), () => deps.scheduler.removeInstances(group, names));
 }
 
 function pollMs(deps: RollDeps, spec: GroupSpec): number {
@@ -33,7 +40,7 @@ async function shrinkOld(deps: RollDeps, old: Group[], total: number): Promise<v
       .slice(0, excess)
       .map((i) => i.name);
     if (remove.length === 0) continue;
-    await deps.scheduler.removeInstances(group, remove);
+    await retire(deps, group, remove);
     excess -= remove.length;
   }
 }
@@ -69,7 +76,13 @@ export async function rollOut(deps: RollDeps, rollout: Rollout, signal: AbortSig
       await rollType(deps, spec, want, before, settings, signal);
     }
     for (const group of await deps.scheduler.listGroups(rollout.app)) {
-      if (group.release !== rollout.version) await deps.scheduler.deleteGroup(group);
+      if (group.release === rollout.version) continue;
+      await retire(
+        deps,
+        group,
+        group.instances.map((i) => i.name),
+      );
+      await deps.scheduler.deleteGroup(group);
     }
   }
   await deps.store.db.transaction().execute(async (tx) => {
@@ -89,7 +102,10 @@ async function rollType(deps: RollDeps, spec: GroupSpec, want: number, before: n
     count = want;
   }
   for (;;) {
-    if (count > 0) await waitReady(deps.scheduler, spec, count, { timeoutMs: settings.timeoutMs, pollMs: pollMs(deps, spec), signal });
+    if (count > 0) {
+      await waitReady(deps.scheduler, spec, count, { timeoutMs: settings.timeoutMs, pollMs: pollMs(deps, spec), signal });
+      deps.drainer.changed(spec.app);
+    }
     const old = (await groupsOf()).filter((g) => g.release !== spec.release);
     await shrinkOld(deps, old, Math.max(0, before - count));
     if (count >= want) return;
@@ -106,12 +122,29 @@ async function rollType(deps: RollDeps, spec: GroupSpec, want: number, before: n
  */
 export async function revert(deps: RollDeps, rollout: Rollout, reason: string): Promise<void> {
   await updateRollout(deps.store.db, rollout.app, { phase: "reverting", reason });
-  for (const group of await deps.scheduler.listGroups(rollout.app)) {
-    if (group.release === rollout.version) await deps.scheduler.deleteGroup(group);
-  }
+  // The old instances first, so that the app never has fewer ready instances than before.
   for (const previous of rollout.plan.previous ?? []) {
     const release = await loadReleaseSpec(deps.store.db, rollout.app, previous.release);
-    if (release !== undefined) await deps.scheduler.scaleGroup(groupSpec(release, previous.type), previous.replicas);
+    if (release === undefined) continue;
+    const spec = groupSpec(release, previous.type);
+    await deps.scheduler.scaleGroup(spec, previous.replicas);
+    const { timeoutMs } = deploySettings(release.values, deps.defaults);
+    await waitReady(deps.scheduler, spec, previous.replicas, {
+      timeoutMs,
+      pollMs: pollMs(deps, spec),
+      signal: new AbortController().signal,
+    }).catch((error: unknown) =>
+      deps.logger.warn("a restored group is not ready yet", { app: rollout.app, type: previous.type, err: error }),
+    );
+  }
+  for (const group of await deps.scheduler.listGroups(rollout.app)) {
+    if (group.release !== rollout.version) continue;
+    await retire(
+      deps,
+      group,
+      group.instances.map((i) => i.name),
+    );
+    await deps.scheduler.deleteGroup(group);
   }
   await deps.store.db.transaction().execute(async (tx) => {
     await setReleaseState(tx, rollout.app, rollout.version, "failed", reason);

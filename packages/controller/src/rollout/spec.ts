@@ -18,6 +18,11 @@ export interface ReleaseSpec {
 /** Types whose instances serve `$PORT` and get a TCP readiness check by default (as in Deis). */
 const routableTypes = ["web", "cmd"];
 
+/** Whether instances of the type serve requests through the router. */
+export function isRoutable(type: string): boolean {
+  return routableTypes.includes(type);
+}
+
 /** Loads a release's build and config; undefined when it has no build (v1 or config before code). */
 export async function loadReleaseSpec(db: Executor, app: string, version: number): Promise<ReleaseSpec | undefined> {
   const release = await findRelease(db, app, version);

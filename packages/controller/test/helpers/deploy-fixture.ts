@@ -31,8 +31,12 @@ export async function fixtureWith<S extends Scheduler>(
   t.teardown(() => store.close());
   const deployerOptions = { pollMs: 2, timeoutMs: 400, ...options };
   const events: AppEvent[] = [];
+  const hooks: { onRoutesChanged?: (app: string) => void } = {};
   const newDeployer = () => {
-    const made = new RolloutDeployer({ store, scheduler, logger: silentLogger, events: (e) => events.push(e) }, deployerOptions);
+    const made = new RolloutDeployer(
+      { store, scheduler, logger: silentLogger, events: (e) => events.push(e), onRoutesChanged: (a) => hooks.onRoutesChanged?.(a) },
+      deployerOptions,
+    );
     t.teardown(() => made.close());
     return made;
   };
@@ -44,6 +48,7 @@ export async function fixtureWith<S extends Scheduler>(
   return {
     app,
     events,
+    hooks,
     store,
     scheduler,
     deployer,
