@@ -70,4 +70,32 @@ for (const backend of testBackends) {
     );
     t.deepEqual(await answers(f), [`release=v2 app=${f.app} greeting=`]);
   });
+
+  test(`${backend}: restart replaces the containers, and reconcile brings back one removed by hand`, async (t) => {
+    const f = await setup(t, backend);
+    await f.formation({ web: 2 });
+    await deployed(f, image, { web: serve });
+    const ids = async () =>
+      (await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`berth.app=${f.app}`] }) })).map((c) => c.Id).sort();
+    const before = await ids();
+    t.is(before.length, 2);
+
+    await f.deployer.restart(f.app);
+    const restarted = await ids();
+    t.is(restarted.length, 2);
+    t.false(
+      restarted.some((id) => before.includes(id)),
+      "every container is new",
+    );
+    t.is((await answers(f)).length, 2);
+
+    await docker.getContainer(restarted[0] ?? "").remove({ force: true });
+    await f.deployer.reconcile();
+    const pods = await f.deployer.pods(f.app);
+    t.is(pods.length, 2);
+    t.deepEqual(
+      pods.map((p) => p.release),
+      ["v2", "v2"],
+    );
+  });
 }
