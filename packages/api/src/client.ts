@@ -17,6 +17,7 @@ import type {
   PageQuery,
   PasswdRequest,
   Perms,
+  Pod,
   PushAuthRequest,
   PushAuthResponse,
   RegisterRequest,
@@ -165,6 +166,12 @@ export class ControllerClient {
 
   readonly scale = {
     set: (app: string, formation: Formation) => this.request<App>("POST", routes.scale(app), formation),
+  };
+
+  readonly pods = {
+    list: (app: string) => this.request<Page<Pod>>("GET", routes.pods(app)),
+    /** Replaces the instances (of one type, or all) batch by batch; answers once they are ready. */
+    restart: (app: string, type?: string) => this.request<Page<Pod>>("POST", routes.podsRestart(app, type), {}),
   };
 
   readonly perms = {

@@ -21,6 +21,9 @@ export const routes = {
   release: (app: string, version: number) => `/v2/apps/${enc(app)}/releases/v${version}`,
   rollback: (app: string) => `/v2/apps/${enc(app)}/releases/rollback`,
   scale: (app: string) => `/v2/apps/${enc(app)}/scale`,
+  pods: (app: string) => `/v2/apps/${enc(app)}/pods`,
+  podsRestart: (app: string, type?: string) =>
+    `/v2/apps/${enc(app)}/pods/restart${type === undefined ? "" : `/${enc(type)}`}`,
   perms: (app: string) => `/v2/apps/${enc(app)}/perms`,
   perm: (app: string, username: string) => `/v2/apps/${enc(app)}/perms/${enc(username)}`,
   domains: (app: string) => `/v2/apps/${enc(app)}/domains`,

@@ -234,3 +234,21 @@ export interface AppSettings {
 }
 
 export type AppSettingsChange = Partial<Omit<AppSettings, "app">>;
+/** `starting`: created, not running yet; `restarting`: crashed, waiting to be restarted by the engine. */
+export type PodState = "starting" | "running" | "restarting" | "exited";
+
+/** One running instance of an app (`GET /v2/apps/:id/pods`), as the scheduler's engine reports it. */
+export interface Pod {
+  /** `<app>-v<N>-<type>-<k>`. */
+  name: string;
+  type: string;
+  /** `v3`. */
+  release: string;
+  state: PodState;
+  /** Running and passing its healthcheck. */
+  ready: boolean;
+  /** When the current run started; null before the first start. */
+  started: Timestamp | null;
+  /** Restarts after crashes. */
+  restarts: number;
+}

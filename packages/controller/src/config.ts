@@ -23,7 +23,18 @@ export interface ControllerConfig {
   routerKey: string;
   /** CIDRs of proxies in front of the router whose X-Forwarded-For is trusted. */
   trustedProxies: string[];
+  /** How long an instance leaving a rollout gets no new requests before it is stopped, in ms. */
+  drainMs: number;
   logLevel: LogLevel;
+  /** Who runs apps: the local Docker engine, or nothing (releases are only recorded). */
+  scheduler: "docker" | "none";
+  /** `DOCKER_HOST`; the default socket when absent. */
+  dockerHost: string | undefined;
+  /**
+   * `bridge`: instances publish `$PORT` on 127.0.0.1; `host`: they share the host's network; `auto`:
+   * bridge when the engine has one (dockerd --bridge=none has not).
+   */
+  dockerNetwork: "auto" | "bridge" | "host";
 }
 
 type Env = Record<string, string | undefined>;
@@ -34,6 +45,16 @@ function port(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     throw new BerthError("BAD_REQUEST", `${name}=${raw} is not a port number`, { hint: "use 1-65535, or 0 for any free port" });
+  }
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new BerthError("BAD_REQUEST", `${name}=${raw} is not valid`, { hint: `use a whole number from ${min} to ${max}` });
   }
   return value;
 }
@@ -61,7 +82,11 @@ export function loadControllerConfig(env: Env = process.env): ControllerConfig {
     registrationMode: oneOf(env, "BERTH_REGISTRATION_MODE", ["open", "admin_only", "disabled"] as const, "admin_only"),
     builderKey: env.BERTH_BUILDER_KEY || randomBytes(32).toString("hex"),
     routerKey: env.BERTH_ROUTER_KEY || randomBytes(32).toString("hex"),
+    drainMs: integer(env, "BERTH_DRAIN_MS", 2000, 0, 600_000),
     trustedProxies: (env.BERTH_TRUSTED_PROXIES ?? "").split(",").map((c) => c.trim()).filter((c) => c !== ""),
     logLevel: oneOf(env, "BERTH_LOG_LEVEL", ["debug", "info", "warn", "error"] as const, "info"),
+    scheduler: oneOf(env, "BERTH_SCHEDULER", ["docker", "none"] as const, "docker"),
+    dockerHost: env.DOCKER_HOST || undefined,
+    dockerNetwork: oneOf(env, "BERTH_DOCKER_NETWORK", ["auto", "bridge", "host"] as const, "auto"),
   };
 }

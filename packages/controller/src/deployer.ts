@@ -1,16 +1,27 @@
-import type { Formation } from "@berth/api";
+import type { Formation, Pod } from "@berth/api";
 import type { Store } from "./store/open.ts";
 import { lockApp, setReleaseState, supersedeOlder } from "./store/releases.ts";
+import type { Tx } from "./store/schema.ts";
 
 /**
- * Turns recorded releases into running instances. The controller records a release, then hands it
- * here; the deployer owns the rollout and reports the outcome through the release's state.
+ * Turns recorded releases into running instances. The controller records a release and, in the same
+ * transaction, has the deployer `accept` it; after the commit it calls `deploy`. The deployer owns the
+ * rollout and reports the outcome through the release's state.
  */
 export interface Deployer {
-  /** Rolls out release `version` of `app` (it is recorded as pending). */
+  /**
+   * Inside the transaction that records release `version` as pending: claims the app's one rollout
+   * slot, or throws ROLLOUT_IN_PROGRESS (and the transaction, with the release, is rolled back).
+   */
+  accept(tx: Tx, app: string, version: number): Promise<void>;
+  /** Starts rolling out an accepted release; resolves once it has started, not once it has finished. */
   deploy(app: string, version: number): Promise<void>;
   /** Applies a new formation to the live release. */
   scale(app: string, formation: Formation): Promise<void>;
+  /** Replaces the live instances (of one type, or all) batch by batch; resolves once done. */
+  restart(app: string, type?: string): Promise<void>;
+  /** The app's instances as the engine reports them. */
+  pods(app: string): Promise<Pod[]>;
   /** Removes everything the app runs. */
   destroy(app: string): Promise<void>;
 }
@@ -21,6 +32,7 @@ export interface Deployer {
  */
 export function recordOnlyDeployer(store: Store): Deployer {
   return {
+    async accept() {},
     async deploy(app, version) {
       await store.db.transaction().execute(async (tx) => {
         // The app's lock orders this against other release writes (else PostgreSQL may deadlock).
@@ -30,6 +42,10 @@ export function recordOnlyDeployer(store: Store): Deployer {
       });
     },
     async scale() {},
+    async restart() {},
+    async pods() {
+      return [];
+    },
     async destroy() {},
   };
 }

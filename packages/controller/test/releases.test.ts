@@ -6,8 +6,11 @@ import { startController } from "./helpers/controller.ts";
 eachBackend("deploying an image records a build and a release that the deployer receives", async (t, backend) => {
   const handed: string[] = [];
   const deployer: Deployer = {
+    accept: async () => {},
     deploy: async (app, version) => void handed.push(`${app}@v${version}`),
     scale: async () => {},
+    restart: async () => {},
+    pods: async () => [],
     destroy: async () => {},
   };
   const h = await startController(t, backend, { deployer });

@@ -33,6 +33,7 @@ export function validateConfigChange(body: unknown): ConfigChange {
       if (typeof value === "string" && Buffer.byteLength(value) > MAX_CONFIG_VALUE_BYTES) {
         throw invalid(`values.${key}`, `is larger than ${MAX_CONFIG_VALUE_BYTES / 1024} KiB`);
       }
+      if (typeof value === "string") validateDeployValue(key, value);
       out.values[key] = value;
     }
   }
@@ -53,6 +54,16 @@ export function validateConfigChange(body: unknown): ConfigChange {
     }
   }
   return out;
+}
+
+/** The rollout settings an app can set in its config (Deis's DEIS_DEPLOY_BATCHES/TIMEOUT). */
+function validateDeployValue(key: string, value: string): void {
+  if (key === "BERTH_DEPLOY_BATCHES" && !/^[1-9][0-9]{0,2}$/.test(value)) {
+    throw invalid(`values.${key}`, "must be a whole number of instances per batch, from 1 to 999");
+  }
+  if (key === "BERTH_DEPLOY_TIMEOUT" && !(/^[0-9]{1,5}(\.[0-9]{1,3})?$/.test(value) && Number(value) > 0)) {
+    throw invalid(`values.${key}`, "must be the seconds a batch may take to become ready, like 120");
+  }
 }
 
 function validateLimits(value: unknown, field: string): ProcessLimits {

@@ -8,6 +8,7 @@ import { authenticate, errorsAndAccessLog, trimTrailingSlash } from "./middlewar
 import { appRoutes } from "./routes/apps.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { hookRoutes } from "./routes/hooks.ts";
+import { podRoutes } from "./routes/pods.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { routingRoutes } from "./routes/routing.ts";
 import { noUpstreams, RouteTableHub } from "../routing/hub.ts";
@@ -50,6 +51,7 @@ export function createController(deps: ControllerDeps): Controller {
   releaseRoutes(router, routeDeps);
   hookRoutes(router, routeDeps);
   routingRoutes(router, routeDeps);
+  podRoutes(router, routeDeps);
 
   app.use(errorsAndAccessLog(deps.logger));
   app.use(trimTrailingSlash);

@@ -114,6 +114,7 @@ function configRow(appId: string, actor: Actor, doc: ConfigDocument, now: string
 /**
  * Makes release N+1 of an app from a plan computed against the live release, in one transaction
  * that holds the app's lock, then hands it to the deployer. Versions are never reused or skipped.
+ * Resolves once the rollout has started; the release's state tells how it ends.
  */
 async function releaseAndDeploy(
   deps: ReleaseDeps,
@@ -133,6 +134,8 @@ async function releaseAndDeploy(
     const next = latest.version + 1;
     await insertRelease(tx, releaseRow(appId, next, actor, p.buildId, p.configId, p.summary, new Date().toISOString(), "pending"));
     if (after) await after(tx, next);
+    // A refused rollout (one is in progress) rolls the whole transaction back: no orphan release.
+    await deps.deployer.accept(tx, appId, next);
     return next;
   });
   deps.logger.info("release created", { app: appId, release: `v${version}` });

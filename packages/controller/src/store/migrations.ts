@@ -79,7 +79,22 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-  // 0002 is left for rollout state; routing came first but sorts after it on purpose.
+  "0002-rollouts": {
+    async up(db: Kysely<unknown>) {
+      // One row per app while a rollout (or restart) runs: the primary key is the "one at a time" rule.
+      await db.schema
+        .createTable("rollouts")
+        .addColumn("app_id", "text", (c) => c.primaryKey().references("apps.id").onDelete("cascade"))
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("phase", "text", (c) => c.notNull())
+        .addColumn("plan", "text", (c) => c.notNull())
+        .addColumn("reason", "text")
+        .addColumn("started", "text", (c) => c.notNull())
+        .addColumn("updated", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
   "0003-routing": {
     async up(db: Kysely<unknown>) {
       await db.schema

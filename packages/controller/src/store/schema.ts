@@ -12,6 +12,7 @@ export interface Database {
   builds: BuildRow;
   configs: ConfigRow;
   releases: ReleaseRow;
+  rollouts: RolloutRow;
   domains: DomainRow;
   app_settings: AppSettingsRow;
 }
@@ -101,6 +102,23 @@ export interface ReleaseRow {
   state: string;
   failure: string | null;
   created: string;
+  updated: string;
+}
+
+/** A rollout in progress (see src/rollout/). */
+export interface RolloutRow {
+  app_id: string;
+  /** The release being rolled out (or restarted). */
+  version: number;
+  /** `deploy` | `restart`. */
+  kind: string;
+  /** `rolling` | `reverting`. */
+  phase: string;
+  /** JSON: what to restore on abort (see RolloutPlan). */
+  plan: string;
+  /** Why it is reverting. */
+  reason: string | null;
+  started: string;
   updated: string;
 }
 

@@ -97,8 +97,9 @@ export function appRoutes(router: Router<State>, deps: RouteDeps): void {
       }
       formation[type] = count;
     }
-    await setAppStructure(deps.store.db, app.id, formation);
+    // The deployer first: it refuses (409) while a rollout runs, and then nothing is recorded.
     await deps.deployer.scale(app.id, formation);
+    await setAppStructure(deps.store.db, app.id, formation);
     deps.logger.info("app scaled", { app: app.id, formation });
     await show(ctx, deps, app.id);
   });

@@ -1,0 +1,16 @@
+/** Something that happened to an app, for its log stream (`berth[deploy]: v3 deployed`). */
+export interface AppEvent {
+  app: string;
+  kind: "deploy" | "crash" | "scale" | "restart";
+  message: string;
+  /** `v3`, when the event concerns one release. */
+  release?: string;
+  time: string;
+}
+
+export type EventSink = (event: AppEvent) => void;
+
+/** Builds an event stamped now. */
+export function appEvent(app: string, kind: AppEvent["kind"], message: string, release?: number): AppEvent {
+  return { app, kind, message, ...(release === undefined ? {} : { release: `v${release}` }), time: new Date().toISOString() };
+}

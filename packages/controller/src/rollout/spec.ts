@@ -1,0 +1,106 @@
+import type { Healthcheck, ProcessLimits, Procfile } from "@berth/api";
+import type { GroupSpec, ReadinessCheck } from "../scheduler/types.ts";
+import type { Executor } from "../store/schema.ts";
+import { findBuild, findConfig, findRelease } from "../store/releases.ts";
+
+/** What a release runs: its build and config, as the deployer needs them. */
+export interface ReleaseSpec {
+  app: string;
+  version: number;
+  image: string;
+  sha: string;
+  procfile: Procfile;
+  values: Record<string, string>;
+  limits: Record<string, ProcessLimits>;
+  healthchecks: Record<string, Healthcheck>;
+}
+
+/** Types whose instances serve `$PORT` and get a TCP readiness check by default (as in Deis). */
+const routableTypes = ["web", "cmd"];
+
+/** Whether instances of the type serve requests through the router. */
+export function isRoutable(type: string): boolean {
+  return routableTypes.includes(type);
+}
+
+/** Loads a release's build and config; undefined when it has no build (v1 or config before code). */
+export async function loadReleaseSpec(db: Executor, app: string, version: number): Promise<ReleaseSpec | undefined> {
+  const release = await findRelease(db, app, version);
+  if (release?.build_id == null) return undefined;
+  const build = await findBuild(db, app, release.build_id);
+  const config = await findConfig(db, release.config_id);
+  if (build === undefined || config === undefined) return undefined;
+  return {
+    app,
+    version,
+    image: build.image,
+    sha: build.sha,
+    procfile: JSON.parse(build.procfile) as Procfile,
+    values: JSON.parse(config.values) as Record<string, string>,
+    limits: JSON.parse(config.limits) as Record<string, ProcessLimits>,
+    healthchecks: JSON.parse(config.healthchecks) as Record<string, Healthcheck>,
+  };
+}
+
+/** The release's process types, routable ones first (they are rolled out first). */
+export function releaseTypes(release: ReleaseSpec): string[] {
+  const types = Object.keys(release.procfile);
+  const all = types.length > 0 ? types : ["web"];
+  return [...all].sort((a, b) => Number(!routableTypes.includes(a)) - Number(!routableTypes.includes(b)) || a.localeCompare(b));
+}
+
+export function readinessCheck(type: string, check: Healthcheck | undefined): ReadinessCheck {
+  const mode = check?.path !== undefined ? "http" : check !== undefined || routableTypes.includes(type) ? "tcp" : "running";
+  return {
+    mode,
+    path: check?.path,
+    initialDelay: check?.initialDelay ?? 0,
+    timeout: check?.timeout ?? 2,
+    period: check?.period ?? 2,
+    failureThreshold: check?.failureThreshold ?? 3,
+  };
+}
+
+/**
+ * Environment of an instance: platform values first, then the app's config, which wins. `PORT` is
+ * added by the scheduler unless the config sets it.
+ */
+export function instanceEnv(release: ReleaseSpec): Record<string, string> {
+  return {
+    BERTH_APP: release.app,
+    BERTH_RELEASE: `v${release.version}`,
+    ...(release.sha === "" ? {} : { SOURCE_VERSION: release.sha }),
+    ...release.values,
+  };
+}
+
+export function groupSpec(release: ReleaseSpec, type: string): GroupSpec {
+  return {
+    app: release.app,
+    release: release.version,
+    type,
+    image: release.image,
+    command: release.procfile[type],
+    env: instanceEnv(release),
+    limits: release.limits[type],
+    readiness: readinessCheck(type, release.healthchecks[type]),
+  };
+}
+
+export interface DeploySettings {
+  batchSize: number;
+  timeoutMs: number;
+}
+
+/**
+ * Per-app rollout settings from config, Deis-style: `BERTH_DEPLOY_BATCHES` (instances per batch) and
+ * `BERTH_DEPLOY_TIMEOUT` (seconds a batch may take to become ready). Bad values fall back to defaults.
+ */
+export function deploySettings(values: Record<string, string>, defaults: DeploySettings): DeploySettings {
+  const batches = Number(values.BERTH_DEPLOY_BATCHES);
+  const timeout = Number(values.BERTH_DEPLOY_TIMEOUT);
+  return {
+    batchSize: Number.isInteger(batches) && batches >= 1 ? batches : defaults.batchSize,
+    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? Math.round(timeout * 1000) : defaults.timeoutMs,
+  };
+}

@@ -1,0 +1,69 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { groupName, sameGroup } from "../scheduler/names.ts";
+import type { GroupSpec, Instance, Scheduler } from "../scheduler/types.ts";
+
+/** Why a rollout stopped: shown as the failed release's reason. */
+export class RolloutFailure extends Error {
+  override readonly name = "RolloutFailure";
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  pollMs: number;
+  signal: AbortSignal;
+  /** Instances that existed before (a restart's old ones): neither counted nor checked for crashes. */
+  known?: ReadonlySet<string>;
+}
+
+function tag(instance: Instance): string {
+  return `${instance.type}.${instance.index} (${instance.name})`;
+}
+
+function crashed(instance: Instance): string | undefined {
+  if (instance.state === "exited" || instance.state === "restarting" || instance.restarts > 0) {
+    const code = instance.exitCode === null ? "" : ` with code ${instance.exitCode}`;
+    return `${tag(instance)} exited${code}`;
+  }
+  return undefined;
+}
+
+/**
+ * Waits until the group has `want` ready instances. Throws {@link RolloutFailure} when a new instance
+ * exits, when one that was ready fails its check `failureThreshold` polls in a row, or on timeout.
+ */
+export async function waitReady(scheduler: Scheduler, spec: GroupSpec, want: number, options: WaitOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs + spec.readiness.initialDelay * 1000;
+  const misses = new Map<string, number>();
+  const wasReady = new Set<string>();
+  for (;;) {
+    options.signal.throwIfAborted();
+    const group = (await scheduler.listGroups(spec.app)).find((g) => sameGroup(g, spec));
+    const instances = (group?.instances ?? []).filter((i) => !options.known?.has(i.name));
+    for (const instance of instances) {
+      const crash = crashed(instance);
+      if (crash !== undefined) throw new RolloutFailure(crash);
+      if (instance.ready) {
+        wasReady.add(instance.name);
+        misses.delete(instance.name);
+      } else if (wasReady.has(instance.name)) {
+        const n = (misses.get(instance.name) ?? 0) + 1;
+        misses.set(instance.name, n);
+        if (n >= spec.readiness.failureThreshold) throw new RolloutFailure(`${tag(instance)} became unhealthy after it was ready`);
+      }
+    }
+    const ready = instances.filter((i) => i.ready).length;
+    if (ready >= want) return;
+    if (Date.now() >= deadline) {
+      const seconds = Math.round((options.timeoutMs / 1000) * 10) / 10;
+      throw new RolloutFailure(`${groupName(spec)}: ${ready} of ${want} instances ready after ${seconds}s (${describe(spec)})`);
+    }
+    await sleep(options.pollMs, undefined, { signal: options.signal });
+  }
+}
+
+function describe(spec: GroupSpec): string {
+  const check = spec.readiness;
+  if (check.mode === "http") return `healthcheck GET ${check.path} on $PORT`;
+  if (check.mode === "tcp") return "healthcheck: TCP connect to $PORT";
+  return "waiting for the process to run";
+}

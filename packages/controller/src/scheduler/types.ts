@@ -1,0 +1,105 @@
+import type { ProcessLimits } from "@berth/api";
+
+/**
+ * A replica group is one release × one process type of an app (`myapp-v3-web`). Schedulers manage
+ * groups and the instances in them; the rollout algorithm over groups belongs to the deployer.
+ */
+export interface GroupRef {
+  app: string;
+  /** The release's version number (3 for v3). */
+  release: number;
+  type: string;
+}
+
+/**
+ * How an instance is judged ready, with every default filled in. Times in seconds. `http`: a GET of
+ * `path` on `$PORT` answers 2xx/3xx; `tcp`: a connect to `$PORT` succeeds; `running`: the process runs
+ * (workers that serve nothing).
+ */
+export interface ReadinessCheck {
+  mode: "http" | "tcp" | "running";
+  path: string | undefined;
+  initialDelay: number;
+  timeout: number;
+  period: number;
+  failureThreshold: number;
+}
+
+/** Everything a scheduler needs to run the instances of a group. */
+export interface GroupSpec extends GroupRef {
+  image: string;
+  /** Shell command line (Procfile entry); the image's own command when undefined. */
+  command: string | undefined;
+  /**
+   * Environment of every instance. The scheduler adds `PORT` (where the instance must listen) unless
+   * the environment names one already.
+   */
+  env: Record<string, string>;
+  limits: ProcessLimits | undefined;
+  readiness: ReadinessCheck;
+}
+
+/** `starting`: created, not running yet; `restarting`: crashed and waiting to be restarted. */
+export type InstanceState = "starting" | "running" | "restarting" | "exited";
+
+export interface Instance extends GroupRef {
+  /** `<app>-v<N>-<type>-<k>`. */
+  name: string;
+  /** k in the name, from 1: log lines are tagged `<type>.<k>`. */
+  index: number;
+  state: InstanceState;
+  /** Running and passing its readiness check. */
+  ready: boolean;
+  /** When the current run started (ISO); null before the first start. */
+  started: string | null;
+  /** How many times the instance was restarted after exiting. */
+  restarts: number;
+  /** Exit code of the last run, when it has exited at least once. */
+  exitCode: number | null;
+  /** `host:port` where the instance serves `$PORT`, for the router; null when not known. */
+  address: string | null;
+}
+
+export interface Group extends GroupRef {
+  /** Desired number of instances. */
+  replicas: number;
+  instances: Instance[];
+}
+
+export interface LogLine {
+  /** The instance's name. */
+  instance: string;
+  /** `web.1`. */
+  tag: string;
+  /** ISO timestamp given by the engine. */
+  time: string;
+  line: string;
+}
+
+export interface LogOptions {
+  /** Last lines per instance. */
+  tail?: number;
+  /** Only these instances (names); all of the app's when absent. */
+  instances?: string[];
+}
+
+/**
+ * The small, scheduler-neutral interface over replica groups. Implementations read state from their
+ * engine (Docker, Kubernetes), never from memory, so a restarted controller sees what runs.
+ */
+export interface Scheduler {
+  /** Creates the group with 0 instances (idempotent); fails when the image cannot be run. */
+  createGroup(spec: GroupSpec): Promise<void>;
+  /** Makes the group run `replicas` instances: new ones take the lowest free indexes, the highest go first. */
+  scaleGroup(spec: GroupSpec, replicas: number): Promise<void>;
+  /** Stops and removes these instances of the group, lowering its replica count by as many. */
+  removeInstances(group: GroupRef, names: string[]): Promise<void>;
+  /** The app's groups with their instances (readiness checked now). */
+  listGroups(app: string): Promise<Group[]>;
+  /** Stops and removes the group and its instances; nothing happens when it does not exist. */
+  deleteGroup(group: GroupRef): Promise<void>;
+  /** Recent log lines of the app's instances, oldest first. */
+  logs(app: string, options?: LogOptions): Promise<LogLine[]>;
+  /** Removes everything the app runs. */
+  destroyApp(app: string): Promise<void>;
+}

@@ -1,0 +1,93 @@
+import type { Formation } from "@berth/api";
+import type { Executor, RolloutRow } from "./schema.ts";
+
+export type RolloutKind = "deploy" | "restart";
+export type RolloutPhase = "rolling" | "reverting";
+
+/** What a rollout started from: enough to put the app back as it was. */
+export interface RolloutPlan {
+  /** Replica counts per type the new release should end with. */
+  formation: Formation;
+  /** The groups that ran when the rollout started, with their instance counts; null until observed. */
+  previous: { release: number; type: string; replicas: number }[] | null;
+}
+
+export interface Rollout {
+  app: string;
+  version: number;
+  kind: RolloutKind;
+  phase: RolloutPhase;
+  plan: RolloutPlan;
+  reason: string | null;
+  started: string;
+}
+
+function fromRow(row: RolloutRow): Rollout {
+  return {
+    app: row.app_id,
+    version: row.version,
+    kind: row.kind as RolloutKind,
+    phase: row.phase as RolloutPhase,
+    plan: JSON.parse(row.plan) as RolloutPlan,
+    reason: row.reason,
+    started: row.started,
+  };
+}
+
+export async function findRollout(db: Executor, appId: string): Promise<Rollout | undefined> {
+  const row = await db.selectFrom("rollouts").selectAll().where("app_id", "=", appId).executeTakeFirst();
+  return row === undefined ? undefined : fromRow(row);
+}
+
+export async function listRollouts(db: Executor): Promise<Rollout[]> {
+  const rows = await db.selectFrom("rollouts").selectAll().orderBy("app_id").execute();
+  return rows.map(fromRow);
+}
+
+/** Claims the app's rollout slot; the primary key makes a second claim fail. */
+export async function insertRollout(db: Executor, rollout: Omit<Rollout, "started" | "reason">): Promise<void> {
+  const now = new Date().toISOString();
+  await db
+    .insertInto("rollouts")
+    .values({
+      app_id: rollout.app,
+      version: rollout.version,
+      kind: rollout.kind,
+      phase: rollout.phase,
+      plan: JSON.stringify(rollout.plan),
+      reason: null,
+      started: now,
+      updated: now,
+    })
+    .execute();
+}
+
+export async function updateRollout(db: Executor, appId: string, change: { phase?: RolloutPhase; plan?: RolloutPlan; reason?: string }) {
+  await db
+    .updateTable("rollouts")
+    .set({
+      updated: new Date().toISOString(),
+      ...(change.phase === undefined ? {} : { phase: change.phase }),
+      ...(change.plan === undefined ? {} : { plan: JSON.stringify(change.plan) }),
+      ...(change.reason === undefined ? {} : { reason: change.reason }),
+    })
+    .where("app_id", "=", appId)
+    .execute();
+}
+
+export async function deleteRollout(db: Executor, appId: string): Promise<void> {
+  await db.deleteFrom("rollouts").where("app_id", "=", appId).execute();
+}
+
+/** The version of the app's release that is deployed now (the one that runs), if any. */
+export async function deployedVersion(db: Executor, appId: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom("releases")
+    .select("version")
+    .where("app_id", "=", appId)
+    .where("state", "=", "deployed")
+    .orderBy("version", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.version;
+}

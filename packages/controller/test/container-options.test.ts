@@ -1,0 +1,87 @@
+import test from "ava";
+import { containerOptions, memoryBytes, nanoCpus } from "../src/scheduler/docker/container-options.ts";
+import { demuxLogs } from "../src/scheduler/docker/logs.ts";
+import type { GroupSpec } from "../src/scheduler/types.ts";
+
+const spec: GroupSpec = {
+  app: "shop",
+  release: 4,
+  type: "web",
+  image: "shop:git-abc",
+  command: "node server.js",
+  env: { BERTH_APP: "shop", BERTH_RELEASE: "v4" },
+  limits: { memory: "256M", cpu: "1.5" },
+  readiness: { mode: "tcp", path: undefined, initialDelay: 0, timeout: 2, period: 2, failureThreshold: 3 },
+};
+const settings = { maxRestarts: 5, stopTimeout: 10, labels: { extra: "1" } };
+
+test("bridge networking publishes $PORT on 127.0.0.1 at a port the engine picks", (t) => {
+  const options = containerOptions(
+    spec,
+    { index: 2 },
+    { ...settings, network: { mode: "bridge", bindHost: "127.0.0.1", containerPort: 5000 } },
+  );
+  t.is(options.name, "shop-v4-web-2");
+  t.deepEqual(options.Env, ["BERTH_APP=shop", "BERTH_RELEASE=v4", "PORT=5000"]);
+  t.deepEqual(options.ExposedPorts, { "5000/tcp": {} });
+  t.deepEqual(options.HostConfig?.PortBindings, { "5000/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] });
+  t.deepEqual(options.Cmd, ["/bin/sh", "-c", "node server.js"]);
+  t.is(options.HostConfig?.NetworkMode, undefined);
+  t.like(options.Labels, { extra: "1", "berth.app": "shop", "berth.release": "4", "berth.type": "web", "berth.index": "2" });
+});
+
+test("a PORT from the app's config wins over the scheduler's", (t) => {
+  const own = { ...spec, env: { ...spec.env, PORT: "8080" } };
+  const bridge = containerOptions(
+    own,
+    { index: 1 },
+    { ...settings, network: { mode: "bridge", bindHost: "127.0.0.1", containerPort: 5000 } },
+  );
+  t.deepEqual(bridge.ExposedPorts, { "8080/tcp": {} });
+  const host = containerOptions(own, { index: 1, hostPort: 41000 }, { ...settings, network: { mode: "host" } });
+  t.true(host.Env?.includes("PORT=8080"));
+  t.is(host.Labels?.["berth.port"], "8080");
+});
+
+test("host networking gives each instance its own port as $PORT and records it in a label", (t) => {
+  const options = containerOptions(
+    { ...spec, command: undefined },
+    { index: 1, hostPort: 41234 },
+    { ...settings, network: { mode: "host" } },
+  );
+  t.is(options.HostConfig?.NetworkMode, "host");
+  t.true(options.Env?.includes("PORT=41234"));
+  t.is(options.Labels?.["berth.port"], "41234");
+  t.is(options.Cmd, undefined, "no Procfile command: the image's own");
+  t.is(options.ExposedPorts, undefined);
+});
+
+test("limits, init and the restart policy come from the spec and settings", (t) => {
+  const options = containerOptions(spec, { index: 1 }, { ...settings, network: { mode: "host" } });
+  t.is(options.HostConfig?.Memory, 256 * 1024 * 1024);
+  t.is(options.HostConfig?.NanoCpus, 1_500_000_000);
+  t.is(options.HostConfig?.Init, true);
+  t.deepEqual(options.HostConfig?.RestartPolicy, { Name: "on-failure", MaximumRetryCount: 5 });
+  t.is(options.StopTimeout, 10);
+  t.is(memoryBytes("1G"), 1024 ** 3);
+  t.is(nanoCpus("500m"), 500_000_000);
+});
+
+test("splits the engine's multiplexed log frames into timestamped lines", (t) => {
+  const frame = (stream: number, text: string) => {
+    const body = Buffer.from(text);
+    const header = Buffer.alloc(8);
+    header[0] = stream;
+    header.writeUInt32BE(body.length, 4);
+    return Buffer.concat([header, body]);
+  };
+  const raw = Buffer.concat([
+    frame(1, "2026-01-01T00:00:01Z hello\n"),
+    frame(2, "2026-01-01T00:00:02Z oops\n2026-01-01T00:00:03Z again\n"),
+  ]);
+  t.deepEqual(demuxLogs(raw), [
+    { time: "2026-01-01T00:00:01Z", line: "hello" },
+    { time: "2026-01-01T00:00:02Z", line: "oops" },
+    { time: "2026-01-01T00:00:03Z", line: "again" },
+  ]);
+});
