@@ -12,6 +12,8 @@ import type {
   Domain,
   Formation,
   HookBuildRequest,
+  LogEntry,
+  LogQuery,
   HookBuildResponse,
   Page,
   PageQuery,
@@ -74,7 +76,7 @@ export class ControllerClient {
   }
 
   /** Sends one request and returns the response once it is known to be 2xx (for streams). */
-  async raw(method: Method, path: string, body?: unknown, query?: object): Promise<Response> {
+  async raw(method: Method, path: string, body?: unknown, query?: object, signal?: AbortSignal): Promise<Response> {
     const url = new URL(this.url + path);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -83,6 +85,7 @@ export class ControllerClient {
     if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
     if (this.#builderKey !== undefined) headers[BUILDER_KEY_HEADER] = this.#builderKey;
     const init: RequestInit = { method, headers };
+    if (signal !== undefined) init.signal = signal;
     if (body !== undefined) {
       headers["content-type"] = "application/json";
       init.body = JSON.stringify(body);
@@ -186,6 +189,37 @@ export class ControllerClient {
     remove: (app: string, domain: string) => this.request<undefined>("DELETE", routes.domain(app, domain)),
   };
 
+  readonly logs = {
+    /** The app's recent log lines, oldest first. */
+    get: async (app: string, query: LogQuery = {}): Promise<LogEntry[]> => {
+      const response = await this.raw("GET", routes.logs(app), undefined, query);
+      return parseLines(await response.text());
+    },
+    /** The recent lines, then every new one as it comes, until `signal` aborts or the stream ends. */
+    follow: async function* (this: ControllerClient, app: string, query: LogQuery = {}, signal?: AbortSignal): AsyncGenerator<LogEntry> {
+      const response = await this.raw("GET", routes.logs(app), undefined, { ...query, follow: 1 }, signal);
+      const body = response.body;
+      if (body === null) return;
+      const decoder = new TextDecoder();
+      let buffer = "";
+      try {
+        for await (const chunk of body) {
+          buffer += decoder.decode(chunk, { stream: true });
+          let newline = buffer.indexOf("\n");
+          while (newline >= 0) {
+            const line = buffer.slice(0, newline);
+            buffer = buffer.slice(newline + 1);
+            if (line.trim() !== "") yield JSON.parse(line) as LogEntry;
+            newline = buffer.indexOf("\n");
+          }
+        }
+      } catch (error) {
+        if (signal?.aborted) return;
+        throw error;
+      }
+    }.bind(this),
+  };
+
   readonly settings = {
     get: (app: string) => this.request<AppSettings>("GET", routes.settings(app)),
     set: (app: string, change: AppSettingsChange) => this.request<AppSettings>("POST", routes.settings(app), change),
@@ -197,4 +231,11 @@ export class ControllerClient {
     config: (app: string) => this.request<Config>("POST", routes.hooks.config, { app }),
     build: (body: HookBuildRequest) => this.request<HookBuildResponse>("POST", routes.hooks.build, body),
   };
+}
+
+function parseLines(text: string): LogEntry[] {
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as LogEntry);
 }

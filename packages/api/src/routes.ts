@@ -28,6 +28,7 @@ export const routes = {
   perm: (app: string, username: string) => `/v2/apps/${enc(app)}/perms/${enc(username)}`,
   domains: (app: string) => `/v2/apps/${enc(app)}/domains`,
   domain: (app: string, domain: string) => `/v2/apps/${enc(app)}/domains/${enc(domain)}`,
+  logs: (app: string) => `/v2/apps/${enc(app)}/logs`,
   settings: (app: string) => `/v2/apps/${enc(app)}/settings`,
   hooks: {
     pushAuth: "/v2/hooks/push-auth",

@@ -252,3 +252,20 @@ export interface Pod {
   /** Restarts after crashes. */
   restarts: number;
 }
+
+/**
+ * One line of an app's log (`GET /v2/apps/:id/logs`, NDJSON): output of an instance
+ * (`source: "app"`, `tag: "web.1"`) or a platform event (`source: "berth"`, `tag: "deploy"`).
+ */
+export interface LogEntry {
+  /** ISO timestamp. */
+  time: string;
+  source: "app" | "berth";
+  tag: string;
+  line: string;
+}
+
+export interface LogQuery {
+  /** How many recent lines to start with. Default 100, at most 10000. */
+  lines?: number;
+}

@@ -1,6 +1,7 @@
 import type { Formation, Pod } from "@berth/api";
 import type { Store } from "./store/open.ts";
 import { lockApp, setReleaseState, supersedeOlder } from "./store/releases.ts";
+import type { LogLine, LogOptions } from "./scheduler/types.ts";
 import type { Tx } from "./store/schema.ts";
 
 /**
@@ -22,6 +23,8 @@ export interface Deployer {
   restart(app: string, type?: string): Promise<void>;
   /** The app's instances as the engine reports them. */
   pods(app: string): Promise<Pod[]>;
+  /** Recent output of the app's instances, oldest first. */
+  logs(app: string, options?: LogOptions): Promise<LogLine[]>;
   /** Removes everything the app runs. */
   destroy(app: string): Promise<void>;
 }
@@ -44,6 +47,9 @@ export function recordOnlyDeployer(store: Store): Deployer {
     async scale() {},
     async restart() {},
     async pods() {
+      return [];
+    },
+    async logs() {
       return [];
     },
     async destroy() {},

@@ -3,6 +3,7 @@ import { loadControllerConfig } from "./config.ts";
 import { createController } from "./http/app.ts";
 import { createJsonLogger } from "./logger.ts";
 import { RouteTableHub } from "./routing/hub.ts";
+import { insertEvent } from "./store/events.ts";
 import { RolloutDeployer } from "./rollout/deployer.ts";
 import { detectNetwork, dockerClient } from "./scheduler/docker/connect.ts";
 import { DockerScheduler } from "./scheduler/docker/scheduler.ts";
@@ -22,7 +23,14 @@ async function dockerDeployer(): Promise<RolloutDeployer> {
   const network = mode === "host" ? ({ mode } as const) : ({ mode, bindHost: "127.0.0.1", containerPort: 5000 } as const);
   logger.info("docker scheduler", { dockerHost: config.dockerHost ?? "/var/run/docker.sock", network: mode });
   return new RolloutDeployer(
-    { store, logger, scheduler: new DockerScheduler(docker, { network }), onRoutesChanged: () => routeHub.changed() },
+    {
+      store,
+      logger,
+      scheduler: new DockerScheduler(docker, { network }),
+      onRoutesChanged: () => routeHub.changed(),
+      // Platform events join the app's log stream (`berth logs`).
+      events: (event) => void insertEvent(store.db, event).catch((err: unknown) => logger.warn("an app event was not stored", { err })),
+    },
     { drainMs: config.drainMs },
   );
 }

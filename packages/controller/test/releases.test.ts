@@ -11,6 +11,7 @@ eachBackend("deploying an image records a build and a release that the deployer 
     scale: async () => {},
     restart: async () => {},
     pods: async () => [],
+    logs: async () => [],
     destroy: async () => {},
   };
   const h = await startController(t, backend, { deployer });

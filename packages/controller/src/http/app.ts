@@ -9,6 +9,7 @@ import { appRoutes } from "./routes/apps.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { hookRoutes } from "./routes/hooks.ts";
 import { podRoutes } from "./routes/pods.ts";
+import { logRoutes } from "./routes/logs.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { routingRoutes } from "./routes/routing.ts";
 import { noUpstreams, RouteTableHub } from "../routing/hub.ts";
@@ -51,6 +52,7 @@ export function createController(deps: ControllerDeps): Controller {
   releaseRoutes(router, routeDeps);
   hookRoutes(router, routeDeps);
   routingRoutes(router, routeDeps);
+  logRoutes(router, routeDeps);
   podRoutes(router, routeDeps);
 
   app.use(errorsAndAccessLog(deps.logger));

@@ -2,7 +2,7 @@ import type { Formation, Pod } from "@berth/api";
 import type { Deployer } from "../deployer.ts";
 import { BerthError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import type { Instance, Scheduler } from "../scheduler/types.ts";
+import type { Instance, LogLine, LogOptions, Scheduler } from "../scheduler/types.ts";
 import { findApp } from "../store/apps.ts";
 import type { UpstreamSource, Upstreams } from "../routing/hub.ts";
 import type { Store } from "../store/open.ts";
@@ -128,6 +128,10 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
       ready: instances.filter((i) => i.ready && i.address !== null && !draining.has(i.name)).map(address),
       draining: instances.filter((i) => i.address !== null && draining.has(i.name)).map(address),
     };
+  }
+
+  logs(app: string, options?: LogOptions): Promise<LogLine[]> {
+    return this.#deps.scheduler.logs(app, options);
   }
 
   async destroy(app: string): Promise<void> {

@@ -81,6 +81,8 @@ export interface LogOptions {
   tail?: number;
   /** Only these instances (names); all of the app's when absent. */
   instances?: string[];
+  /** Only lines at or after this ISO time (engines may return a few already seen in that second). */
+  since?: string;
 }
 
 /**

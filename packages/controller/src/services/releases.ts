@@ -4,6 +4,8 @@ import type { Deployer } from "../deployer.ts";
 import { applyConfigChange, type ConfigDocument } from "../domain/config.ts";
 import { BerthError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import { appEvent } from "../rollout/events.ts";
+import { insertEvent } from "../store/events.ts";
 import { findApp, insertApp, setAppStructure } from "../store/apps.ts";
 import type { Store } from "../store/open.ts";
 import {
@@ -133,6 +135,7 @@ async function releaseAndDeploy(
     if (p.config) await insertConfig(tx, p.config);
     const next = latest.version + 1;
     await insertRelease(tx, releaseRow(appId, next, actor, p.buildId, p.configId, p.summary, new Date().toISOString(), "pending"));
+    await insertEvent(tx, appEvent(appId, "release", `v${next} created: ${p.summary}`, next));
     if (after) await after(tx, next);
     // A refused rollout (one is in progress) rolls the whole transaction back: no orphan release.
     await deps.deployer.accept(tx, appId, next);

@@ -55,6 +55,7 @@ export async function deleteApp(db: Executor, id: string): Promise<void> {
   await db.deleteFrom("perms").where("app_id", "=", id).execute();
   await db.deleteFrom("domains").where("app_id", "=", id).execute();
   await db.deleteFrom("app_settings").where("app_id", "=", id).execute();
+  await db.deleteFrom("app_events").where("app_id", "=", id).execute();
   await db.deleteFrom("apps").where("id", "=", id).execute();
 }
 

@@ -116,6 +116,21 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0004-events": {
+    async up(db: Kysely<unknown>) {
+      // Platform events of an app (deploys, crashes, scaling…) for its log stream.
+      await db.schema
+        .createTable("app_events")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
+        .addColumn("time", "text", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("release", "text")
+        .addColumn("message", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("app_events_app_time").on("app_events").columns(["app_id", "time"]).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

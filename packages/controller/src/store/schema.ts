@@ -15,6 +15,16 @@ export interface Database {
   rollouts: RolloutRow;
   domains: DomainRow;
   app_settings: AppSettingsRow;
+  app_events: AppEventRow;
+}
+
+export interface AppEventRow {
+  id: string;
+  app_id: string;
+  time: string;
+  kind: string;
+  release: string | null;
+  message: string;
 }
 
 export interface DomainRow {

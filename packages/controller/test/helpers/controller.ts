@@ -5,6 +5,7 @@ import type { ExecutionContext } from "ava";
 import type { Deployer } from "../../src/deployer.ts";
 import { createController } from "../../src/http/app.ts";
 import { createJsonLogger } from "../../src/logger.ts";
+import { RouteTableHub, type UpstreamSource } from "../../src/routing/hub.ts";
 import type { Store } from "../../src/store/open.ts";
 import { type BackendName, freshStore } from "./backends.ts";
 
@@ -26,7 +27,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   registrationMode?: RegistrationMode;
-  deployer?: Deployer;
+  /** A deployer, or one built over the harness's store (with the route hub to tell of changes). */
+  deployer?: Deployer | ((store: Store, routeHub: RouteTableHub) => Deployer & Partial<UpstreamSource>);
 }
 
 /**
@@ -37,6 +39,9 @@ export async function startController(t: ExecutionContext, backend: BackendName,
   const opened = await freshStore(backend);
   const logs: string[] = [];
   const logger = createJsonLogger((line) => logs.push(line), "debug");
+  const routeHub = new RouteTableHub();
+  const deployer = typeof options.deployer === "function" ? options.deployer(opened.store, routeHub) : options.deployer;
+  const upstreams = deployer !== undefined && "upstreams" in deployer && deployer.upstreams ? (deployer as UpstreamSource) : undefined;
   const { app } = createController({
     store: opened.store,
     logger,
@@ -48,7 +53,9 @@ export async function startController(t: ExecutionContext, backend: BackendName,
       platformDomain: "example.test",
       trustedProxies: ["10.0.0.0/8"],
     },
-    ...(options.deployer === undefined ? {} : { deployer: options.deployer }),
+    routeHub,
+    ...(deployer === undefined ? {} : { deployer }),
+    ...(upstreams === undefined ? {} : { upstreams }),
   });
   const server: Server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

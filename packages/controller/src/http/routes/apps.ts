@@ -8,6 +8,8 @@ import { BerthError, invalid, userNotFound } from "../../errors.ts";
 import { deleteApp, findApp, grantPerm, isCollaborator, listApps, listCollaborators, revokePerm, setAppOwner, setAppStructure } from "../../store/apps.ts";
 import { findBuild, latestGoodRelease } from "../../store/releases.ts";
 import { findUserByName } from "../../store/users.ts";
+import { appEvent } from "../../rollout/events.ts";
+import { insertEvent } from "../../store/events.ts";
 import { createAppWithRelease, processTypes } from "../../services/releases.ts";
 import { actor, loadApp, requireUser } from "../access.ts";
 import { readJson } from "../body.ts";
@@ -73,7 +75,7 @@ export function appRoutes(router: Router<State>, deps: RouteDeps): void {
   });
 
   router.post("/v2/apps/:id/scale", async (ctx) => {
-    const { app } = await loadApp(ctx, deps, "use");
+    const { app, user } = await loadApp(ctx, deps, "use");
     const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
     const entries = Object.entries(body);
     if (entries.length === 0) throw invalid("body", "name at least one process type", 'e.g. {"web": 2}');
@@ -101,6 +103,8 @@ export function appRoutes(router: Router<State>, deps: RouteDeps): void {
     await deps.deployer.scale(app.id, formation);
     await setAppStructure(deps.store.db, app.id, formation);
     deps.logger.info("app scaled", { app: app.id, formation });
+    const counts = entries.map(([type, count]) => `${type}=${String(count)}`).join(" ");
+    await insertEvent(deps.store.db, appEvent(app.id, "scale", `${user.username} scaled ${counts}`));
     await show(ctx, deps, app.id);
   });
 

@@ -164,7 +164,14 @@ export class DockerScheduler implements Scheduler {
         try {
           const raw = await this.#docker
             .getContainer(c.Id)
-            .logs({ stdout: true, stderr: true, timestamps: true, follow: false, tail: options.tail ?? 100 });
+            .logs({
+              stdout: true,
+              stderr: true,
+              timestamps: true,
+              follow: false,
+              tail: options.tail ?? 100,
+              ...(options.since === undefined ? {} : { since: Math.floor(Date.parse(options.since) / 1000) }),
+            });
           return demuxLogs(raw).map((l) => ({ instance: name, tag, ...l }));
         } catch (cause) {
           if (statusOf(cause) === 404) return [];

@@ -1,0 +1,35 @@
+import { randomUUID } from "node:crypto";
+import type { AppEvent } from "../rollout/events.ts";
+import type { AppEventRow, Executor } from "./schema.ts";
+
+/** Keeps an app event for its log stream; events of an app that is gone are dropped. */
+export async function insertEvent(db: Executor, event: AppEvent): Promise<void> {
+  await db
+    .insertInto("app_events")
+    .columns(["id", "app_id", "time", "kind", "release", "message"])
+    .expression((eb) =>
+      eb
+        .selectFrom("apps")
+        .select([
+          eb.val(randomUUID()).as("id"),
+          "apps.id",
+          eb.val(event.time).as("time"),
+          eb.val(event.kind).as("kind"),
+          eb.val(event.release ?? null).as("release"),
+          eb.val(event.message).as("message"),
+        ])
+        .where("apps.id", "=", event.app),
+    )
+    .execute();
+}
+
+/** The app's newest `limit` events, oldest first. */
+export async function recentEvents(db: Executor, appId: string, limit: number): Promise<AppEventRow[]> {
+  const rows = await db.selectFrom("app_events").selectAll().where("app_id", "=", appId).orderBy("time", "desc").orderBy("id").limit(limit).execute();
+  return rows.reverse();
+}
+
+/** The app's events after `time`, oldest first. */
+export function eventsAfter(db: Executor, appId: string, time: string): Promise<AppEventRow[]> {
+  return db.selectFrom("app_events").selectAll().where("app_id", "=", appId).where("time", ">", time).orderBy("time").orderBy("id").limit(1000).execute();
+}
