@@ -1,0 +1,59 @@
+import type { ControllerClient, Release } from "@berth/api";
+import type { CliDeps } from "./deps.ts";
+import { CliError } from "./errors.ts";
+import type { Printer } from "./output.ts";
+
+export interface WatchOptions {
+  client: ControllerClient;
+  app: string;
+  version: number;
+  printer: Printer;
+  interactive: boolean;
+  deps: Pick<CliDeps, "pollMs" | "stdin" | "stderr">;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls the release until its rollout ends. */
+export async function untilSettled(client: ControllerClient, app: string, version: number, pollMs: number): Promise<Release> {
+  for (;;) {
+    const release = await client.releases.get(app, version);
+    if (release.state !== "pending") return release;
+    await sleep(pollMs);
+  }
+}
+
+/**
+ * Waits until the release is deployed or failed, and says which: a spinner on a terminal (Ink, loaded
+ * only when there is something to wait for), one line when piped. A failed rollout is an error.
+ */
+export async function watchRelease(options: WatchOptions): Promise<Release> {
+  const { client, app, version, printer } = options;
+  const pollMs = options.deps.pollMs ?? 500;
+  let release = await client.releases.get(app, version);
+  if (release.state === "pending") {
+    if (options.interactive) {
+      const { followRollout } = await import("./ui/rollout-view.ts");
+      release = await followRollout({
+        client,
+        app,
+        version,
+        pollMs,
+        stdout: options.deps.stderr,
+        stdin: options.deps.stdin,
+        color: printer.color,
+      });
+    } else {
+      printer.line(`deploying v${version} of ${app}…`);
+      release = await untilSettled(client, app, version, pollMs);
+    }
+  }
+  if (release.state === "failed") {
+    throw new CliError(
+      `v${version} of ${app} failed to deploy: ${release.failure ?? "no reason given"}`,
+      `the app keeps serving its previous release; \`berth releases:info v${version} -a ${app}\` has the details`,
+    );
+  }
+  printer.line(`${printer.style("green", "✓")} v${version} of ${app} deployed`);
+  return release;
+}
