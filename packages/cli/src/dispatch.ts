@@ -9,7 +9,7 @@ const isHelpFlag = (arg: string) => arg === "--help" || arg === "-h";
 /** Finds the command argv names and runs it; help and version need no command module. */
 export async function dispatch(argv: string[], ctx: Context): Promise<void> {
   const [first, ...rest] = argv;
-  if (first === "--version" || first === "-v" || first === "version") {
+  if (first === "--version" || first === "-v") {
     ctx.out.line(`berth ${ctx.deps.version}`);
     return;
   }

@@ -26,6 +26,8 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   opened: string[];
+  /** stdout and stderr as written, colour and cursor codes included. */
+  raw: { stdout: string; stderr: string };
 }
 
 /** A fresh home directory with git identity settings isolated from the machine's. */
@@ -79,7 +81,7 @@ export async function berth(argv: string[], options: RunOptions): Promise<RunRes
     pollMs: 10,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  return { code, stdout: plain(stdout.text), stderr: plain(stderr.text), opened };
+  return { code, stdout: plain(stdout.text), stderr: plain(stderr.text), opened, raw: { stdout: stdout.text, stderr: stderr.text } };
 }
 
 /** Registers `alice` (the first user: admin) and logs in, through the CLI. */
