@@ -4,7 +4,7 @@ import { type Deployer, recordOnlyDeployer, type Store } from "@berth/controller
  * A deployer whose rollouts take a while, so the CLI has something to wait for: releases of apps
  * named in `failures` fail with that reason, the others are deployed, after `ms`.
  */
-export function slowDeployer(failures: Map<string, string>, ms = 150): (store: Store) => Deployer {
+export function slowDeployer(failures: Map<string, string>, ms = 800): (store: Store) => Deployer {
   return (store) => {
     const record = recordOnlyDeployer(store);
     return {
