@@ -153,3 +153,10 @@ test("a user without access is told so", async (t) => {
   t.is(result.code, 1);
   t.regex(result.stderr, /error: you do not have access to app "private-app"\nhint: ask its owner/);
 });
+
+test("without -a the app of any remote pointing at this platform is used", async (t) => {
+  const repo = await tempRepo(home);
+  await berth(["create", "via-prod", "--remote", "prod"], { home, cwd: repo });
+  const result = await berth(["info", "--json"], { home, cwd: repo });
+  t.is(JSON.parse(result.stdout).id, "via-prod");
+});

@@ -103,7 +103,13 @@ test("register, create, config:set, releases and rollback in a real terminal", a
   shown = await waitFor("v1 ");
   t.regex(shown, /\nv4 +deployed +alice .*\nv3 +superseded +alice .*\nv2 +superseded/);
 
-  await type(`berth config; echo "rc=$?"`);
+  await type(`clear; berth login --username alice; echo "rc=$?"`);
+  await waitFor("password:");
+  await tmux(["send-keys", "-t", "e2e", "C-c"]);
+  shown = await waitFor(exited);
+  t.regex(shown, /^rc=130$/m, "Ctrl-C at a prompt exits with 130");
+
+  await type(`clear; berth config; echo "rc=$?"`);
   shown = await waitFor(exited);
   t.regex(shown, /e2e-app has no config values/);
 });
