@@ -4,14 +4,13 @@ import { UsageError } from "./errors.ts";
 import { suggest } from "./suggest.ts";
 
 const dir = new URL("./commands/", import.meta.url);
+let loaded: Promise<Command[]> | undefined;
 
 /** Every command: each file in `commands/` exports `commands`; adding a group is adding a file. */
 export function loadCommands(): Promise<Command[]> {
   loaded ??= importAll();
   return loaded;
 }
-
-let loaded: Promise<Command[]> | undefined;
 
 async function importAll(): Promise<Command[]> {
   const files = (await readdir(dir)).filter((file) => file.endsWith(".ts")).sort();
