@@ -160,3 +160,14 @@ test("without -a the app of any remote pointing at this platform is used", async
   const result = await berth(["info", "--json"], { home, cwd: repo });
   t.is(JSON.parse(result.stdout).id, "via-prod");
 });
+
+test("--limit cuts the list and says so on stderr", async (t) => {
+  const own = await loggedIn(controller.url, "many");
+  for (const name of ["many-a", "many-b", "many-c"]) await berth(["create", name, "--no-remote"], { home: own });
+  const result = await berth(["apps", "--limit", "2"], { home: own });
+  t.is(result.stdout.trimEnd().split("\n").length, 3);
+  t.is(result.stderr, "2 of 3 apps shown; --limit shows more (up to 1000)\n");
+  const bad = await berth(["apps", "--limit", "lots"], { home: own });
+  t.is(bad.code, 2);
+  t.is(bad.stderr, "error: --limit lots is not a number from 1 to 1000\nhint: e.g. --limit 20\n");
+});

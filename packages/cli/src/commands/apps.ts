@@ -3,7 +3,7 @@ import { setUpGit } from "../credentials.ts";
 import { UsageError } from "../errors.ts";
 import { formation, when } from "../format.ts";
 import { git, gitUrl, inRepository, remotes } from "../git.ts";
-import { pageOf } from "../paging.ts";
+import { noteTruncated, pageOf } from "../paging.ts";
 
 const create = defineCommand({
   name: "create",
@@ -63,6 +63,7 @@ const list = defineCommand({
       ["app", "owner", "url", "created"],
       page.results.map((app) => [app.id, app.owner, app.url, when(app.created)]),
     );
+    noteTruncated(ctx.err, page, "apps");
   },
 });
 

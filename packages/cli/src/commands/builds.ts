@@ -4,7 +4,7 @@ import type { Procfile } from "@berth/api";
 import { appOption, type Command, defineCommand, jsonOption, limitOption, noWaitOption } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { when } from "../format.ts";
-import { pageOf } from "../paging.ts";
+import { noteTruncated, pageOf } from "../paging.ts";
 
 /** `web: node server.js` lines (a Procfile), from the option's text or the file it names. */
 async function procfileOf(cwd: string, value: string): Promise<Procfile> {
@@ -49,6 +49,7 @@ const list = defineCommand({
         when(build.created),
       ]),
     );
+    noteTruncated(ctx.err, page, "builds");
   },
 });
 

@@ -1,7 +1,7 @@
 import { appOption, type Command, defineCommand, jsonOption, limitOption, noWaitOption } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { when } from "../format.ts";
-import { pageOf } from "../paging.ts";
+import { noteTruncated, pageOf } from "../paging.ts";
 
 /** `v3` or `3` → 3. */
 function version(raw: string): number {
@@ -29,6 +29,7 @@ const list = defineCommand({
       ["version", "state", "owner", "created", "summary"],
       page.results.map((release) => [`v${release.version}`, state(release.state), release.owner, when(release.created), release.summary]),
     );
+    noteTruncated(ctx.err, page, "releases");
   },
 });
 

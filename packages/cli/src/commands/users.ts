@@ -1,6 +1,6 @@
 import { type Command, defineCommand, jsonOption, limitOption } from "../command.ts";
 import { when } from "../format.ts";
-import { pageOf } from "../paging.ts";
+import { noteTruncated, pageOf } from "../paging.ts";
 
 const list = defineCommand({
   name: "users:list",
@@ -18,6 +18,7 @@ const list = defineCommand({
       ["user", "email", "created"],
       page.results.map((user) => [`${user.username}${user.isAdmin ? " *" : ""}`, user.email || "-", when(user.created)]),
     );
+    noteTruncated(ctx.err, page, "users");
   },
 });
 
