@@ -5,7 +5,7 @@ import pkg from "../package.json" with { type: "json" };
 import { Context } from "./context.ts";
 import type { CliDeps } from "./deps.ts";
 import { dispatch } from "./dispatch.ts";
-import { CliError, describeError, exitCodeFor } from "./errors.ts";
+import { CliError, describeError, exitCodeFor, Interrupted } from "./errors.ts";
 
 /**
  * Runs one command line and returns the exit code: 0, 1 for API and other errors, 2 for usage
@@ -18,8 +18,10 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     await dispatch(argv, ctx);
     return 0;
   } catch (error) {
-    const code = exitCodeFor(error);
-    const { message, hint } = describeError(error);
+    // After Ctrl-C, whatever failed (an aborted request) failed because of it.
+    const interrupted = deps.interrupt?.aborted === true;
+    const code = interrupted ? 130 : exitCodeFor(error);
+    const { message, hint } = describeError(interrupted && !(error instanceof Interrupted) ? new Interrupted() : error);
     const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ");
     ctx.err.line(`${ctx.err.style("red", "error:")} ${oneLine(message)}`);
     if (hint !== undefined) ctx.err.line(`${ctx.err.style("dim", "hint:")} ${oneLine(hint)}`);
@@ -46,8 +48,14 @@ function openUrl(url: string): Promise<void> {
 
 /** The composition root: real streams, environment and browser; the only exit. */
 export async function run(): Promise<never> {
-  // Ctrl-C outside a prompt (prompts read it as a key and end with the same code).
-  process.once("SIGINT", () => process.exit(130));
+  // Ctrl-C outside a prompt (prompts read it as a key): requests and waits stop and the command ends
+  // with 130 after tidying the screen; a second Ctrl-C, or a command that does not stop, exits at once.
+  const interrupt = new AbortController();
+  process.on("SIGINT", () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort(new Interrupted());
+    setTimeout(() => process.exit(130), 1000).unref();
+  });
   const deps: CliDeps = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -59,6 +67,7 @@ export async function run(): Promise<never> {
     version: pkg.version,
     self: [process.execPath, fileURLToPath(new URL("../bin/berth.js", import.meta.url))],
     openUrl,
+    interrupt: interrupt.signal,
   };
   process.exit(await main(process.argv.slice(2), deps));
 }

@@ -22,8 +22,8 @@ export class UsageError extends CliError {
 export class Interrupted extends CliError {
   override readonly name = "Interrupted";
   override readonly exitCode = 130;
-  constructor() {
-    super("interrupted");
+  constructor(message = "interrupted", hint?: string) {
+    super(message, hint);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ControllerClient, Release } from "@berth/api";
 import type { CliDeps } from "./deps.ts";
-import { CliError } from "./errors.ts";
+import { CliError, Interrupted } from "./errors.ts";
 import type { Printer } from "./output.ts";
 
 export interface WatchOptions {
@@ -9,17 +9,46 @@ export interface WatchOptions {
   version: number;
   printer: Printer;
   interactive: boolean;
-  deps: Pick<CliDeps, "pollMs" | "stdin" | "stderr">;
+  deps: Pick<CliDeps, "pollMs" | "stdin" | "stderr" | "interrupt">;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+function stopped(app: string, version: number): Interrupted {
+  return new Interrupted(
+    `stopped waiting for v${version} of ${app}`,
+    `the rollout goes on; \`berth releases -a ${app}\` shows how it ends`,
+  );
+}
 
-/** Polls the release until its rollout ends. */
-export async function untilSettled(client: ControllerClient, app: string, version: number, pollMs: number): Promise<Release> {
+/** Waits `ms`, or rejects with `error` as soon as Ctrl-C is pressed. */
+function sleep(ms: number, interrupt: AbortSignal | undefined, error: () => Error): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      clearTimeout(timer);
+      reject(error());
+    };
+    const timer = setTimeout(() => {
+      interrupt?.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    if (interrupt?.aborted) stop();
+    else interrupt?.addEventListener("abort", stop, { once: true });
+  });
+}
+
+/** Polls the release until its rollout ends; Ctrl-C stops the waiting (not the rollout). */
+export async function untilSettled(
+  client: ControllerClient,
+  app: string,
+  version: number,
+  pollMs: number,
+  interrupt?: AbortSignal,
+): Promise<Release> {
   for (;;) {
-    const release = await client.releases.get(app, version);
+    const release = await client.releases.get(app, version).catch((error: unknown) => {
+      throw interrupt?.aborted ? stopped(app, version) : error;
+    });
     if (release.state !== "pending") return release;
-    await sleep(pollMs);
+    await sleep(pollMs, interrupt, () => stopped(app, version));
   }
 }
 
@@ -42,10 +71,11 @@ export async function watchRelease(options: WatchOptions): Promise<Release> {
         stdout: options.deps.stderr,
         stdin: options.deps.stdin,
         color: printer.color,
+        ...(options.deps.interrupt ? { interrupt: options.deps.interrupt } : {}),
       });
     } else {
       printer.line(`deploying v${version} of ${app}…`);
-      release = await untilSettled(client, app, version, pollMs);
+      release = await untilSettled(client, app, version, pollMs, options.deps.interrupt);
     }
   }
   if (release.state === "failed") {

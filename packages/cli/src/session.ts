@@ -12,10 +12,13 @@ export interface Session {
 }
 
 export function clientFor(deps: CliDeps, url: string, token?: string): ControllerClient {
+  const fetch = deps.fetch ?? globalThis.fetch;
+  const interrupt = deps.interrupt;
   return new ControllerClient({
     url,
     ...(token === undefined ? {} : { token }),
-    ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+    // Ctrl-C aborts requests in flight.
+    fetch: interrupt === undefined ? fetch : (input, init) => fetch(input, { ...init, signal: interrupt }),
   });
 }
 

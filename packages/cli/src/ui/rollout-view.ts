@@ -24,6 +24,7 @@ export interface FollowOptions {
   stdout: OutputStream;
   stdin: InputStream;
   color: boolean;
+  interrupt?: AbortSignal;
 }
 
 /** Shows a spinner while the release rolls out; the frame is cleared when it ends. */
@@ -37,7 +38,7 @@ export async function followRollout(options: FollowOptions): Promise<Release> {
     interactive: true,
   });
   try {
-    return await untilSettled(options.client, options.app, options.version, options.pollMs);
+    return await untilSettled(options.client, options.app, options.version, options.pollMs, options.interrupt);
   } finally {
     instance.clear();
     instance.unmount();

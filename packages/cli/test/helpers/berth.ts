@@ -19,6 +19,10 @@ export interface RunOptions {
   /** Piped into stdin (not a terminal). */
   input?: string;
   fetch?: CliDeps["fetch"];
+  /** Called with everything written to stderr so far, on each write (as a person watching). */
+  onStderr?: (text: string) => void;
+  /** Presses Ctrl-C (outside a prompt) once stderr shows this text. */
+  interruptOn?: string;
 }
 
 export interface RunResult {
@@ -56,7 +60,10 @@ export async function berth(argv: string[], options: RunOptions): Promise<RunRes
   if (options.input !== undefined) stdin.end(options.input);
   const answers = [...(options.answers ?? [])];
   let seen = 0;
+  const interrupt = new AbortController();
   stderr.on("text", (text: string) => {
+    options.onStderr?.(plain(text));
+    if (options.interruptOn !== undefined && plain(text).includes(options.interruptOn) && !interrupt.signal.aborted) interrupt.abort();
     const next = answers[0];
     if (next === undefined) return;
     const at = plain(text).indexOf(next[0], seen);
@@ -79,6 +86,7 @@ export async function berth(argv: string[], options: RunOptions): Promise<RunRes
       opened.push(url);
     },
     pollMs: 10,
+    interrupt: interrupt.signal,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   return { code, stdout: plain(stdout.text), stderr: plain(stderr.text), opened, raw: { stdout: stdout.text, stderr: stderr.text } };

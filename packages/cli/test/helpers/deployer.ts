@@ -1,28 +1,44 @@
 import { type Deployer, recordOnlyDeployer, type Store } from "@berth/controller";
 
+export interface GatedDeployer {
+  deployer: (store: Store) => Deployer;
+  /** Ends the pending rollouts of an app: deployed, or failed with `failure`. */
+  settle(app: string, failure?: string): Promise<void>;
+}
+
 /**
- * A deployer whose rollouts take a while, so the CLI has something to wait for: releases of apps
- * named in `failures` fail with that reason, the others are deployed, after `ms`.
+ * A deployer whose rollouts (after v1) stay pending until the test settles them, so the CLI has
+ * something to wait for, however slow the machine is.
  */
-export function slowDeployer(failures: Map<string, string>, ms = 800): (store: Store) => Deployer {
-  return (store) => {
-    const record = recordOnlyDeployer(store);
-    return {
-      async deploy(app, version) {
-        setTimeout(() => {
-          const failure = failures.get(app);
-          void (failure === undefined || version === 1
-            ? record.deploy(app, version)
-            : store.db
-                .updateTable("releases")
-                .set({ state: "failed", failure })
-                .where("app_id", "=", app)
-                .where("version", "=", version)
-                .execute());
-        }, ms);
-      },
-      scale: record.scale,
-      destroy: record.destroy,
-    };
+export function gatedDeployer(): GatedDeployer {
+  let store: Store | undefined;
+  const pending = new Map<string, number[]>();
+  return {
+    deployer(given) {
+      store = given;
+      const record = recordOnlyDeployer(given);
+      return {
+        async deploy(app, version) {
+          if (version === 1) return record.deploy(app, version);
+          pending.set(app, [...(pending.get(app) ?? []), version]);
+        },
+        scale: record.scale,
+        destroy: record.destroy,
+      };
+    },
+    async settle(app, failure) {
+      if (store === undefined) throw new Error("the deployer is not in a controller yet");
+      for (const version of pending.get(app) ?? []) {
+        if (failure === undefined) await recordOnlyDeployer(store).deploy(app, version);
+        else
+          await store.db
+            .updateTable("releases")
+            .set({ state: "failed", failure })
+            .where("app_id", "=", app)
+            .where("version", "=", version)
+            .execute();
+      }
+      pending.delete(app);
+    },
   };
 }
