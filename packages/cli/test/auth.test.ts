@@ -186,3 +186,29 @@ async function loginHome(username = `user${++users}`): Promise<string> {
   if (result.code !== 0) throw new Error(result.stderr);
   return home;
 }
+
+test("auth:passwd on a terminal asks for the current password and twice for the new one, all hidden", async (t) => {
+  const home = await tempHome();
+  await berth(["register", controller.url, "--username", "pw-prompted", "--password", "old-password"], { home });
+  const result = await berth(["auth:passwd"], {
+    home,
+    tty: true,
+    answers: [
+      ["current password:", "old-password\r"],
+      ["new password:", "fresh-password\r"],
+      ["new password (again):", "fresh-password\r"],
+    ],
+  });
+  t.is(result.code, 0, result.stderr);
+  t.false(result.stderr.includes("password\r") || result.stderr.includes("fresh-password"));
+  t.is((await berth(["login", controller.url, "--username", "pw-prompted", "--password", "fresh-password"], { home })).code, 0);
+});
+
+test("auth:passwd with a wrong current password changes nothing", async (t) => {
+  const home = await tempHome();
+  await berth(["register", controller.url, "--username", "pw-wrong", "--password", "old-password"], { home });
+  const result = await berth(["auth:passwd", "--password", "not-it-at-all", "--new-password", "fresh-password"], { home });
+  t.is(result.code, 1);
+  t.is(result.stderr, "error: the current password is wrong\n");
+  t.is((await berth(["login", controller.url, "--username", "pw-wrong", "--password", "old-password"], { home })).code, 0);
+});
