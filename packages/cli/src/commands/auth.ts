@@ -1,4 +1,5 @@
 import { type Command, defineCommand, jsonOption } from "../command.ts";
+import type { Context } from "../context.ts";
 import { askNewPassword, askPassword, askUsername, setUpGit } from "../credentials.ts";
 import { UsageError } from "../errors.ts";
 import { readProfile, removeProfile, writeProfile } from "../profile.ts";
@@ -8,6 +9,20 @@ const credentialOptions = {
   username: { type: "string", description: "the username (asked when absent)", placeholder: "name" },
   password: { type: "string", description: "the password (asked, hidden, when absent)", placeholder: "password" },
 } as const;
+
+/** The token of this profile when it is an administrator's on `url`: they register others. */
+async function loggedInAdmin(ctx: Context, url: string): Promise<string | undefined> {
+  const current = await readProfile(ctx.profilePath);
+  if (current?.controller !== url) return undefined;
+  // A stale token or an unreachable controller means "not as an administrator"; registering says the rest.
+  const isAdmin = await clientFor(ctx.deps, url, current.token)
+    .auth.whoami()
+    .then(
+      (me) => me.isAdmin,
+      () => false,
+    );
+  return isAdmin ? current.token : undefined;
+}
 
 const register = defineCommand({
   name: "register",
@@ -25,20 +40,11 @@ const register = defineCommand({
   ],
   async run({ args, flags }, ctx) {
     const url = controllerUrl(args[0] ?? "");
-    const current = await readProfile(ctx.profilePath);
-    const asAdmin =
-      current?.controller === url
-        ? await clientFor(ctx.deps, url, current.token)
-            .auth.whoami()
-            .then(
-              (me) => me.isAdmin,
-              () => false,
-            )
-        : false;
+    const adminToken = await loggedInAdmin(ctx, url);
     const username = await askUsername(ctx, flags.username);
     const password = await askNewPassword(ctx, flags.password, "password");
     const body = { username, password, ...(flags.email === undefined ? {} : { email: flags.email }) };
-    const client = clientFor(ctx.deps, url, asAdmin ? current?.token : undefined);
+    const client = clientFor(ctx.deps, url, adminToken);
     const user = await client.auth.register(body);
     if (user.token === undefined) {
       ctx.out.line(`registered ${user.username}; they log in with \`berth login ${url}\``);
