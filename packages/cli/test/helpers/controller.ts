@@ -1,0 +1,46 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createController, type Deployer, openStore, silentLogger, type Store } from "@berth/controller";
+
+export interface TestController {
+  url: string;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export interface TestControllerOptions {
+  deployer?: (store: Store) => Deployer;
+  registrationMode?: "open" | "admin_only" | "disabled";
+}
+
+/** A real controller (koa app over a temp SQLite store) listening on 127.0.0.1 at a free port. */
+export async function startController(options: TestControllerOptions = {}): Promise<TestController> {
+  const dataDir = await mkdtemp(join(tmpdir(), "berth-cli-controller-"));
+  const store = await openStore({ dataDir });
+  const { app } = createController({
+    store,
+    logger: silentLogger,
+    settings: {
+      registrationMode: options.registrationMode ?? "open",
+      builderKey: "test-builder-key",
+      appUrlTemplate: "http://{app}.localhost:8080",
+    },
+    ...(options.deployer ? { deployer: options.deployer(store) } : {}),
+  });
+  const server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    store,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import test from "ava";
+import { berth, loggedIn } from "./helpers/berth.ts";
+import { startController, type TestController } from "./helpers/controller.ts";
+import { gatedDeployer } from "./helpers/deployer.ts";
+
+const gate = gatedDeployer();
+let controller: TestController;
+let home: string;
+test.before(async () => {
+  controller = await startController({ deployer: gate.deployer });
+  home = await loggedIn(controller.url);
+  for (const app of ["slow", "broken", "spin", "abandoned"]) await berth(["create", app, "--no-remote"], { home });
+});
+test.after.always(() => controller?.close());
+
+test("piped, config:set says it is deploying and then that the release is deployed", async (t) => {
+  const result = await berth(["config:set", "A=1", "-a", "slow"], { home, onStderr: settleOnceShown("slow", "deploying v2") });
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stderr, "deploying v2 of slow…\n✓ v2 of slow deployed\n");
+});
+
+test("a failed rollout is an error naming the reason, exit 1", async (t) => {
+  const result = await berth(["config:set", "A=1", "-a", "broken"], {
+    home,
+    onStderr: settleOnceShown("broken", "deploying v2", "web.1 exited with code 1"),
+  });
+  t.is(result.code, 1);
+  t.is(
+    result.stderr,
+    "deploying v2 of broken…\nerror: v2 of broken failed to deploy: web.1 exited with code 1\n" +
+      "hint: the app keeps serving its previous release; `berth releases:info v2 -a broken` has the details\n",
+  );
+});
+
+test("on a terminal a spinner runs until the release is deployed, then is cleared", async (t) => {
+  const result = await berth(["config:set", "A=1", "-a", "spin"], { home, tty: true, onStderr: settleOnceShown("spin", "⠋ deploying v2") });
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stderr, /⠋ deploying v2 of spin…/);
+  t.true(result.stderr.trimEnd().endsWith("✓ v2 of spin deployed"));
+});
+
+/** Ends the rollout once the CLI has shown that it is waiting for it. */
+function settleOnceShown(app: string, text: string, failure?: string): (stderr: string) => void {
+  let done = false;
+  return (stderr) => {
+    if (done || !stderr.includes(text)) return;
+    done = true;
+    void gate.settle(app, failure);
+  };
+}
+
+test("Ctrl-C while waiting stops the wait, not the rollout, and exits with 130", async (t) => {
+  const result = await berth(["config:set", "A=1", "-a", "abandoned"], { home, interruptOn: "deploying v2" });
+  t.is(result.code, 130);
+  t.is(
+    result.stderr,
+    "deploying v2 of abandoned…\nerror: stopped waiting for v2 of abandoned\nhint: the rollout goes on; `berth releases -a abandoned` shows how it ends\n",
+  );
+  const [release] = JSON.parse((await berth(["releases", "--json", "-a", "abandoned"], { home })).stdout);
+  t.like(release, { version: 2, state: "pending" });
+});
