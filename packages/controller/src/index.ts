@@ -18,3 +18,5 @@ export type { DockerSchedulerOptions } from "./scheduler/docker/scheduler.ts";
 export type { DockerNetwork } from "./scheduler/docker/container-options.ts";
 export type { Group, GroupRef, GroupSpec, Instance, LogLine, Scheduler } from "./scheduler/types.ts";
 export type { AppEvent, EventSink } from "./rollout/events.ts";
+export { startControllerRuntime } from "./runtime.ts";
+export type { ControllerRuntime } from "./runtime.ts";
