@@ -1,0 +1,77 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Deleter } from "./deletion.ts";
+import { NamespaceController } from "./namespace-controller.ts";
+import type { PodLogSource } from "./pod-logs.ts";
+import { Registry } from "./registry.ts";
+import { createApiServer } from "./server.ts";
+import { badRequest } from "./status.ts";
+import { ObjectStore } from "./store.ts";
+
+export interface KubeSimOptions {
+  /** Events a watch can resume from before it gets 410 Expired (default 10 000). */
+  historySize?: number;
+  /** Interval of BOOKMARK events for watches that allow them (default 5 s). */
+  bookmarkIntervalMs?: number;
+}
+
+/** The `kc.loadFromOptions(...)` argument that points `@kubernetes/client-node` at the simulator. */
+export interface KubeConfigOptions {
+  clusters: { name: string; server: string; skipTLSVerify: boolean }[];
+  users: { name: string; token: string }[];
+  contexts: { name: string; cluster: string; user: string; namespace?: string }[];
+  currentContext: string;
+}
+
+/** A running simulator: its URL, the in-process parts tests may reach into, and `close()`. */
+export interface KubeSim {
+  readonly url: string;
+  readonly registry: Registry;
+  readonly deleter: Deleter;
+  kubeConfig(): KubeConfigOptions;
+  /** Forgets watch history, so resuming from any earlier resourceVersion gets 410 Expired. */
+  compactHistory(): void;
+  close(): Promise<void>;
+}
+
+const noLogs: PodLogSource = {
+  logs: () => Promise.reject(badRequest("no kubelet is running in this simulator: pods never start, so they have no logs")),
+};
+
+/** Starts the API server on 127.0.0.1 and an ephemeral port, with `default` and `kube-system` namespaces. */
+export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
+  const store = new ObjectStore(options.historySize === undefined ? {} : { historySize: options.historySize });
+  const registry = new Registry(store);
+  const deleter = new Deleter(registry);
+  for (const name of ["default", "kube-system"]) registry.create("namespaces", undefined, { metadata: { name } });
+  const namespaces = new NamespaceController(registry, deleter);
+  namespaces.start();
+  const server: Server = createApiServer({
+    registry,
+    deleter,
+    logs: noLogs,
+    watch: { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000 },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    registry,
+    deleter,
+    kubeConfig: () => ({
+      clusters: [{ name: "kube-sim", server: url, skipTLSVerify: true }],
+      users: [{ name: "kube-sim", token: "kube-sim" }],
+      contexts: [{ name: "kube-sim", cluster: "kube-sim", user: "kube-sim" }],
+      currentContext: "kube-sim",
+    }),
+    compactHistory: () => store.compact(),
+    close: async () => {
+      namespaces.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
