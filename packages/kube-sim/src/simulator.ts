@@ -1,6 +1,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Deleter } from "./deletion.ts";
+import { EndpointsController } from "./endpoints-controller.ts";
+import { ReplicationManager } from "./replication-manager.ts";
 import { NamespaceController } from "./namespace-controller.ts";
 import type { PodLogSource } from "./pod-logs.ts";
 import { Registry } from "./registry.ts";
@@ -13,6 +15,13 @@ export interface KubeSimOptions {
   historySize?: number;
   /** Interval of BOOKMARK events for watches that allow them (default 5 s). */
   bookmarkIntervalMs?: number;
+  /**
+   * Run the replication manager and endpoints controller (default true). Off, the server is a bare
+   * API: objects change only when a client changes them.
+   */
+  controllers?: boolean;
+  /** Where the in-process controllers report unexpected failures (default: kept in `sim.errors`). */
+  onError?: (error: unknown) => void;
 }
 
 /** The `kc.loadFromOptions(...)` argument that points `@kubernetes/client-node` at the simulator. */
@@ -28,6 +37,8 @@ export interface KubeSim {
   readonly url: string;
   readonly registry: Registry;
   readonly deleter: Deleter;
+  /** Unexpected controller failures, when no `onError` was given; a healthy run leaves it empty. */
+  readonly errors: unknown[];
   kubeConfig(): KubeConfigOptions;
   /** Forgets watch history, so resuming from any earlier resourceVersion gets 410 Expired. */
   compactHistory(): void;
@@ -44,8 +55,16 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const registry = new Registry(store);
   const deleter = new Deleter(registry);
   for (const name of ["default", "kube-system"]) registry.create("namespaces", undefined, { metadata: { name } });
+  const errors: unknown[] = [];
+  const onError = options.onError ?? ((error: unknown) => errors.push(error));
   const namespaces = new NamespaceController(registry, deleter);
+  const replication = new ReplicationManager({ registry, deleter, onError });
+  const endpoints = new EndpointsController(registry, onError);
   namespaces.start();
+  if (options.controllers !== false) {
+    replication.start();
+    endpoints.start();
+  }
   const server: Server = createApiServer({
     registry,
     deleter,
@@ -61,6 +80,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     url,
     registry,
     deleter,
+    errors,
     kubeConfig: () => ({
       clusters: [{ name: "kube-sim", server: url, skipTLSVerify: true }],
       users: [{ name: "kube-sim", token: "kube-sim" }],
@@ -70,6 +90,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     compactHistory: () => store.compact(),
     close: async () => {
       namespaces.stop();
+      await Promise.all([replication.stop(), endpoints.stop()]);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -2,7 +2,7 @@ import test from "ava";
 import { rcBody, simClient, statusOf } from "./helpers/sim.ts";
 
 test("creates a namespace with server-set metadata and its defaults", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const ns = await core.createNamespace({ body: { metadata: { name: "shop" } } });
   t.regex(ns.metadata!.uid!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   t.true(ns.metadata!.creationTimestamp instanceof Date);
@@ -15,7 +15,7 @@ test("creates a namespace with server-set metadata and its defaults", async (t) 
 });
 
 test("answers 201 to a create and 409 AlreadyExists to a second one", async (t) => {
-  const { sim } = await simClient(t);
+  const { sim } = await simClient(t, { controllers: false });
   const post = () =>
     fetch(`${sim.url}/api/v1/namespaces/default/secrets`, {
       method: "POST",
@@ -38,7 +38,7 @@ test("answers 201 to a create and 409 AlreadyExists to a second one", async (t) 
 });
 
 test("answers 404 NotFound with the plural as details.kind", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const status = await statusOf(core.readNamespacedReplicationController({ name: "shop-v3-web", namespace: "default" }));
   t.like(status, {
     code: 404,
@@ -49,13 +49,13 @@ test("answers 404 NotFound with the plural as details.kind", async (t) => {
 });
 
 test("refuses to create into a namespace that does not exist", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const status = await statusOf(core.createNamespacedSecret({ namespace: "nowhere", body: { metadata: { name: "x" } } }));
   t.like(status, { code: 404, reason: "NotFound", message: 'namespaces "nowhere" not found' });
 });
 
 test("rejects a name that is not a DNS-1123 label with 422 Invalid and a cause", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const status = await statusOf(core.createNamespace({ body: { metadata: { name: "Shop_1" } } }));
   t.is(status.code, 422);
   t.is(status.reason, "Invalid");
@@ -66,7 +66,7 @@ test("rejects a name that is not a DNS-1123 label with 422 Invalid and a cause",
 });
 
 test("rejects a service name starting with a digit (DNS-1035)", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const status = await statusOf(
     core.createNamespacedService({ namespace: "default", body: { metadata: { name: "1web" }, spec: { ports: [{ port: 80 }] } } }),
   );
@@ -75,7 +75,7 @@ test("rejects a service name starting with a digit (DNS-1035)", async (t) => {
 });
 
 test("rejects an RC whose selector does not match its template labels", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const body = rcBody("shop-v3-web", 1);
   body.spec.selector = { app: "shop", version: "v3" } as never;
   const status = await statusOf(core.createNamespacedReplicationController({ namespace: "default", body }));
@@ -86,20 +86,20 @@ test("rejects an RC whose selector does not match its template labels", async (t
 });
 
 test("asks for a name or generateName", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const status = await statusOf(core.createNamespacedSecret({ namespace: "default", body: { metadata: {} } }));
   t.is(status.code, 422);
   t.regex(status.message, /metadata.name: Required value: name or generateName is required/);
 });
 
 test("generates a name from generateName with five random characters", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const secret = await core.createNamespacedSecret({ namespace: "default", body: { metadata: { generateName: "web-v3-" } } });
   t.regex(secret.metadata!.name!, /^web-v3-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
 });
 
 test("bumps one cluster-wide resourceVersion on every write", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const a = await core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "a" } } });
   const b = await core.createNamespace({ body: { metadata: { name: "b" } } });
   t.true(Number(b.metadata!.resourceVersion) > Number(a.metadata!.resourceVersion));
@@ -108,7 +108,7 @@ test("bumps one cluster-wide resourceVersion on every write", async (t) => {
 });
 
 test("rejects a PUT carrying a stale resourceVersion with 409 Conflict", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const rc = await core.createNamespacedReplicationController({ namespace: "default", body: rcBody("shop-v1-web", 1) });
   const fresh = await core.replaceNamespacedReplicationController({
     name: "shop-v1-web",
@@ -133,7 +133,7 @@ test("rejects a PUT carrying a stale resourceVersion with 409 Conflict", async (
 });
 
 test("raises an RC's generation only when its spec changes", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const rc = await core.createNamespacedReplicationController({ namespace: "default", body: rcBody("shop-v1-web", 1) });
   t.is(rc.metadata!.generation, 1);
   const relabelled = await core.replaceNamespacedReplicationController({
@@ -151,7 +151,7 @@ test("raises an RC's generation only when its spec changes", async (t) => {
 });
 
 test("ignores status written through the main resource", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const rc = await core.createNamespacedReplicationController({
     namespace: "default",
     body: { ...rcBody("shop-v1-web", 1), status: { replicas: 9, readyReplicas: 9 } },
@@ -161,7 +161,7 @@ test("ignores status written through the main resource", async (t) => {
 });
 
 test("never creates with PUT", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const status = await statusOf(
     core.replaceNamespacedSecret({ name: "ghost", namespace: "default", body: { metadata: { name: "ghost" } } }),
   );
@@ -169,21 +169,21 @@ test("never creates with PUT", async (t) => {
 });
 
 test("refuses a body whose name differs from the URL with 400 BadRequest", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   await core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "one" } } });
   const status = await statusOf(core.replaceNamespacedSecret({ name: "one", namespace: "default", body: { metadata: { name: "two" } } }));
   t.like(status, { code: 400, reason: "BadRequest", message: "the name of the object (two) does not match the name on the URL (one)" });
 });
 
 test("answers 405 MethodNotAllowed to a verb a path does not serve", async (t) => {
-  const { sim } = await simClient(t);
+  const { sim } = await simClient(t, { controllers: false });
   const response = await fetch(`${sim.url}/api/v1/pods`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
   t.is(response.status, 405);
   t.like(await response.json(), { kind: "Status", code: 405, reason: "MethodNotAllowed" });
 });
 
 test("merges a secret's stringData into base64 data and never returns it", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const secret = await core.createNamespacedSecret({
     namespace: "default",
     body: {
@@ -198,7 +198,7 @@ test("merges a secret's stringData into base64 data and never returns it", async
 });
 
 test("allocates a clusterIP and keeps it when a PUT omits it", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const svc = await core.createNamespacedService({
     namespace: "default",
     body: { metadata: { name: "shop-web" }, spec: { selector: { app: "shop" }, ports: [{ name: "http", port: 80, targetPort: 5000 }] } },
@@ -216,7 +216,7 @@ test("allocates a clusterIP and keeps it when a PUT omits it", async (t) => {
 });
 
 test("returns the deleted pod but a Success Status for a deleted secret", async (t) => {
-  const { sim, core } = await simClient(t);
+  const { sim, core } = await simClient(t, { controllers: false });
   await core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "gone" } } });
   const response = await fetch(`${sim.url}/api/v1/namespaces/default/secrets/gone`, { method: "DELETE" });
   t.like(await response.json(), { kind: "Status", status: "Success", details: { name: "gone", kind: "secrets" } });
@@ -230,7 +230,7 @@ test("returns the deleted pod but a Success Status for a deleted secret", async 
 });
 
 test("serves the discovery documents kubectl reads", async (t) => {
-  const { sim } = await simClient(t);
+  const { sim } = await simClient(t, { controllers: false });
   const v1 = (await (await fetch(`${sim.url}/api/v1`)).json()) as { resources: { name: string; kind: string }[] };
   const names = v1.resources.map((r) => r.name);
   for (const name of [

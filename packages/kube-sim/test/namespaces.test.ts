@@ -51,7 +51,7 @@ test("refuses new content in a terminating namespace with 403 and a second delet
 });
 
 test("deleting an RC orphans its pods unless asked to propagate", async (t) => {
-  const { sim, core } = await simClient(t);
+  const { sim, core } = await simClient(t, { controllers: false });
   const rc = await core.createNamespacedReplicationController({ namespace: "default", body: rcBody("shop-v1-web", 0) });
   const owner = { apiVersion: "v1", kind: "ReplicationController", name: "shop-v1-web", uid: rc.metadata!.uid!, controller: true };
   for (const name of ["p1", "p2"]) {

@@ -3,7 +3,7 @@ import test from "ava";
 import { rcBody, simClient, statusOf } from "./helpers/sim.ts";
 
 test("reads an RC's Scale with its selector as a string", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   const rc = await core.createNamespacedReplicationController({
     namespace: "default",
     body: rcBody("shop-v1-web", 2, { type: "web", app: "shop" }),
@@ -18,7 +18,7 @@ test("reads an RC's Scale with its selector as a string", async (t) => {
 });
 
 test("scales through PUT and merge-PATCH of the scale subresource", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   await core.createNamespacedReplicationController({ namespace: "default", body: rcBody("shop-v1-web", 1) });
   const scale = await core.readNamespacedReplicationControllerScale({ name: "shop-v1-web", namespace: "default" });
   await core.replaceNamespacedReplicationControllerScale({
@@ -37,7 +37,7 @@ test("scales through PUT and merge-PATCH of the scale subresource", async (t) =>
 });
 
 test("refuses a stale Scale with 409 and a negative one with 422", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { controllers: false });
   await core.createNamespacedReplicationController({ namespace: "default", body: rcBody("shop-v1-web", 1) });
   const stale = await core.readNamespacedReplicationControllerScale({ name: "shop-v1-web", namespace: "default" });
   await core.replaceNamespacedReplicationControllerScale({
