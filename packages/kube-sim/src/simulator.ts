@@ -1,6 +1,10 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Deleter } from "./deletion.ts";
+import { DockerRuntime, type DockerRuntimeOptions } from "./kubelet/docker-runtime.ts";
+import { FakeRuntime, type FakeRuntimeOptions } from "./kubelet/fake-runtime.ts";
+import { Kubelet } from "./kubelet/kubelet.ts";
+import type { Runtime } from "./kubelet/runtime.ts";
 import { EndpointsController } from "./endpoints-controller.ts";
 import { ReplicationManager } from "./replication-manager.ts";
 import { NamespaceController } from "./namespace-controller.ts";
@@ -20,6 +24,13 @@ export interface KubeSimOptions {
    * API: objects change only when a client changes them.
    */
   controllers?: boolean;
+  /**
+   * The kubelet stand-in. `"fake"` (the default) marks pods Running and Ready after a short delay;
+   * `{ docker }` runs them as containers on that engine; `false` leaves pods Pending and unbound.
+   */
+  kubelet?: false | "fake" | FakeRuntimeOptions | DockerRuntimeOptions;
+  /** Kubelet durations (probe delays and periods, back-offs) are multiplied by this (default 1). */
+  timeScale?: number;
   /** Where the in-process controllers report unexpected failures (default: kept in `sim.errors`). */
   onError?: (error: unknown) => void;
 }
@@ -49,6 +60,12 @@ const noLogs: PodLogSource = {
   logs: () => Promise.reject(badRequest("no kubelet is running in this simulator: pods never start, so they have no logs")),
 };
 
+function runtimeFor(kubelet: KubeSimOptions["kubelet"]): Runtime | undefined {
+  if (kubelet === false) return undefined;
+  if (kubelet === undefined || kubelet === "fake") return new FakeRuntime();
+  return "docker" in kubelet ? new DockerRuntime(kubelet) : new FakeRuntime(kubelet);
+}
+
 /** Starts the API server on 127.0.0.1 and an ephemeral port, with `default` and `kube-system` namespaces. */
 export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
   const store = new ObjectStore(options.historySize === undefined ? {} : { historySize: options.historySize });
@@ -65,10 +82,13 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     replication.start();
     endpoints.start();
   }
+  const runtime = runtimeFor(options.kubelet);
+  const kubelet = runtime ? new Kubelet({ registry, deleter, runtime, timeScale: options.timeScale ?? 1, onError }) : undefined;
+  kubelet?.start();
   const server: Server = createApiServer({
     registry,
     deleter,
-    logs: noLogs,
+    logs: kubelet ?? noLogs,
     watch: { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000 },
   });
   await new Promise<void>((resolve, reject) => {
@@ -91,6 +111,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     close: async () => {
       namespaces.stop();
       await Promise.all([replication.stop(), endpoints.stop()]);
+      await kubelet?.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

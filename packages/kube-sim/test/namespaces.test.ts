@@ -1,5 +1,5 @@
 import test from "ava";
-import { eventually, rcBody, simClient, statusOf } from "./helpers/sim.ts";
+import { eventually, gone, rcBody, simClient, statusOf } from "./helpers/sim.ts";
 
 test("deleting a namespace terminates it, removes its contents, then the namespace", async (t) => {
   const { sim, core } = await simClient(t);
@@ -12,14 +12,7 @@ test("deleting a namespace terminates it, removes its contents, then the namespa
   t.is(response.status, 200);
   t.is(body.status.phase, "Terminating");
   t.truthy(body.metadata.deletionTimestamp);
-  await eventually(async () => {
-    try {
-      await core.readNamespace({ name: "shop" });
-      return undefined;
-    } catch {
-      return true;
-    }
-  }, "the namespace to go");
+  await eventually(() => gone(() => core.readNamespace({ name: "shop" })), "the namespace to go");
   t.is((await statusOf(core.readNamespace({ name: "shop" }))).code, 404);
   t.is((await core.listSecretForAllNamespaces()).items.filter((s) => s.metadata!.namespace === "shop").length, 0);
   t.is((await core.listReplicationControllerForAllNamespaces()).items.length, 0);

@@ -3,6 +3,7 @@ import type { CoreV1Api, V1Pod } from "@kubernetes/client-node";
 import test from "ava";
 import { eventually, rcBody, simClient } from "./helpers/sim.ts";
 
+// The kubelet is off here: each test writes pod status itself through /status, as a kubelet would.
 const podsOf = async (core: CoreV1Api, selector = "app=shop,type=web") =>
   (await core.listNamespacedPod({ namespace: "default", labelSelector: selector })).items.filter((p) => !p.metadata!.deletionTimestamp);
 
@@ -27,7 +28,7 @@ async function markReady(core: CoreV1Api, pod: V1Pod, ip: string): Promise<void>
 }
 
 test("creates pods named after the RC, owned by it and labelled from the template", async (t) => {
-  const { sim, core } = await simClient(t);
+  const { sim, core } = await simClient(t, { kubelet: false });
   const rc = await core.createNamespacedReplicationController({ namespace: "default", body: rcBody("shop-v1-web", 3) });
   const pods = await count(core, 3);
   for (const pod of pods) {
@@ -52,7 +53,7 @@ test("creates pods named after the RC, owned by it and labelled from the templat
 });
 
 test("scales down through the scale subresource, deleting not-ready pods first", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { kubelet: false });
   await core.createNamespacedReplicationController({ namespace: "default", body: rcBody("shop-v1-web", 3) });
   const pods = await count(core, 3);
   await markReady(core, pods[0]!, "10.244.0.5");
@@ -71,7 +72,7 @@ test("scales down through the scale subresource, deleting not-ready pods first",
 });
 
 test("replaces a deleted pod", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { kubelet: false });
   await core.createNamespacedReplicationController({ namespace: "default", body: rcBody("shop-v1-web", 2) });
   const [first] = await count(core, 2);
   await core.deleteNamespacedPod({ name: first!.metadata!.name!, namespace: "default" });
@@ -80,7 +81,7 @@ test("replaces a deleted pod", async (t) => {
 });
 
 test("reports ready and available replicas and observedGeneration", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { kubelet: false });
   await core.createNamespacedReplicationController({ namespace: "default", body: rcBody("shop-v1-web", 2) });
   const pods = await count(core, 2);
   await markReady(core, pods[0]!, "10.244.0.5");
@@ -102,7 +103,7 @@ test("reports ready and available replicas and observedGeneration", async (t) =>
 });
 
 test("records SuccessfulCreate events on the RC", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { kubelet: false });
   await core.createNamespacedReplicationController({ namespace: "default", body: rcBody("shop-v1-web", 2) });
   const pods = await count(core, 2);
   const events = await eventually(async () => {
@@ -118,7 +119,7 @@ test("records SuccessfulCreate events on the RC", async (t) => {
 });
 
 test("adopts a matching orphan instead of creating another pod", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { kubelet: false });
   await core.createNamespacedPod({
     namespace: "default",
     body: { metadata: { name: "stray", labels: { app: "shop", type: "web" } }, spec: { containers: [{ name: "web", image: "shop:v1" }] } },
@@ -133,7 +134,7 @@ test("adopts a matching orphan instead of creating another pod", async (t) => {
 });
 
 test("keeps a Service's Endpoints to its Ready and not-ready pods", async (t) => {
-  const { core } = await simClient(t);
+  const { core } = await simClient(t, { kubelet: false });
   await core.createNamespacedService({
     namespace: "default",
     body: {

@@ -56,3 +56,14 @@ export const rcBody = (name: string, replicas: number, labels: Record<string, st
     template: { metadata: { labels }, spec: { containers: [{ name: "web", image: "shop:v1", ports: [{ containerPort: 5000 }] }] } },
   },
 });
+
+/** True once a read answers 404, undefined while the object is still there (for `eventually`). */
+export async function gone(read: () => Promise<unknown>): Promise<true | undefined> {
+  try {
+    await read();
+    return undefined;
+  } catch (error) {
+    if (error instanceof ApiException && error.code === 404) return true;
+    throw error;
+  }
+}
