@@ -277,3 +277,20 @@ test("an RC's pods run as containers, and scaling to zero removes them", async (
   );
   for (const uid of uids) t.deepEqual(await containersOfPod(docker, uid), []);
 });
+
+test("gives a container that ignores SIGTERM its grace period before killing it", async (t) => {
+  const { core, image } = await dockerSim(t);
+  const script = "trap '' TERM; echo stubborn; while true; do sleep 0.1; done";
+  await createPod(core, "stubborn", { name: "stubborn", image, command: ["sh", "-c", script] }, { terminationGracePeriodSeconds: 2 });
+  await eventually(
+    async () => ((await pod(core, "stubborn")).status?.containerStatuses?.[0]?.state?.running ? true : undefined),
+    "running",
+    20_000,
+  );
+  const started = Date.now();
+  await core.deleteNamespacedPod({ name: "stubborn", namespace: "default" });
+  await eventually(() => gone(() => pod(core, "stubborn")), "the pod to go", 15_000);
+  const took = Date.now() - started;
+  t.true(took >= 1800, `deleted after ${took} ms, before the 2 s grace period`);
+  t.true(took < 8000, `deleted after ${took} ms`);
+});
