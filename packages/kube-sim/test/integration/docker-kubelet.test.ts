@@ -3,7 +3,7 @@ import { Log } from "@kubernetes/client-node";
 import type { CoreV1Api, V1Container, V1Pod } from "@kubernetes/client-node";
 import test, { type ExecutionContext } from "ava";
 import { hostPortAnnotation } from "../../src/index.ts";
-import { busyboxImage, containerLabels, containersOfPod, testDocker } from "../helpers/docker.ts";
+import { busyboxImage, containerLabels, containersOfPod, pushedImage, testDocker, testRegistry } from "../helpers/docker.ts";
 import { eventually, gone, simClient } from "../helpers/sim.ts";
 
 /** A simulator whose kubelet runs pods on the test engine, ten times faster than real time. */
@@ -293,4 +293,24 @@ test("gives a container that ignores SIGTERM its grace period before killing it"
   const took = Date.now() - started;
   t.true(took >= 1800, `deleted after ${took} ms, before the 2 s grace period`);
   t.true(took < 8000, `deleted after ${took} ms`);
+});
+
+test("pulls a pod's image from a registry when the engine does not have it", async (t) => {
+  const { core, docker, image } = await dockerSim(t);
+  const remote = await pushedImage(docker, image, testRegistry());
+  t.teardown(() =>
+    docker
+      .getImage(remote)
+      .remove()
+      .catch(() => {}),
+  );
+  await createPod(core, "pulled", { name: "pulled", image: remote, command: ["sh", "-c", "echo pulled; sleep 1000"] });
+  await eventually(
+    async () => ((await pod(core, "pulled")).status?.containerStatuses?.[0]?.state?.running ? true : undefined),
+    "running",
+    30_000,
+  );
+  t.truthy(await docker.getImage(remote).inspect());
+  const events = await core.listNamespacedEvent({ namespace: "default", fieldSelector: "involvedObject.name=pulled,reason=Pulling" });
+  t.is(events.items[0]!.message, `Pulling image "${remote}"`);
 });
