@@ -59,6 +59,8 @@ test("runs a pod's container for real and marks it Ready when its HTTP probe pas
   t.is(ep.subsets![0]!.addresses![0]!.ip, "127.0.0.1");
   t.is(ep.subsets![0]!.ports![0]!.port, port);
   t.regex(await core.readNamespacedPodLog({ name: "web", namespace: "default" }), new RegExp(`serving on ${port}`));
+  const stamped = await core.readNamespacedPodLog({ name: "web", namespace: "default", timestamps: true, tailLines: 1 });
+  t.regex(stamped, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z serving on ${port}\\n$`));
 });
 
 test("keeps a pod unready while its TCP probe fails, with Unhealthy events", async (t) => {
