@@ -51,6 +51,8 @@ export interface KubeSim {
   /** Unexpected controller failures, when no `onError` was given; a healthy run leaves it empty. */
   readonly errors: unknown[];
   kubeConfig(): KubeConfigOptions;
+  /** The same as a kubeconfig file's text, for a process started with `KUBECONFIG` pointing at it. */
+  kubeConfigYaml(): string;
   /** Forgets watch history, so resuming from any earlier resourceVersion gets 410 Expired. */
   compactHistory(): void;
   close(): Promise<void>;
@@ -107,6 +109,27 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
       contexts: [{ name: "kube-sim", cluster: "kube-sim", user: "kube-sim" }],
       currentContext: "kube-sim",
     }),
+    kubeConfigYaml: () =>
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- name: kube-sim",
+        "  cluster:",
+        `    server: ${url}`,
+        "    insecure-skip-tls-verify: true",
+        "users:",
+        "- name: kube-sim",
+        "  user:",
+        "    token: kube-sim",
+        "contexts:",
+        "- name: kube-sim",
+        "  context:",
+        "    cluster: kube-sim",
+        "    user: kube-sim",
+        "current-context: kube-sim",
+        "",
+      ].join("\n"),
     compactHistory: () => store.compact(),
     close: async () => {
       namespaces.stop();

@@ -1,3 +1,4 @@
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import test from "ava";
 import { rcBody, simClient, statusOf } from "./helpers/sim.ts";
 
@@ -276,4 +277,12 @@ test("deletes a collection by label selector and answers with what it deleted", 
     (await core.listNamespacedSecret({ namespace: "default" })).items.map((s) => s.metadata!.name),
     ["c"],
   );
+});
+
+test("writes a kubeconfig file text that client-node loads", async (t) => {
+  const { sim } = await simClient(t, { controllers: false });
+  const kc = new KubeConfig();
+  kc.loadFromString(sim.kubeConfigYaml());
+  const names = (await kc.makeApiClient(CoreV1Api).listNamespace()).items.map((n) => n.metadata!.name);
+  t.deepEqual(names, ["default", "kube-system"]);
 });
