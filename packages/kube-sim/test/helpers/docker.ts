@@ -79,15 +79,18 @@ export async function pushedImage(docker: Docker, local: string, registry: strin
   const tag = `t${randomBytes(4).toString("hex")}`;
   const repo = `${registry}/kube-sim-busybox`;
   await docker.getImage(local).tag({ repo, tag });
-  // The engine wants an X-Registry-Auth header even for a registry without authentication.
-  const stream = await docker.getImage(`${repo}:${tag}`).push({ authconfig: { serveraddress: registry } });
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) => {
-      const failed = error ?? output.find((o) => o.error);
-      if (failed) reject(failed instanceof Error ? failed : new Error(failed.error));
-      else resolve();
+  try {
+    // The engine wants an X-Registry-Auth header even for a registry without authentication.
+    const stream = await docker.getImage(`${repo}:${tag}`).push({ authconfig: { serveraddress: registry } });
+    await new Promise<void>((resolve, reject) => {
+      docker.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) => {
+        const failed = error ?? output.find((o) => o.error);
+        if (failed) reject(failed instanceof Error ? failed : new Error(failed.error));
+        else resolve();
+      });
     });
-  });
-  await docker.getImage(`${repo}:${tag}`).remove();
+  } finally {
+    await docker.getImage(`${repo}:${tag}`).remove();
+  }
   return `${repo}:${tag}`;
 }
