@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Deleter } from "./deletion.ts";
 import { DockerRuntime, type DockerRuntimeOptions } from "./kubelet/docker-runtime.ts";
 import { FakeRuntime, type FakeRuntimeOptions } from "./kubelet/fake-runtime.ts";
+import type { Pod } from "./kinds/shapes.ts";
 import { Kubelet } from "./kubelet/kubelet.ts";
 import type { Runtime } from "./kubelet/runtime.ts";
 import { EndpointsController } from "./endpoints-controller.ts";
@@ -29,6 +30,11 @@ export interface KubeSimOptions {
    * `{ docker }` runs them as containers on that engine; `false` leaves pods Pending and unbound.
    */
   kubelet?: false | "fake" | FakeRuntimeOptions | DockerRuntimeOptions;
+  /**
+   * The scheduler stand-in binds every pod to the one node unless this returns a message for it: then
+   * the pod stays Pending with PodScheduled False (Unschedulable) and a FailedScheduling event.
+   */
+  unschedulable?: (pod: Pod) => string | undefined;
   /** Kubelet durations (probe delays and periods, back-offs) are multiplied by this (default 1). */
   timeScale?: number;
   /** Where the in-process controllers report unexpected failures (default: kept in `sim.errors`). */
@@ -85,7 +91,16 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     endpoints.start();
   }
   const runtime = runtimeFor(options.kubelet);
-  const kubelet = runtime ? new Kubelet({ registry, deleter, runtime, timeScale: options.timeScale ?? 1, onError }) : undefined;
+  const kubelet = runtime
+    ? new Kubelet({
+        registry,
+        deleter,
+        runtime,
+        timeScale: options.timeScale ?? 1,
+        unschedulable: options.unschedulable ?? (() => undefined),
+        onError,
+      })
+    : undefined;
   kubelet?.start();
   const server: Server = createApiServer({
     registry,
