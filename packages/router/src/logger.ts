@@ -1,0 +1,58 @@
+/** Structured fields of a log line. */
+export type LogFields = Record<string, unknown>;
+
+/** The logger the router needs; the controller's JSON logger fits it too. */
+export interface RouterLogger {
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+export const silentLogger: RouterLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+function errorFields(value: unknown): unknown {
+  if (!(value instanceof Error)) return value;
+  const out: LogFields = { message: value.message };
+  if ("code" in value) out.code = value.code;
+  if (value.cause !== undefined) out.cause = errorFields(value.cause);
+  return out;
+}
+
+/**
+ * JSON lines, buffered: one write per `flushMs` or per `maxBytes` instead of one per line, because the
+ * access log writes a line per request and a synchronous write each (stdout to a file is synchronous)
+ * would cost more than the proxying.
+ */
+export function createJsonLogger(write: (chunk: string) => void, options: { flushMs?: number; maxBytes?: number } = {}) {
+  const flushMs = options.flushMs ?? 100;
+  const maxBytes = options.maxBytes ?? 64 * 1024;
+  let buffer = "";
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (buffer === "") return;
+    const chunk = buffer;
+    buffer = "";
+    write(chunk);
+  };
+  const line = (level: string, msg: string, fields?: LogFields) => {
+    let extra = "";
+    if (fields !== undefined) {
+      for (const key in fields) {
+        const value = fields[key];
+        if (value !== undefined) extra += `,${JSON.stringify(key)}:${JSON.stringify(errorFields(value))}`;
+      }
+    }
+    buffer += `{"time":"${new Date().toISOString()}","level":"${level}","msg":${JSON.stringify(msg)}${extra}}\n`;
+    if (buffer.length >= maxBytes) flush();
+    else timer ??= setTimeout(flush, flushMs).unref();
+  };
+  const logger: RouterLogger & { flush(): void } = {
+    info: (m, f) => line("info", m, f),
+    warn: (m, f) => line("warn", m, f),
+    error: (m, f) => line("error", m, f),
+    flush,
+  };
+  return logger;
+}
