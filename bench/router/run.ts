@@ -1,0 +1,129 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { request } from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { proxyConf, startNginx, upstreamConf } from "./nginx.ts";
+import { type WrkResult, wrk } from "./wrk.ts";
+
+/**
+ * Router benchmark: the same upstream (nginx returning a small body) behind (a) nginx as a keep-alive
+ * reverse proxy and (b) the Berth router, one worker each, loaded by wrk with keep-alive connections.
+ * Prints req/s, p50, p99 and the router/nginx ratios. Loopback only; everything it starts is stopped
+ * and its temp directory removed.
+ *   node bench/router/run.ts [--seconds 10] [--connections 32] [--rounds 2] [--access-log on|off]
+ */
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    warmup: { type: "string", default: "3" },
+    connections: { type: "string", default: "32" },
+    threads: { type: "string", default: "1" },
+    rounds: { type: "string", default: "2" },
+    "access-log": { type: "string", default: "on" },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const threads = Number(values.threads);
+const rounds = Number(values.rounds);
+const accessLog = values["access-log"] === "on";
+const HOST = "bench.localhost";
+const BODY = "hello from the upstream\n";
+
+const children: ChildProcess[] = [];
+const root = await mkdtemp(join(tmpdir(), "berth-bench-router-"));
+const cleanup = async () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((resolve) => c.once("exit", resolve)) : undefined)));
+  await rm(root, { recursive: true, force: true });
+};
+process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** GET / with the bench Host until it answers the upstream's body (or 10 s pass). */
+async function waitUntilServing(port: number, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const body = await new Promise<string | undefined>((resolve) => {
+      const req = request({ host: "127.0.0.1", port, headers: { host: HOST }, agent: false }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => {
+          text += c.toString();
+        });
+        res.on("end", () => resolve(res.statusCode === 200 ? text : `status ${res.statusCode}: ${text}`));
+      });
+      req.on("error", () => resolve(undefined));
+      req.end();
+    });
+    if (body === BODY) return;
+    if (Date.now() > deadline) throw new Error(`${what} on port ${port} does not serve the upstream's body (got ${body ?? "no answer"})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function startBerthRouter(upstream: string): Promise<number> {
+  const script = join(import.meta.dirname, "router-server.ts");
+  const child = spawn(process.execPath, [script, upstream, accessLog ? join(root, "router-access.log") : "off"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.stdout?.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once("exit", (code) => reject(new Error(`the Berth router exited ${code} before listening`)));
+  });
+}
+
+const fmt = (r: WrkResult) =>
+  `${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms${r.errors > 0 ? `   ERRORS ${r.errors}` : ""}`;
+
+try {
+  const upstreamPort = await freePort();
+  const nginxPort = await freePort();
+  for (const dir of ["upstream", "proxy"]) await mkdir(join(root, dir));
+  children.push(await startNginx(join(root, "upstream"), "upstream", upstreamConf(join(root, "upstream"), upstreamPort, BODY)));
+  const upstream = `127.0.0.1:${upstreamPort}`;
+  children.push(await startNginx(join(root, "proxy"), "proxy", proxyConf(join(root, "proxy"), nginxPort, upstream, accessLog)));
+  const routerPort = await startBerthRouter(upstream);
+  await waitUntilServing(nginxPort, "nginx");
+  await waitUntilServing(routerPort, "the Berth router");
+
+  const options = { connections, threads, seconds };
+  process.stdout.write(
+    `wrk -t${threads} -c${connections} -d${seconds}s keep-alive, ${rounds} round(s), access logs ${accessLog ? "on" : "off"}, body ${BODY.length} bytes\n`,
+  );
+  const results: Record<"nginx" | "berth", WrkResult[]> = { nginx: [], berth: [] };
+  for (let round = 1; round <= rounds; round++) {
+    for (const [name, port] of [
+      ["nginx", nginxPort],
+      ["berth", routerPort],
+    ] as const) {
+      await wrk(`http://127.0.0.1:${port}/`, HOST, { ...options, seconds: Number(values.warmup) });
+      const result = await wrk(`http://127.0.0.1:${port}/`, HOST, options);
+      results[name].push(result);
+      process.stdout.write(`round ${round}  ${name.padEnd(6)} ${fmt(result)}\n`);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const summary = (rs: WrkResult[]) => ({ rps: median(rs.map((r) => r.requestsPerSecond)), p99: median(rs.map((r) => r.p99Ms)) });
+  const nginx = summary(results.nginx);
+  const berth = summary(results.berth);
+  const throughput = berth.rps / nginx.rps;
+  const tail = berth.p99 / nginx.p99;
+  process.stdout.write(
+    `\nmedian   nginx ${nginx.rps.toFixed(0)} req/s p99 ${nginx.p99.toFixed(2)} ms   berth ${berth.rps.toFixed(0)} req/s p99 ${berth.p99.toFixed(2)} ms\n` +
+      `ratio    throughput ${throughput.toFixed(2)}× nginx (goal ≥ 0.70)   p99 ${tail.toFixed(2)}× nginx (goal ≤ 2.00)   ` +
+      `${throughput >= 0.7 && tail <= 2 ? "GOAL MET" : "goal not met"}\n`,
+  );
+} finally {
+  await cleanup();
+}
