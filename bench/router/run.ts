@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { cpuSeconds, onlyChild } from "./cpu.ts";
 import { proxyConf, startNginx, upstreamConf } from "./nginx.ts";
 import { type WrkResult, wrk } from "./wrk.ts";
 
@@ -83,8 +84,9 @@ async function startBerthRouter(upstream: string): Promise<number> {
   });
 }
 
-const fmt = (r: WrkResult) =>
-  `${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms${r.errors > 0 ? `   ERRORS ${r.errors}` : ""}`;
+const fmt = (r: WrkResult & { cpuUs: number }) =>
+  `${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms   ` +
+  `CPU ${r.cpuUs.toFixed(1).padStart(5)} µs/req${r.errors > 0 ? `   ERRORS ${r.errors}` : ""}`;
 
 try {
   const upstreamPort = await freePort();
@@ -92,29 +94,40 @@ try {
   for (const dir of ["upstream", "proxy"]) await mkdir(join(root, dir));
   children.push(await startNginx(join(root, "upstream"), "upstream", upstreamConf(join(root, "upstream"), upstreamPort, BODY)));
   const upstream = `127.0.0.1:${upstreamPort}`;
-  children.push(await startNginx(join(root, "proxy"), "proxy", proxyConf(join(root, "proxy"), nginxPort, upstream, accessLog)));
+  const nginxProxy = await startNginx(join(root, "proxy"), "proxy", proxyConf(join(root, "proxy"), nginxPort, upstream, accessLog));
+  children.push(nginxProxy);
   const routerPort = await startBerthRouter(upstream);
   await waitUntilServing(nginxPort, "nginx");
   await waitUntilServing(routerPort, "the Berth router");
+  // CPU per request is measured on the proxy process itself: steadier than req/s on a shared machine.
+  const pids = { nginx: await onlyChild(nginxProxy.pid!), berth: children.at(-1)!.pid! };
 
   const options = { connections, threads, seconds };
   process.stdout.write(
     `wrk -t${threads} -c${connections} -d${seconds}s keep-alive, ${rounds} round(s), access logs ${accessLog ? "on" : "off"}, body ${BODY.length} bytes\n`,
   );
-  const results: Record<"nginx" | "berth", WrkResult[]> = { nginx: [], berth: [] };
+  const results: Record<"nginx" | "berth", (WrkResult & { cpuUs: number })[]> = { nginx: [], berth: [] };
   for (let round = 1; round <= rounds; round++) {
     for (const [name, port] of [
       ["nginx", nginxPort],
       ["berth", routerPort],
     ] as const) {
       await wrk(`http://127.0.0.1:${port}/`, HOST, { ...options, seconds: Number(values.warmup) });
-      const result = await wrk(`http://127.0.0.1:${port}/`, HOST, options);
+      const before = await cpuSeconds(pids[name]);
+      const measured = await wrk(`http://127.0.0.1:${port}/`, HOST, options);
+      const after = await cpuSeconds(pids[name]);
+      const cpuUs = ((after.user + after.system - before.user - before.system) * 1e6) / Math.max(1, measured.requests);
+      const result = { ...measured, cpuUs };
       results[name].push(result);
       process.stdout.write(`round ${round}  ${name.padEnd(6)} ${fmt(result)}\n`);
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const summary = (rs: WrkResult[]) => ({ rps: median(rs.map((r) => r.requestsPerSecond)), p99: median(rs.map((r) => r.p99Ms)) });
+  const summary = (rs: (WrkResult & { cpuUs: number })[]) => ({
+    rps: median(rs.map((r) => r.requestsPerSecond)),
+    p99: median(rs.map((r) => r.p99Ms)),
+    cpu: median(rs.map((r) => r.cpuUs)),
+  });
   const nginx = summary(results.nginx);
   const berth = summary(results.berth);
   const throughput = berth.rps / nginx.rps;
@@ -122,7 +135,9 @@ try {
   process.stdout.write(
     `\nmedian   nginx ${nginx.rps.toFixed(0)} req/s p99 ${nginx.p99.toFixed(2)} ms   berth ${berth.rps.toFixed(0)} req/s p99 ${berth.p99.toFixed(2)} ms\n` +
       `ratio    throughput ${throughput.toFixed(2)}× nginx (goal ≥ 0.70)   p99 ${tail.toFixed(2)}× nginx (goal ≤ 2.00)   ` +
-      `${throughput >= 0.7 && tail <= 2 ? "GOAL MET" : "goal not met"}\n`,
+      `${throughput >= 0.7 && tail <= 2 ? "GOAL MET" : "goal not met"}\n` +
+      `cpu      nginx ${nginx.cpu.toFixed(1)} µs/req   berth ${berth.cpu.toFixed(1)} µs/req   ` +
+      `(nginx/berth ${(nginx.cpu / berth.cpu).toFixed(2)}: the throughput ratio a CPU-bound single core would give)\n`,
   );
 } finally {
   await cleanup();

@@ -9,6 +9,7 @@ export interface WrkResult {
   p99Ms: number;
   /** Non-2xx/3xx responses plus socket errors: a proxy that fails fast must not look fast. */
   errors: number;
+  requests: number;
 }
 
 const unitMs: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
@@ -47,6 +48,7 @@ export async function wrk(
     requestsPerSecond: Number(rps[1]),
     p50Ms: latency(stdout, "50"),
     p99Ms: latency(stdout, "99"),
+    requests: Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0),
     errors: (non2xx === null ? 0 : Number(non2xx[1])) + socketErrors,
   };
 }
