@@ -14,7 +14,7 @@ import { type WrkResult, wrk } from "./wrk.ts";
  * reverse proxy and (b) the Berth router, one worker each, loaded by wrk with keep-alive connections.
  * Prints req/s, p50, p99 and the router/nginx ratios. Loopback only; everything it starts is stopped
  * and its temp directory removed.
- *   node bench/router/run.ts [--seconds 10] [--connections 32] [--rounds 2] [--access-log on|off]
+ *   node bench/router/run.ts [--seconds 10] [--connections 32] [--rounds 3] [--access-log on|off]
  */
 const { values } = parseArgs({
   options: {
@@ -22,7 +22,7 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "3" },
     connections: { type: "string", default: "32" },
     threads: { type: "string", default: "1" },
-    rounds: { type: "string", default: "2" },
+    rounds: { type: "string", default: "3" },
     "access-log": { type: "string", default: "on" },
   },
 });

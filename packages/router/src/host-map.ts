@@ -1,13 +1,13 @@
 import type { AppRoute, RouteTable } from "@berth/api";
-import type { Pool } from "undici";
 import { type AddressSet, createAddressSet } from "./cidr.ts";
 import type { RouterLogger } from "./logger.ts";
 import type { AppMetrics, RouterMetrics } from "./metrics.ts";
+import type { UpstreamPool } from "./upstream/pool.ts";
 import type { UpstreamPools } from "./upstream-pools.ts";
 
 export interface Upstream {
   readonly address: string;
-  readonly pool: Pool;
+  readonly pool: UpstreamPool;
 }
 
 /** One app as the hot path sees it: everything precomputed from its {@link AppRoute}. */
@@ -30,7 +30,7 @@ export type HostMap = Map<string, AppTarget>;
 /** Compiles a route table into a host map and keeps only the pools it uses. */
 export function compileHostMap(table: RouteTable, pools: UpstreamPools, metrics: RouterMetrics, logger: RouterLogger): HostMap {
   const map: HostMap = new Map();
-  const inUse = new Set<Pool>();
+  const inUse = new Set<UpstreamPool>();
   for (const route of table.routes) {
     const onInvalid = (error: Error) => logger.warn("ignored an invalid CIDR in a route", { app: route.app, error });
     const upstreams = route.upstreams.map((address) => ({ address, pool: pools.get(address, route.connectTimeoutMs) }));

@@ -1,111 +1,92 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import type { Dispatcher } from "undici";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppTarget, Upstream } from "./host-map.ts";
 import { pages } from "./pages.ts";
-import { hopByHopResponse } from "./request-headers.ts";
 import { type RequestLog, sendPage } from "./respond.ts";
-
-/** Connection failures after which another upstream may be tried (nothing reached the app). */
-const retryable = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_CLOSED", "UND_ERR_DESTROYED", "EHOSTUNREACH"]);
+import type { Connection, UpstreamError, UpstreamRequest, UpstreamSink } from "./upstream/pool.ts";
+import type { ResponseHead } from "./upstream/response-parser.ts";
 
 /**
- * One proxied request: an undici dispatch handler that streams the upstream response into `res`.
- * A class (not closures) so a request costs one object and its handler methods are shared.
+ * One proxied request: sends it on a pooled upstream connection and streams the response into `res`.
+ * A class (not closures) so a request costs one object and its methods are shared.
  */
-export class Exchange implements Dispatcher.DispatchHandler {
+export class Exchange implements UpstreamSink {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly target: AppTarget;
   readonly log: RequestLog;
-  readonly options: Dispatcher.DispatchOptions;
+  readonly request: UpstreamRequest;
   upstream: Upstream;
+  connection: Connection | undefined = undefined;
   attempts = 1;
-  controller: Dispatcher.DispatchController | undefined = undefined;
   done = false;
   responded = false;
 
-  constructor(req: IncomingMessage, res: ServerResponse, target: AppTarget, log: RequestLog, options: Dispatcher.DispatchOptions) {
+  constructor(req: IncomingMessage, res: ServerResponse, target: AppTarget, log: RequestLog, request: UpstreamRequest) {
     this.req = req;
     this.res = res;
     this.target = target;
     this.log = log;
-    this.options = options;
+    this.request = request;
     this.upstream = pick(target)!;
     res.on("close", () => {
       if (this.done) return;
-      this.controller?.abort(new Error("client closed the connection"));
+      this.connection?.abort();
       this.finish(499);
     });
   }
 
   send(): void {
     this.log.upstream = this.upstream.address;
-    try {
-      this.upstream.pool.dispatch(this.options, this);
-    } catch (error) {
-      this.onResponseError(undefined, error as Error);
-    }
+    this.connection = this.upstream.pool.request(this.request, this);
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.done) controller.abort(new Error("client closed the connection"));
-  }
-
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
-    if (statusCode < 200 || this.done) return;
-    const out: string[] = [];
-    for (const name in headers) {
-      if (hopByHopResponse.has(name)) continue;
-      const value = headers[name];
-      if (typeof value === "string") out.push(name, value);
-      else if (value !== undefined) for (const v of value) out.push(name, v);
-    }
-    if (headers["x-request-id"] === undefined) out.push("x-request-id", this.log.requestId);
-    this.responded = true;
-    this.log.status = statusCode;
-    if (statusMessage) this.res.writeHead(statusCode, statusMessage, out);
-    else this.res.writeHead(statusCode, out);
-  }
-
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onHead(head: ResponseHead): void {
     if (this.done) return;
-    this.log.bytes += chunk.length;
-    if (!this.res.write(chunk)) {
-      controller.pause();
-      this.res.once("drain", () => controller.resume());
-    }
+    const headers = head.headers;
+    if (!head.hasRequestId) headers.push("x-request-id", this.log.requestId);
+    this.responded = true;
+    this.log.status = head.status;
+    if (head.statusText !== "") this.res.writeHead(head.status, head.statusText, headers);
+    else this.res.writeHead(head.status, headers);
   }
 
-  onResponseEnd(): void {
+  onData(chunk: Buffer): boolean {
+    if (this.done) return true;
+    this.log.bytes += chunk.length;
+    if (this.res.write(chunk)) return true;
+    this.res.once("drain", () => this.connection?.resume());
+    return false;
+  }
+
+  onEnd(): void {
     if (this.done) return;
     this.res.end();
     this.finish(this.log.status);
   }
 
-  onResponseError(_c: Dispatcher.DispatchController | undefined, error: Error): void {
+  onError(error: UpstreamError, retryable: boolean): void {
     if (this.done) return;
-    const code = (error as NodeJS.ErrnoException).code ?? "";
     if (this.responded) {
       // Headers are out: the only honest signal left is to cut the connection.
       this.res.destroy(error);
       this.finish(this.log.status);
       return;
     }
-    if (this.options.body === null && retryable.has(code) && this.attempts < this.target.upstreams.length) {
+    if (retryable && this.attempts < this.target.upstreams.length + 1) {
       this.attempts++;
-      this.upstream = pick(this.target)!;
+      this.upstream = pick(this.target) ?? this.upstream;
       this.send();
       return;
     }
     const route = this.target.route;
+    const code = error.code;
     const page =
-      code === "UND_ERR_HEADERS_TIMEOUT"
+      code === "READ_TIMEOUT"
         ? pages.gatewayTimeout(this.target.app, "answer", route.readTimeoutMs)
-        : code === "UND_ERR_CONNECT_TIMEOUT"
+        : code === "CONNECT_TIMEOUT"
           ? pages.gatewayTimeout(this.target.app, "accept a connection", route.connectTimeoutMs)
-          : pages.badGateway(this.target.app, code === "ECONNREFUSED" ? "connection refused" : code || error.message);
-    this.log.error = code || error.message;
+          : pages.badGateway(this.target.app, code === "ECONNREFUSED" ? "connection refused" : error.message);
+    this.log.error = code;
     sendPage(this.res, page, this.log.requestId);
     this.finish(page.status);
   }

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 
 /** What the router reads from a request's headers, found in one pass over `rawHeaders`. */
 export interface ScannedRequest {
-  /** Headers to send upstream, flat `[name, value, …]`, without hop-by-hop and forwarding headers. */
-  headers: string[];
+  /** Header lines to send upstream (`name: value\r\n`…), without hop-by-hop and forwarding headers. */
+  lines: string;
   host: string | undefined;
   forwardedFor: string | undefined;
   forwardedProto: string | undefined;
@@ -11,6 +11,8 @@ export interface ScannedRequest {
   requestId: string | undefined;
   /** A body follows (content-length > 0 or transfer-encoding). */
   hasBody: boolean;
+  /** The body has no length: it is sent upstream with chunked encoding. */
+  chunked: boolean;
 }
 
 const same = (name: string, lower: string) => name === lower || name.toLowerCase() === lower;
@@ -22,15 +24,16 @@ const same = (name: string, lower: string) => name === lower || name.toLowerCase
  */
 export function scanRequestHeaders(raw: readonly string[], upgrade = false): ScannedRequest {
   const out: ScannedRequest = {
-    headers: [],
+    lines: "",
     host: undefined,
     forwardedFor: undefined,
     forwardedProto: undefined,
     forwardedHost: undefined,
     requestId: undefined,
     hasBody: false,
+    chunked: false,
   };
-  const headers = out.headers;
+  let lines = "";
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
@@ -41,7 +44,7 @@ export function scanRequestHeaders(raw: readonly string[], upgrade = false): Sca
       case 4:
         if (same(name, "host")) out.host ??= value;
         break;
-      case 6: // expect: node answers 100-continue itself; undici refuses to forward it
+      case 6: // expect: node answers 100-continue itself
         if (same(name, "expect")) continue;
         break;
       case 7: // upgrade, trailer; an upgrade request keeps its upgrade header for the tunnel
@@ -78,13 +81,16 @@ export function scanRequestHeaders(raw: readonly string[], upgrade = false): Sca
           continue;
         }
         if (same(name, "transfer-encoding")) {
+          // Node decoded the body (and refuses it beside content-length); it goes upstream re-chunked.
           out.hasBody = true;
+          out.chunked = true;
           continue;
         }
         break;
     }
-    headers.push(name, value);
+    lines += `${name}: ${value}\r\n`;
   }
+  out.lines = lines;
   return out;
 }
 

@@ -31,8 +31,8 @@ export interface RouterDeps {
   platformUpgradeHandler?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Longest silence while an upstream sends a response body. Default 1300 s, as Deis's router. */
   bodyTimeoutMs?: number;
-  /** How long idle upstream connections are kept. */
-  keepAliveMs?: number;
+  /** How long idle upstream connections are kept (below the apps' keep-alive timeout). Default 4 s. */
+  idleMs?: number;
 }
 
 export interface Router {
@@ -60,7 +60,7 @@ export function createRouter(deps: RouterDeps): Router {
   const platformHost = normalizeHost(`berth.${deps.domain}`);
   const bodyTimeout = deps.bodyTimeoutMs ?? 1_300_000;
   const metrics = new RouterMetrics();
-  const pools = new UpstreamPools(deps.keepAliveMs === undefined ? {} : { keepAliveMs: deps.keepAliveMs });
+  const pools = new UpstreamPools(deps.idleMs === undefined ? {} : { idleMs: deps.idleMs });
   const routes = isRouteSource(deps.routes)
     ? deps.routes
     : createWatchRouteSource({
@@ -84,20 +84,20 @@ export function createRouter(deps: RouterDeps): Router {
     return hosts.get(colon === -1 ? host : host.slice(0, colon)) ?? hosts.get(normalizeHost(host));
   };
 
-  /** The headers an app receives: the client's, minus hop-by-hop, plus X-Forwarded-* and X-Request-Id. */
-  const forward = (scan: ScannedRequest, req: IncomingMessage, target: AppTarget, peer: string, requestId: string) => {
+  /**
+   * The request head an app receives: the client's headers minus hop-by-hop ones, plus X-Forwarded-*
+   * and X-Request-Id (the client's forwarding headers are believed only from a trusted proxy).
+   */
+  const head = (scan: ScannedRequest, req: IncomingMessage, target: AppTarget, peer: string, requestId: string) => {
     const trustedPeer = target.trusted?.has(peer) === true;
-    scan.headers.push(
-      "x-forwarded-for",
-      scan.forwardedFor === undefined ? peer : `${scan.forwardedFor}, ${peer}`,
-      "x-forwarded-proto",
-      trustedPeer && scan.forwardedProto !== undefined ? scan.forwardedProto : "encrypted" in req.socket ? "https" : "http",
-      "x-forwarded-host",
-      trustedPeer && scan.forwardedHost !== undefined ? scan.forwardedHost : (scan.host ?? ""),
-      "x-request-id",
-      requestId,
+    const proto = trustedPeer && scan.forwardedProto !== undefined ? scan.forwardedProto : "encrypted" in req.socket ? "https" : "http";
+    const forwardedHost = trustedPeer && scan.forwardedHost !== undefined ? scan.forwardedHost : (scan.host ?? "");
+    return (
+      `${req.method} ${req.url} HTTP/1.1\r\n${scan.lines}` +
+      `x-forwarded-for: ${scan.forwardedFor === undefined ? peer : `${scan.forwardedFor}, ${peer}`}\r\n` +
+      `x-forwarded-proto: ${proto}\r\nx-forwarded-host: ${forwardedHost}\r\nx-request-id: ${requestId}\r\n` +
+      (scan.chunked ? "transfer-encoding: chunked\r\n\r\n" : "\r\n")
     );
-    return scan.headers;
   };
 
   const handler: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
@@ -140,17 +140,17 @@ export function createRouter(deps: RouterDeps): Router {
       return;
     }
     const exchange = new Exchange(req, res, target, log, {
-      path: log.path,
-      method: log.method,
-      headers: forward(scan, req, target, peer, requestId),
+      head: head(scan, req, target, peer, requestId),
       body: scan.hasBody ? req : null,
-      headersTimeout: target.route.readTimeoutMs,
-      bodyTimeout: bodyTimeout,
+      chunked: scan.chunked,
+      isHead: log.method === "HEAD",
+      readTimeoutMs: target.route.readTimeoutMs,
+      bodyTimeoutMs: bodyTimeout,
     });
     exchange.send();
   };
 
-  const upgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const upgradeHandler = (req: IncomingMessage, socket: Duplex, upgradeHead: Buffer) => {
     const start = performance.now();
     const scan = scanRequestHeaders(req.rawHeaders, true);
     const requestId = requestIdFor(scan.requestId);
@@ -161,7 +161,7 @@ export function createRouter(deps: RouterDeps): Router {
     if (target === undefined) {
       const name = normalizeHost(host);
       if (name === platformHost && deps.platformUpgradeHandler !== undefined) {
-        deps.platformUpgradeHandler(req, socket, head);
+        deps.platformUpgradeHandler(req, socket, upgradeHead);
         return;
       }
       refuseUpgrade(socket, pages.unknownHost(name || "(none)"), requestId);
@@ -179,12 +179,18 @@ export function createRouter(deps: RouterDeps): Router {
     }
     const upstream = target.upstreams[target.next++ % target.upstreams.length]!;
     log.upstream = upstream.address;
-    const headers = forward(scan, req, target, peer, requestId);
-    tunnelUpgrade(req, socket, head, upstream, headers, target.route.connectTimeoutMs, (status, error) => {
-      log.status = status;
-      log.error = error;
-      log.finish(target.metrics);
-    });
+    tunnelUpgrade(
+      socket,
+      upgradeHead,
+      upstream,
+      head(scan, req, target, peer, requestId),
+      target.route.connectTimeoutMs,
+      (status, error) => {
+        log.status = status;
+        log.error = error;
+        log.finish(target.metrics);
+      },
+    );
   };
 
   return {
@@ -197,7 +203,7 @@ export function createRouter(deps: RouterDeps): Router {
     async close() {
       unsubscribe();
       await routes.close();
-      await pools.close();
+      pools.close();
     },
   };
 }

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import { STATUS_CODES } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
@@ -25,17 +24,13 @@ function splitAddress(address: string): { host: string; port: number } {
  * headers, then bytes flow both ways untouched — the upstream's 101 reaches the client as it is.
  */
 export function tunnelUpgrade(
-  req: IncomingMessage,
   client: Duplex,
   head: Buffer,
   upstream: Upstream,
-  headers: readonly string[],
+  requestHead: string,
   connectTimeoutMs: number,
   onResult: (status: number, error?: string) => void,
 ): void {
-  let text = `${req.method} ${req.url} HTTP/1.1\r\n`;
-  for (let i = 0; i < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
-  text += "\r\n";
   const { host, port } = splitAddress(upstream.address);
   const server: Socket = connect({ host, port });
   let connected = false;
@@ -43,7 +38,7 @@ export function tunnelUpgrade(
   server.once("connect", () => {
     connected = true;
     clearTimeout(timer);
-    server.write(text);
+    server.write(requestHead, "latin1");
     if (head.length > 0) server.write(head);
     server.pipe(client);
     client.pipe(server);

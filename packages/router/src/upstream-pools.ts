@@ -1,44 +1,38 @@
-import { Pool } from "undici";
+import { UpstreamPool } from "./upstream/pool.ts";
 
 /** Keep-alive connection pools, one per upstream address (and connect timeout). */
 export class UpstreamPools {
-  readonly #pools = new Map<string, Pool>();
-  readonly #keepAliveMs: number;
+  readonly #pools = new Map<string, UpstreamPool>();
+  readonly #idleMs: number;
 
-  constructor(options: { keepAliveMs?: number } = {}) {
-    this.#keepAliveMs = options.keepAliveMs ?? 30_000;
+  constructor(options: { idleMs?: number } = {}) {
+    this.#idleMs = options.idleMs ?? 4000;
   }
 
-  get(address: string, connectTimeoutMs: number): Pool {
+  get(address: string, connectTimeoutMs: number): UpstreamPool {
     const key = `${address}|${connectTimeoutMs}`;
     let pool = this.#pools.get(key);
     if (pool === undefined) {
-      pool = new Pool(`http://${address}`, {
-        connectTimeout: connectTimeoutMs,
-        keepAliveTimeout: this.#keepAliveMs,
-        keepAliveMaxTimeout: this.#keepAliveMs,
-        pipelining: 1,
-      });
+      pool = new UpstreamPool(address, { connectTimeoutMs, idleMs: this.#idleMs });
       this.#pools.set(key, pool);
     }
     return pool;
   }
 
   /**
-   * Closes the pools of addresses no route uses any more (not ready, not draining). `close()` lets
-   * in-flight requests finish first, so an instance that leaves the table is drained, not cut.
+   * Closes the pools of addresses no route uses any more (not ready, not draining). A closed pool lets
+   * in-flight requests finish, so an instance that leaves the table is drained, not cut.
    */
-  retain(inUse: ReadonlySet<Pool>): void {
+  retain(inUse: ReadonlySet<UpstreamPool>): void {
     for (const [key, pool] of this.#pools) {
       if (inUse.has(pool)) continue;
       this.#pools.delete(key);
-      void pool.close().catch(() => {});
+      pool.close();
     }
   }
 
-  async close(): Promise<void> {
-    const pools = [...this.#pools.values()];
+  close(): void {
+    for (const pool of this.#pools.values()) pool.destroy();
     this.#pools.clear();
-    await Promise.all(pools.map((pool) => pool.close().catch(() => {})));
   }
 }
