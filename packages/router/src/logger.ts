@@ -6,6 +6,29 @@ export interface RouterLogger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
+  /**
+   * Writes a line that is already JSON (with its newline). The access log uses it when present:
+   * formatting a known shape directly costs a fraction of a generic `info(message, fields)`.
+   */
+  write?(jsonLine: string): void;
+}
+
+let lastMs = 0;
+let lastIso = "";
+/** `new Date().toISOString()`, computed at most once per millisecond. */
+export function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+}
+
+const needsEscape = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+/** A JSON string literal; skips JSON.stringify for the usual plain ASCII values. */
+export function jsonString(value: string): string {
+  return needsEscape.test(value) ? JSON.stringify(value) : `"${value}"`;
 }
 
 export const silentLogger: RouterLogger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -44,14 +67,18 @@ export function createJsonLogger(write: (chunk: string) => void, options: { flus
         if (value !== undefined) extra += `,${JSON.stringify(key)}:${JSON.stringify(errorFields(value))}`;
       }
     }
-    buffer += `{"time":"${new Date().toISOString()}","level":"${level}","msg":${JSON.stringify(msg)}${extra}}\n`;
+    raw(`{"time":"${isoNow()}","level":"${level}","msg":${JSON.stringify(msg)}${extra}}\n`);
+  };
+  const raw = (jsonLine: string) => {
+    buffer += jsonLine;
     if (buffer.length >= maxBytes) flush();
     else timer ??= setTimeout(flush, flushMs).unref();
   };
-  const logger: RouterLogger & { flush(): void } = {
+  const logger: RouterLogger & { write(jsonLine: string): void; flush(): void } = {
     info: (m, f) => line("info", m, f),
     warn: (m, f) => line("warn", m, f),
     error: (m, f) => line("error", m, f),
+    write: raw,
     flush,
   };
   return logger;

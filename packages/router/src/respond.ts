@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { RouterLogger } from "./logger.ts";
+import { isoNow, jsonString, type RouterLogger } from "./logger.ts";
 import type { AppMetrics } from "./metrics.ts";
 import { type Page, renderPage } from "./pages.ts";
 
@@ -51,13 +51,25 @@ export class RequestLog {
       const cls = ((this.status / 100) | 0) - 1;
       metrics[cls >= 0 && cls < 5 ? cls : 4]!++;
     } else metrics?.observe(this.status, ms);
+    const ms3 = Math.round(ms * 1000) / 1000;
+    if (this.sink.write !== undefined) {
+      this.sink.write(
+        `{"time":"${isoNow()}","level":"info","msg":"request"${this.app === undefined ? "" : `,"app":${jsonString(this.app)}`}` +
+          `,"host":${jsonString(this.host)},"method":${jsonString(this.method)},"path":${jsonString(this.path)}` +
+          `,"status":${this.status},"ms":${ms3},"bytes":${this.bytes}` +
+          `${this.upstream === undefined ? "" : `,"upstream":${jsonString(this.upstream)}`}` +
+          `,"client":${jsonString(this.client)},"requestId":${jsonString(this.requestId)}` +
+          `${this.error === undefined ? "" : `,"error":${jsonString(this.error)}`}}\n`,
+      );
+      return;
+    }
     this.sink.info("request", {
       app: this.app,
       host: this.host,
       method: this.method,
       path: this.path,
       status: this.status,
-      ms: Math.round(ms * 1000) / 1000,
+      ms: ms3,
       bytes: this.bytes,
       upstream: this.upstream,
       client: this.client,
