@@ -58,9 +58,13 @@ export class Exchange implements UpstreamSink {
     return false;
   }
 
-  onEnd(): void {
+  onEnd(last: Buffer | undefined): void {
     if (this.done) return;
-    this.res.end();
+    if (last === undefined) this.res.end();
+    else {
+      this.log.bytes += last.length;
+      this.res.end(last);
+    }
     this.finish(this.log.status);
   }
 
@@ -68,6 +72,7 @@ export class Exchange implements UpstreamSink {
     if (this.done) return;
     if (this.responded) {
       // Headers are out: the only honest signal left is to cut the connection.
+      this.log.error = error.code;
       this.res.destroy(error);
       this.finish(this.log.status);
       return;

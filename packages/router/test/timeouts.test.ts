@@ -1,6 +1,6 @@
 import test from "ava";
 import { ControllerStub, route } from "./helpers/controller-stub.ts";
-import { startRouter } from "./helpers/router.ts";
+import { startRouter, waitFor } from "./helpers/router.ts";
 import { deadAddress, get, startUpstream } from "./helpers/servers.ts";
 
 test("answers 504 when the app does not answer within its read timeout", async (t) => {
@@ -51,4 +51,38 @@ test("cuts the client connection when the app dies mid-response", async (t) => {
   t.teardown(async () => Promise.all([r.stop(), stub.stop(), web.close()]));
 
   await t.throwsAsync(get(r.port, "shop.test.local"));
+});
+
+test("cuts a response whose body stalls longer than the body timeout", async (t) => {
+  const stub = await new ControllerStub().start();
+  const web = await startUpstream("stalling", (_req, res) => {
+    res.writeHead(200, { "content-length": "100" });
+    res.write("a little");
+  });
+  stub.publish([route("shop", { upstreams: [web.address] })]);
+  const r = await startRouter(stub, { waitForVersion: 1, deps: { bodyTimeoutMs: 200 } });
+  t.teardown(async () => Promise.all([r.stop(), stub.stop(), web.close()]));
+
+  const started = Date.now();
+  await t.throwsAsync(get(r.port, "shop.test.local"));
+  t.true(Date.now() - started < 3000);
+  await waitFor(() => r.logs.lines.some((l) => l.fields.error === "BODY_TIMEOUT"), "the access log to name the timeout");
+});
+
+test("closes idle upstream connections after the idle time", async (t) => {
+  const stub = await new ControllerStub().start();
+  const web = await startUpstream("web");
+  let open = 0;
+  web.server.on("connection", (socket) => {
+    open++;
+    socket.on("close", () => open--);
+  });
+  stub.publish([route("shop", { upstreams: [web.address] })]);
+  const r = await startRouter(stub, { waitForVersion: 1, deps: { idleMs: 100 } });
+  t.teardown(async () => Promise.all([r.stop(), stub.stop(), web.close()]));
+
+  await get(r.port, "shop.test.local");
+  t.is(open, 1);
+  await waitFor(() => open === 0, "the idle connection to close", 2000);
+  t.is((await get(r.port, "shop.test.local")).status, 200);
 });

@@ -1,4 +1,5 @@
 import { connect, type Socket } from "node:net";
+import { coarseNow, type Expirable, track, untrack } from "./deadlines.ts";
 import { type ParserSink, type ResponseHead, ResponseParser } from "./response-parser.ts";
 
 /** What a proxied request hears back from its upstream. */
@@ -6,7 +7,8 @@ export interface UpstreamSink {
   onHead(head: ResponseHead): void;
   /** False when the client is full: the upstream socket pauses until {@link UpstreamRequest.resume}. */
   onData(chunk: Buffer): boolean;
-  onEnd(): void;
+  /** `last`: the final body bytes, when they came with the end (one `res.end(last)` instead of two calls). */
+  onEnd(last: Buffer | undefined): void;
   /** `retryable`: nothing reached the app and no body was sent, so another instance may be tried. */
   onError(error: UpstreamError, retryable: boolean): void;
 }
@@ -51,7 +53,7 @@ export interface PoolOptions {
  * One keep-alive connection to an upstream. It carries one request at a time and returns to its
  * pool's idle stack when the response is complete and both sides allow reuse.
  */
-export class Connection implements ParserSink {
+export class Connection implements ParserSink, Expirable {
   readonly pool: UpstreamPool;
   readonly socket: Socket;
   readonly parser: ResponseParser;
@@ -69,13 +71,13 @@ export class Connection implements ParserSink {
   readTimeoutMs = 0;
   bodyTimeoutMs = 0;
   connectTimer: NodeJS.Timeout | undefined = undefined;
+  deadline = 0;
 
   constructor(pool: UpstreamPool, socket: Socket) {
     this.pool = pool;
     this.socket = socket;
     this.parser = new ResponseParser(this);
     socket.on("data", (chunk: Buffer) => this.#onData(chunk));
-    socket.on("timeout", () => this.#onTimeout());
     socket.on("error", (error: NodeJS.ErrnoException) =>
       this.#fail(new UpstreamError(error.code ?? "UPSTREAM_CLOSED", error.message, { cause: error })),
     );
@@ -90,7 +92,7 @@ export class Connection implements ParserSink {
     this.readTimeoutMs = request.readTimeoutMs;
     this.bodyTimeoutMs = request.bodyTimeoutMs;
     this.parser.reset(request.isHead);
-    this.socket.setTimeout(request.readTimeoutMs);
+    this.deadline = coarseNow() + request.readTimeoutMs;
     this.socket.write(request.head, "latin1");
     if (request.body !== null) this.#sendBody(request.body, request.chunked);
   }
@@ -124,7 +126,7 @@ export class Connection implements ParserSink {
   }
 
   onHead(head: ResponseHead): void {
-    this.socket.setTimeout(this.bodyTimeoutMs);
+    this.deadline = coarseNow() + this.bodyTimeoutMs;
     this.sink?.onHead(head);
   }
 
@@ -132,20 +134,23 @@ export class Connection implements ParserSink {
     return this.sink === undefined ? true : this.sink.onData(chunk);
   }
 
-  onEnd(keepAlive: boolean): void {
+  onEnd(keepAlive: boolean, last: Buffer | undefined): void {
     this.keepAlive = keepAlive;
     this.ended = true;
+    this.deadline = 0;
     const sink = this.sink;
     this.sink = undefined;
-    sink?.onEnd();
+    sink?.onEnd(last);
   }
 
   /** Stops reading until the client drains. */
   pause(): void {
+    this.deadline = 0; // a slow client is not a stalled app
     this.socket.pause();
   }
 
   resume(): void {
+    if (this.sink !== undefined) this.deadline = coarseNow() + this.bodyTimeoutMs;
     this.socket.resume();
   }
 
@@ -157,6 +162,7 @@ export class Connection implements ParserSink {
 
   #onData(chunk: Buffer): void {
     this.answered = true;
+    if (this.deadline !== 0 && this.parser.state !== 0) this.deadline = coarseNow() + this.bodyTimeoutMs;
     let flowing: boolean;
     try {
       flowing = this.parser.execute(chunk);
@@ -168,10 +174,10 @@ export class Connection implements ParserSink {
       this.ended = false;
       if (this.keepAlive && this.bodyDone && this.sink === undefined) this.pool.release(this);
       else this.socket.destroy();
-    } else if (!flowing) this.socket.pause();
+    } else if (!flowing) this.pause();
   }
 
-  #onTimeout(): void {
+  expire(): void {
     if (this.sink === undefined) {
       this.socket.destroy(); // idle in the pool for too long
       return;
@@ -186,6 +192,7 @@ export class Connection implements ParserSink {
   }
 
   #onClose(): void {
+    untrack(this);
     this.pool.forget(this);
     if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
     if (this.sink === undefined) return;
@@ -238,6 +245,7 @@ export class UpstreamPool {
     const socket = connect({ host: this.host, port: this.port, noDelay: true });
     const connection = new Connection(this, socket);
     this.#all.add(connection);
+    track(connection);
     connection.sink = sink;
     connection.connectTimer = setTimeout(() => {
       socket.destroy(new UpstreamError("CONNECT_TIMEOUT", `no connection within ${this.#options.connectTimeoutMs} ms`));
@@ -256,7 +264,7 @@ export class UpstreamPool {
       connection.socket.destroy();
       return;
     }
-    connection.socket.setTimeout(this.#options.idleMs);
+    connection.deadline = coarseNow() + this.#options.idleMs;
     this.#idle.push(connection);
   }
 

@@ -17,7 +17,8 @@ export interface ParserSink {
   onHead(head: ResponseHead): void;
   /** Returns false when the consumer is full; the caller pauses the socket. */
   onData(chunk: Buffer): boolean;
-  onEnd(keepAlive: boolean): void;
+  /** `last`: the final body bytes, when the end came with them. */
+  onEnd(keepAlive: boolean, last: Buffer | undefined): void;
 }
 
 export class UpstreamProtocolError extends Error {
@@ -81,10 +82,11 @@ export class ResponseParser {
         }
         case State.length: {
           const n = Math.min(this.#remaining, data.length - offset);
-          flowing = this.sink.onData(data.subarray(offset, offset + n)) && flowing;
+          const slice = offset === 0 && n === data.length ? data : data.subarray(offset, offset + n);
           offset += n;
           this.#remaining -= n;
-          if (this.#remaining === 0) this.#finish();
+          if (this.#remaining === 0) this.#finish(slice);
+          else flowing = this.sink.onData(slice) && flowing;
           break;
         }
         case State.chunkSize: {
@@ -245,8 +247,8 @@ export class ResponseParser {
     return this.state === State.done;
   }
 
-  #finish(): void {
+  #finish(last?: Buffer): void {
     this.state = State.done;
-    this.sink.onEnd(this.#keepAlive);
+    this.sink.onEnd(this.#keepAlive, last);
   }
 }
