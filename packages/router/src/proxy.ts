@@ -44,10 +44,11 @@ export class Exchange implements UpstreamSink {
     if (this.done) return;
     const headers = head.headers;
     if (!head.hasRequestId) headers.push("x-request-id", this.log.requestId);
-    this.responded = true;
     this.log.status = head.status;
+    // writeHead throws on a header Node refuses to send; the connection then fails with a 502.
     if (head.statusText !== "") this.res.writeHead(head.status, head.statusText, headers);
     else this.res.writeHead(head.status, headers);
+    this.responded = true;
   }
 
   onData(chunk: Buffer): boolean {
@@ -68,7 +69,7 @@ export class Exchange implements UpstreamSink {
     this.finish(this.log.status);
   }
 
-  onError(error: UpstreamError, retryable: boolean): void {
+  onError(error: UpstreamError, retry: "connect" | "stale" | undefined): void {
     if (this.done) return;
     if (this.responded) {
       // Headers are out: the only honest signal left is to cut the connection.
@@ -77,7 +78,8 @@ export class Exchange implements UpstreamSink {
       this.finish(this.log.status);
       return;
     }
-    if (retryable && this.attempts < this.target.upstreams.length + 1) {
+    const n = this.target.upstreams.length;
+    if ((retry === "connect" && this.attempts < n) || (retry === "stale" && this.attempts <= n)) {
       this.attempts++;
       this.upstream = pick(this.target) ?? this.upstream;
       this.send();

@@ -86,3 +86,41 @@ test("closes idle upstream connections after the idle time", async (t) => {
   await waitFor(() => open === 0, "the idle connection to close", 2000);
   t.is((await get(r.port, "shop.test.local")).status, 200);
 });
+
+test("answers 504 when the app's instance does not accept the connection in time", async (t) => {
+  // A listening socket that never accepts: once its backlog is full, the kernel drops new SYNs, so a
+  // connect neither succeeds nor fails — exactly an instance that hangs. Node always accepts, hence python.
+  const { spawn } = await import("node:child_process");
+  const holder = spawn(
+    "python3",
+    [
+      "-c",
+      "import socket,sys\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()",
+    ],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  t.teardown(() => void holder.kill());
+  const port = await new Promise<number>((resolve, reject) => {
+    holder.once("error", () => reject(new Error("this test needs python3 (apt-get install python3)")));
+    holder.stdout.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+  });
+  const { connect } = await import("node:net");
+  const fillers = [connect(port, "127.0.0.1"), connect(port, "127.0.0.1")];
+  t.teardown(() => {
+    for (const f of fillers) f.destroy();
+  });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+
+  const stub = await new ControllerStub().start();
+  stub.publish([route("shop", { upstreams: [`127.0.0.1:${port}`], connectTimeoutMs: 300 })]);
+  const r = await startRouter(stub, { waitForVersion: 1 });
+  t.teardown(async () => Promise.all([r.stop(), stub.stop()]));
+
+  const started = Date.now();
+  const reply = await get(r.port, "shop.test.local");
+  t.is(reply.status, 504);
+  t.regex(reply.body, /did not accept a connection within 300 ms/);
+  t.true(Date.now() - started < 3000);
+});

@@ -145,3 +145,32 @@ test("sends a chunked request body upstream re-chunked", async (t) => {
   });
   t.is(reply, "chunked:part one, part two");
 });
+
+test("answers 502 when the app sends a header Node will not forward", async (t) => {
+  const up = await rawUpstream(() => "HTTP/1.1 200 OK\r\nX-Bad: a\u0001b\r\nContent-Length: 2\r\n\r\nok");
+  const r = await through(t, up);
+  const reply = await get(r.port, "shop.test.local");
+  t.is(reply.status, 502);
+  t.regex(reply.body, /Invalid character/);
+});
+
+test("resends a request on a fresh connection when a kept-alive one dies under it", async (t) => {
+  // Every connection answers its first request and drops the second unanswered: what a reused
+  // connection looks like when the app closed it just as the router sent on it.
+  let connections = 0;
+  const server = createNetServer((socket) => {
+    connections++;
+    let served = 0;
+    socket.on("data", (chunk) => {
+      if (!chunk.toString("latin1").includes("\r\n\r\n")) return;
+      if (served++ === 0) socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      else socket.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  const r = await through(t, { address, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+
+  for (let i = 0; i < 3; i++) t.is((await get(r.port, "shop.test.local")).status, 200);
+  t.is(connections, 3);
+});

@@ -9,8 +9,12 @@ export interface UpstreamSink {
   onData(chunk: Buffer): boolean;
   /** `last`: the final body bytes, when they came with the end (one `res.end(last)` instead of two calls). */
   onEnd(last: Buffer | undefined): void;
-  /** `retryable`: nothing reached the app and no body was sent, so another instance may be tried. */
-  onError(error: UpstreamError, retryable: boolean): void;
+  /**
+   * `retry` says the request never reached the app, so it may be sent again: `connect` (no connection
+   * could be made: try another instance) or `stale` (a reused keep-alive connection the app had just
+   * closed: even the same instance will do).
+   */
+  onError(error: UpstreamError, retry: "connect" | "stale" | undefined): void;
 }
 
 export type UpstreamErrorCode =
@@ -205,9 +209,8 @@ export class Connection implements ParserSink, Expirable {
     this.sink = undefined;
     this.socket.destroy();
     if (sink === undefined) return;
-    // A reused keep-alive connection the app had just closed: nothing reached it, try a fresh one.
-    const retryable = !this.answered && !this.sentBody && (!this.connected || this.reused);
-    sink.onError(error, retryable);
+    const untouched = !this.answered && !this.sentBody;
+    sink.onError(error, !untouched ? undefined : !this.connected ? "connect" : this.reused ? "stale" : undefined);
   }
 }
 
