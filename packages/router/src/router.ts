@@ -6,7 +6,7 @@ import { type AppTarget, compileHostMap, type HostMap, normalizeHost } from "./h
 import type { RouterLogger } from "./logger.ts";
 import { RouterMetrics } from "./metrics.ts";
 import { pages } from "./pages.ts";
-import { Exchange } from "./proxy.ts";
+import { Exchange, pick } from "./proxy.ts";
 import { requestIdFor, type ScannedRequest, scanRequestHeaders } from "./request-headers.ts";
 import { RequestLog, sendPage } from "./respond.ts";
 import { RouteCache } from "./route-cache.ts";
@@ -177,7 +177,7 @@ export function createRouter(deps: RouterDeps): Router {
       log.finish(target.metrics);
       return;
     }
-    const upstream = target.upstreams[target.next++ % target.upstreams.length]!;
+    const upstream = pick(target)!;
     log.upstream = upstream.address;
     tunnelUpgrade(
       socket,
