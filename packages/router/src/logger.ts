@@ -25,7 +25,8 @@ export function isoNow(): string {
   return lastIso;
 }
 
-const needsEscape = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+/** Anything outside the characters JSON leaves as they are (quote, backslash, controls, U+2028/9, surrogates). */
+const needsEscape = /[^\x20\x21\x23-\x5b\x5d-\u2027\u202a-\ud7ff\ue000-\uffff]/;
 /** A JSON string literal; skips JSON.stringify for the usual plain ASCII values. */
 export function jsonString(value: string): string {
   return needsEscape.test(value) ? JSON.stringify(value) : `"${value}"`;
