@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { cpuSeconds, onlyChild } from "./cpu.ts";
@@ -14,15 +14,16 @@ import { type WrkResult, wrk } from "./wrk.ts";
  * reverse proxy and (b) the Berth router, one worker each, loaded by wrk with keep-alive connections.
  * Prints req/s, p50, p99 and the router/nginx ratios. Loopback only; everything it starts is stopped
  * and its temp directory removed.
- *   node bench/router/run.ts [--seconds 10] [--connections 32] [--rounds 3] [--access-log on|off]
+ *   node bench/router/run.ts [--seconds 6] [--connections 32] [--rounds 5] [--access-log on|off]
+ * Short alternating rounds and medians, plus the load average, because a shared machine's load moves.
  */
 const { values } = parseArgs({
   options: {
-    seconds: { type: "string", default: "10" },
-    warmup: { type: "string", default: "3" },
+    seconds: { type: "string", default: "6" },
+    warmup: { type: "string", default: "2" },
     connections: { type: "string", default: "32" },
     threads: { type: "string", default: "1" },
-    rounds: { type: "string", default: "3" },
+    rounds: { type: "string", default: "5" },
     "access-log": { type: "string", default: "on" },
   },
 });
@@ -104,7 +105,8 @@ try {
 
   const options = { connections, threads, seconds };
   process.stdout.write(
-    `wrk -t${threads} -c${connections} -d${seconds}s keep-alive, ${rounds} round(s), access logs ${accessLog ? "on" : "off"}, body ${BODY.length} bytes\n`,
+    `wrk -t${threads} -c${connections} -d${seconds}s keep-alive, ${rounds} round(s), access logs ${accessLog ? "on" : "off"}, ` +
+      `body ${BODY.length} bytes, load average ${loadavg()[0]!.toFixed(1)}\n`,
   );
   const results: Record<"nginx" | "berth", (WrkResult & { cpuUs: number })[]> = { nginx: [], berth: [] };
   for (let round = 1; round <= rounds; round++) {
@@ -136,6 +138,7 @@ try {
     `\nmedian   nginx ${nginx.rps.toFixed(0)} req/s p99 ${nginx.p99.toFixed(2)} ms   berth ${berth.rps.toFixed(0)} req/s p99 ${berth.p99.toFixed(2)} ms\n` +
       `ratio    throughput ${throughput.toFixed(2)}× nginx (goal ≥ 0.70)   p99 ${tail.toFixed(2)}× nginx (goal ≤ 2.00)   ` +
       `${throughput >= 0.7 && tail <= 2 ? "GOAL MET" : "goal not met"}\n` +
+      `load     ${loadavg()[0]!.toFixed(1)} at the end (a busy machine makes req/s noisy; CPU per request less so)\n` +
       `cpu      nginx ${nginx.cpu.toFixed(1)} µs/req   berth ${berth.cpu.toFixed(1)} µs/req   ` +
       `(nginx/berth ${(nginx.cpu / berth.cpu).toFixed(2)}: the throughput ratio a CPU-bound single core would give)\n`,
   );
