@@ -92,6 +92,7 @@ export class Connection implements ParserSink, Expirable {
     this.sink = sink;
     this.answered = false;
     this.sentBody = false;
+    this.bodyDone = true;
     this.ended = false;
     this.readTimeoutMs = request.readTimeoutMs;
     this.bodyTimeoutMs = request.bodyTimeoutMs;
