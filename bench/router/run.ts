@@ -134,13 +134,17 @@ try {
   const berth = summary(results.berth);
   const throughput = berth.rps / nginx.rps;
   const tail = berth.p99 / nginx.p99;
+  const cpuRatio = nginx.cpu / berth.cpu;
+  // On a loaded machine both proxies are starved and req/s converge; CPU per request still shows
+  // what each costs, so the goal counts as met only when that ratio agrees.
+  const met = throughput >= 0.7 && tail <= 2 && cpuRatio >= 0.7;
   process.stdout.write(
     `\nmedian   nginx ${nginx.rps.toFixed(0)} req/s p99 ${nginx.p99.toFixed(2)} ms   berth ${berth.rps.toFixed(0)} req/s p99 ${berth.p99.toFixed(2)} ms\n` +
-      `ratio    throughput ${throughput.toFixed(2)}× nginx (goal ≥ 0.70)   p99 ${tail.toFixed(2)}× nginx (goal ≤ 2.00)   ` +
-      `${throughput >= 0.7 && tail <= 2 ? "GOAL MET" : "goal not met"}\n` +
-      `load     ${loadavg()[0]!.toFixed(1)} at the end (a busy machine makes req/s noisy; CPU per request less so)\n` +
+      `ratio    throughput ${throughput.toFixed(2)}× nginx (goal ≥ 0.70)   p99 ${tail.toFixed(2)}× nginx (goal ≤ 2.00)\n` +
       `cpu      nginx ${nginx.cpu.toFixed(1)} µs/req   berth ${berth.cpu.toFixed(1)} µs/req   ` +
-      `(nginx/berth ${(nginx.cpu / berth.cpu).toFixed(2)}: the throughput ratio a CPU-bound single core would give)\n`,
+      `→ ${cpuRatio.toFixed(2)}× nginx's throughput on an otherwise idle core\n` +
+      `load     ${loadavg()[0]!.toFixed(1)} at the end (a busy machine makes req/s noisy; CPU per request less so)\n` +
+      `verdict  ${met ? "GOAL MET" : `goal not met${throughput >= 0.7 && tail <= 2 ? " (req/s ratios pass under this load, CPU per request does not)" : ""}`}\n`,
   );
 } finally {
   await cleanup();
