@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import type { Duplex } from "node:stream";
 import { admin } from "./admin.ts";
 import { refusal } from "./admission.ts";
+import { normalizeAddress } from "./cidr.ts";
 import { type AppTarget, compileHostMap, type HostMap, normalizeHost } from "./host-map.ts";
 import type { RouterLogger } from "./logger.ts";
 import { RouterMetrics } from "./metrics.ts";
@@ -105,7 +106,7 @@ export function createRouter(deps: RouterDeps): Router {
     const scan = scanRequestHeaders(req.rawHeaders);
     const requestId = requestIdFor(scan.requestId);
     const host = scan.host ?? "";
-    const peer = req.socket.remoteAddress ?? "";
+    const peer = normalizeAddress(req.socket.remoteAddress ?? "");
     const log = new RequestLog(accessLog, start, req.method ?? "GET", req.url ?? "/", host, peer, requestId);
     const target = lookup(host);
     if (target === undefined) {
@@ -155,7 +156,7 @@ export function createRouter(deps: RouterDeps): Router {
     const scan = scanRequestHeaders(req.rawHeaders, true);
     const requestId = requestIdFor(scan.requestId);
     const host = scan.host ?? "";
-    const peer = req.socket.remoteAddress ?? "";
+    const peer = normalizeAddress(req.socket.remoteAddress ?? "");
     const log = new RequestLog(accessLog, start, req.method ?? "GET", req.url ?? "/", host, peer, requestId);
     const target = lookup(host);
     if (target === undefined) {
