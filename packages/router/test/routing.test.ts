@@ -183,3 +183,13 @@ test("streams request bodies to the app", async (t) => {
   });
   t.is(reply, "got 100006 bytes: hello");
 });
+
+test("says the platform API is not mounted when berth.<domain> has no handler", async (t) => {
+  const stub = await new ControllerStub().start();
+  const r = await startRouter(stub);
+  t.teardown(async () => Promise.all([r.stop(), stub.stop()]));
+
+  const reply = await get(r.port, "berth.test.local", "/v2/apps");
+  t.is(reply.status, 404);
+  t.regex(reply.body, /platform API not served here/i);
+});
