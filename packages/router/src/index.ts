@@ -1,0 +1,11 @@
+export { clientAddress, createAddressSet, parseCidr } from "./cidr.ts";
+export type { AddressSet } from "./cidr.ts";
+export { createJsonLogger, silentLogger } from "./logger.ts";
+export type { LogFields, RouterLogger } from "./logger.ts";
+export { RouterMetrics } from "./metrics.ts";
+export { RouteCache } from "./route-cache.ts";
+export { createStaticRouteSource, createWatchRouteSource } from "./route-source.ts";
+export type { RouteSource, WatchRouteSourceOptions } from "./route-source.ts";
+export { parseRouteTable } from "./route-table.ts";
+export { createRouter } from "./router.ts";
+export type { Router, RouterDeps, RouteSourceOptions } from "./router.ts";

@@ -1,0 +1,48 @@
+import { createServer } from "node:http";
+import { loadRouterConfig, RouterConfigError } from "./config.ts";
+import { createJsonLogger, silentLogger } from "./logger.ts";
+import { createRouter } from "./router.ts";
+
+/** Composition root of a stand-alone router: reads BERTH_* settings, follows the controller, listens. */
+let config: ReturnType<typeof loadRouterConfig>;
+try {
+  config = loadRouterConfig();
+} catch (error) {
+  if (!(error instanceof RouterConfigError)) throw error;
+  process.stderr.write(`berth router: ${error.message}\n`);
+  process.exit(2);
+}
+const logger = createJsonLogger((chunk) => process.stdout.write(chunk));
+const router = createRouter({
+  domain: config.domain,
+  routes: { controllerUrl: config.controllerUrl, routerKey: config.routerKey, cacheFile: config.cacheFile },
+  logger,
+  accessLog: config.accessLog ? logger : silentLogger,
+});
+await router.start();
+const server = createServer({ keepAliveTimeout: 65_000 }, router.handler);
+server.on("upgrade", router.upgradeHandler);
+const admin = createServer(router.adminHandler);
+server.listen(config.port, config.host, () => {
+  logger.info("router listening", { host: config.host, port: config.port, controller: config.controllerUrl });
+});
+admin.listen(config.adminPort, config.adminHost, () => {
+  logger.info("router admin listening", { host: config.adminHost, port: config.adminPort });
+});
+const stop = (signal: string) => {
+  logger.info("stopping", { signal });
+  admin.close();
+  server.close(() => {
+    void router.close().then(() => {
+      logger.flush();
+      process.exit(0);
+    });
+  });
+  server.closeIdleConnections();
+  setTimeout(() => {
+    logger.flush();
+    process.exit(0);
+  }, 5000).unref();
+};
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));

@@ -1,0 +1,210 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { admin } from "./admin.ts";
+import { refusal } from "./admission.ts";
+import { normalizeAddress } from "./cidr.ts";
+import { type AppTarget, compileHostMap, type HostMap, normalizeHost } from "./host-map.ts";
+import type { RouterLogger } from "./logger.ts";
+import { RouterMetrics } from "./metrics.ts";
+import { pages } from "./pages.ts";
+import { Exchange, pick } from "./proxy.ts";
+import { requestIdFor, type ScannedRequest, scanRequestHeaders } from "./request-headers.ts";
+import { RequestLog, sendPage } from "./respond.ts";
+import { RouteCache } from "./route-cache.ts";
+import { createWatchRouteSource, type RouteSource } from "./route-source.ts";
+import { refuseUpgrade, tunnelUpgrade } from "./upgrade.ts";
+import { UpstreamPools } from "./upstream-pools.ts";
+
+/** Where the route table comes from: the controller's watch stream (cached on disk), or a given source. */
+export type RouteSourceOptions =
+  | { controllerUrl: string; routerKey: string; cacheFile?: string; backoff?: { minMs: number; maxMs: number } }
+  | RouteSource;
+
+export interface RouterDeps {
+  /** Platform domain: `berth.<domain>` goes to {@link RouterDeps.platformHandler}. */
+  domain: string;
+  routes: RouteSourceOptions;
+  logger: RouterLogger;
+  /** Where the one-line-per-request access log goes; `logger` when absent. */
+  accessLog?: RouterLogger;
+  /** Serves `berth.<domain>` (the controller API and git, mounted by the platform). */
+  platformHandler?: RequestListener;
+  platformUpgradeHandler?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Longest silence while an upstream sends a response body. Default 1300 s, as Deis's router. */
+  bodyTimeoutMs?: number;
+  /** How long idle upstream connections are kept (below the apps' keep-alive timeout). Default 4 s. */
+  idleMs?: number;
+}
+
+export interface Router {
+  /** Proxies requests: attach to an `http.Server`'s `request` event. */
+  handler: RequestListener;
+  /** Proxies upgrades (WebSocket): attach to the server's `upgrade` event. */
+  upgradeHandler: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** `/healthz` and `/metrics`, for a separate admin port. */
+  adminHandler: RequestListener;
+  routes: RouteSource;
+  metrics: RouterMetrics;
+  /** Loads the cached table and starts following the controller. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function isRouteSource(options: RouteSourceOptions): options is RouteSource {
+  return "current" in options;
+}
+
+/** Builds the router; opens no port. */
+export function createRouter(deps: RouterDeps): Router {
+  const { logger } = deps;
+  const accessLog = deps.accessLog ?? logger;
+  const platformHost = normalizeHost(`berth.${deps.domain}`);
+  const bodyTimeout = deps.bodyTimeoutMs ?? 1_300_000;
+  const metrics = new RouterMetrics();
+  const pools = new UpstreamPools(deps.idleMs === undefined ? {} : { idleMs: deps.idleMs });
+  const routes = isRouteSource(deps.routes)
+    ? deps.routes
+    : createWatchRouteSource({
+        controllerUrl: deps.routes.controllerUrl,
+        routerKey: deps.routes.routerKey,
+        cache: deps.routes.cacheFile === undefined ? undefined : new RouteCache(deps.routes.cacheFile),
+        logger,
+        ...(deps.routes.backoff === undefined ? {} : { backoff: deps.routes.backoff }),
+      });
+
+  let hosts: HostMap = new Map();
+  const install = () => {
+    hosts = compileHostMap(routes.current(), pools, metrics, logger);
+    if (hosts.delete(platformHost)) logger.warn("an app claimed the platform's host; ignored", { host: platformHost });
+  };
+  install();
+  const unsubscribe = routes.subscribe(install);
+
+  const lookup = (host: string): AppTarget | undefined => {
+    const colon = host.indexOf(":");
+    return hosts.get(colon === -1 ? host : host.slice(0, colon)) ?? hosts.get(normalizeHost(host));
+  };
+
+  /**
+   * The request head an app receives: the client's headers minus hop-by-hop ones, plus X-Forwarded-*
+   * and X-Request-Id (the client's forwarding headers are believed only from a trusted proxy).
+   */
+  const head = (scan: ScannedRequest, req: IncomingMessage, target: AppTarget, peer: string, requestId: string) => {
+    const trustedPeer = target.trusted?.has(peer) === true;
+    const proto = trustedPeer && scan.forwardedProto !== undefined ? scan.forwardedProto : "encrypted" in req.socket ? "https" : "http";
+    const forwardedHost = trustedPeer && scan.forwardedHost !== undefined ? scan.forwardedHost : (scan.host ?? "");
+    return (
+      `${req.method} ${req.url} HTTP/1.1\r\n${scan.lines}` +
+      `x-forwarded-for: ${scan.forwardedFor === undefined ? peer : `${scan.forwardedFor}, ${peer}`}\r\n` +
+      `x-forwarded-proto: ${proto}\r\nx-forwarded-host: ${forwardedHost}\r\nx-request-id: ${requestId}\r\n` +
+      (scan.chunked ? "transfer-encoding: chunked\r\n\r\n" : "\r\n")
+    );
+  };
+
+  const handler: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
+    const start = performance.now();
+    const scan = scanRequestHeaders(req.rawHeaders);
+    const requestId = requestIdFor(scan.requestId);
+    const host = scan.host ?? "";
+    const peer = normalizeAddress(req.socket.remoteAddress ?? "");
+    const log = new RequestLog(accessLog, start, req.method ?? "GET", req.url ?? "/", host, peer, requestId);
+    const target = lookup(host);
+    if (target === undefined) {
+      const name = normalizeHost(host);
+      if (name === platformHost) {
+        if (deps.platformHandler === undefined) {
+          sendPage(res, pages.noPlatform(name), requestId);
+          log.status = 404;
+          log.finish(metrics.unrouted);
+          return;
+        }
+        log.app = "(platform)";
+        res.once("finish", () => {
+          log.status = res.statusCode;
+          log.finish(undefined);
+        });
+        deps.platformHandler(req, res);
+        return;
+      }
+      const page = pages.unknownHost(name || "(none)");
+      sendPage(res, page, requestId);
+      log.status = page.status;
+      log.finish(metrics.unrouted);
+      return;
+    }
+    log.app = target.app;
+    const refused = refusal(target, peer, scan.forwardedFor);
+    if (refused !== undefined) {
+      sendPage(res, refused, requestId);
+      log.status = refused.status;
+      log.finish(target.metrics);
+      return;
+    }
+    const exchange = new Exchange(req, res, target, log, {
+      head: head(scan, req, target, peer, requestId),
+      body: scan.hasBody ? req : null,
+      chunked: scan.chunked,
+      isHead: log.method === "HEAD",
+      readTimeoutMs: target.route.readTimeoutMs,
+      bodyTimeoutMs: bodyTimeout,
+    });
+    exchange.send();
+  };
+
+  const upgradeHandler = (req: IncomingMessage, socket: Duplex, upgradeHead: Buffer) => {
+    const start = performance.now();
+    const scan = scanRequestHeaders(req.rawHeaders, true);
+    const requestId = requestIdFor(scan.requestId);
+    const host = scan.host ?? "";
+    const peer = normalizeAddress(req.socket.remoteAddress ?? "");
+    const log = new RequestLog(accessLog, start, req.method ?? "GET", req.url ?? "/", host, peer, requestId);
+    const target = lookup(host);
+    if (target === undefined) {
+      const name = normalizeHost(host);
+      if (name === platformHost && deps.platformUpgradeHandler !== undefined) {
+        deps.platformUpgradeHandler(req, socket, upgradeHead);
+        return;
+      }
+      refuseUpgrade(socket, pages.unknownHost(name || "(none)"), requestId);
+      log.status = 404;
+      log.finish(metrics.unrouted);
+      return;
+    }
+    log.app = target.app;
+    const refused = refusal(target, peer, scan.forwardedFor);
+    if (refused !== undefined) {
+      refuseUpgrade(socket, refused, requestId);
+      log.status = refused.status;
+      log.finish(target.metrics);
+      return;
+    }
+    const upstream = pick(target)!;
+    log.upstream = upstream.address;
+    tunnelUpgrade(
+      socket,
+      upgradeHead,
+      upstream,
+      head(scan, req, target, peer, requestId),
+      target.route.connectTimeoutMs,
+      (status, error) => {
+        log.status = status;
+        log.error = error;
+        log.finish(target.metrics);
+      },
+    );
+  };
+
+  return {
+    handler,
+    upgradeHandler,
+    adminHandler: admin(routes, metrics, () => hosts.size),
+    routes,
+    metrics,
+    start: () => routes.start(),
+    async close() {
+      unsubscribe();
+      await routes.close();
+      pools.close();
+    },
+  };
+}

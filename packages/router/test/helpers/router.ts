@@ -1,0 +1,70 @@
+import { createServer, type Server } from "node:http";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { LogFields, RouterLogger } from "../../src/logger.ts";
+import { createRouter, type Router, type RouterDeps } from "../../src/router.ts";
+import { closeServer, listen } from "./servers.ts";
+
+/** A logger that keeps lines, so tests can read the access log. */
+export function memoryLogger(): RouterLogger & { lines: { level: string; msg: string; fields: LogFields }[] } {
+  const lines: { level: string; msg: string; fields: LogFields }[] = [];
+  const at =
+    (level: string) =>
+    (msg: string, fields: LogFields = {}) =>
+      void lines.push({ level, msg, fields });
+  return { lines, info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+export interface RunningRouter {
+  router: Router;
+  port: number;
+  adminPort: number;
+  logs: ReturnType<typeof memoryLogger>;
+  cacheFile: string;
+  stop(): Promise<void>;
+}
+
+/** A router following the controller at `stub.url`, serving on real sockets on 127.0.0.1 (proxy port and admin port). */
+export async function startRouter(
+  stub: { url: string; key: string },
+  options: { cacheDir?: string; deps?: Partial<RouterDeps>; waitForVersion?: number } = {},
+): Promise<RunningRouter> {
+  const dir = options.cacheDir ?? (await mkdtemp(join(tmpdir(), "berth-router-")));
+  const cacheFile = join(dir, "routes.json");
+  const logs = memoryLogger();
+  const router = createRouter({
+    domain: "test.local",
+    routes: { controllerUrl: stub.url, routerKey: stub.key, cacheFile, backoff: { minMs: 20, maxMs: 100 } },
+    logger: logs,
+    ...options.deps,
+  });
+  const server: Server = createServer(router.handler);
+  server.on("upgrade", router.upgradeHandler);
+  const adminServer = createServer(router.adminHandler);
+  const port = await listen(server);
+  const adminPort = await listen(adminServer);
+  await router.start();
+  if (options.waitForVersion !== undefined) await waitFor(() => router.routes.current().version >= options.waitForVersion!);
+  return {
+    router,
+    port,
+    adminPort,
+    logs,
+    cacheFile,
+    async stop() {
+      await router.close();
+      await Promise.all([closeServer(server), closeServer(adminServer)]);
+      if (options.cacheDir === undefined) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `condition` every 10 ms; fails with `what` after `ms`. */
+export async function waitFor(condition: () => boolean, what = "condition", ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

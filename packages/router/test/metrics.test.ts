@@ -1,0 +1,61 @@
+import test from "ava";
+import { ControllerStub, route } from "./helpers/controller-stub.ts";
+import { startRouter } from "./helpers/router.ts";
+import { get, startUpstream } from "./helpers/servers.ts";
+
+test("counts requests per app by status class and observes their latency", async (t) => {
+  const stub = await new ControllerStub().start();
+  const web = await startUpstream("web", (req, res) => {
+    res.writeHead(req.url === "/missing" ? 404 : 200).end("x");
+  });
+  stub.publish([route("shop", { upstreams: [web.address] }), route("down", { maintenance: true })]);
+  const r = await startRouter(stub, { waitForVersion: 1 });
+  t.teardown(async () => Promise.all([r.stop(), stub.stop(), web.close()]));
+
+  await get(r.port, "shop.test.local");
+  await get(r.port, "shop.test.local");
+  await get(r.port, "shop.test.local", "/missing");
+  await get(r.port, "down.test.local");
+  await get(r.port, "unknown.test.local");
+  const text = (await get(r.adminPort, "localhost", "/metrics")).body;
+  t.regex(text, /^berth_router_requests_total\{app="shop",code="2xx"\} 2$/m);
+  t.regex(text, /^berth_router_requests_total\{app="shop",code="4xx"\} 1$/m);
+  t.regex(text, /^berth_router_requests_total\{app="down",code="5xx"\} 1$/m);
+  t.regex(text, /^berth_router_unrouted_requests_total\{code="4xx"\} 1$/m);
+  t.regex(text, /^berth_router_request_duration_seconds_count\{app="shop"\} 3$/m);
+  t.regex(text, /^berth_router_request_duration_seconds_bucket\{app="shop",le="\+Inf"\} 3$/m);
+});
+
+test("writes one JSON access-log line per request", async (t) => {
+  const stub = await new ControllerStub().start();
+  const web = await startUpstream("web");
+  stub.publish([route("shop", { upstreams: [web.address] })]);
+  const r = await startRouter(stub, { waitForVersion: 1 });
+  t.teardown(async () => Promise.all([r.stop(), stub.stop(), web.close()]));
+
+  await get(r.port, "shop.test.local", "/path?q=1", { "x-request-id": "abc-1" });
+  const lines = r.logs.lines.filter((l) => l.msg === "request");
+  t.is(lines.length, 1);
+  t.like(lines[0]!.fields, {
+    app: "shop",
+    method: "GET",
+    path: "/path?q=1",
+    status: 200,
+    upstream: web.address,
+    requestId: "abc-1",
+    client: "127.0.0.1",
+  });
+  t.is(typeof lines[0]!.fields.ms, "number");
+});
+
+test("reports health and the served table version on the admin port", async (t) => {
+  const stub = await new ControllerStub().start();
+  stub.publish([route("shop")]);
+  const r = await startRouter(stub, { waitForVersion: 1 });
+  t.teardown(async () => Promise.all([r.stop(), stub.stop()]));
+
+  const reply = await get(r.adminPort, "localhost", "/healthz");
+  t.is(reply.status, 200);
+  t.like(JSON.parse(reply.body), { status: "ok", routes: { version: 1, apps: 1, hosts: 1, controllerConnected: true } });
+  t.is((await get(r.adminPort, "localhost", "/nope")).status, 404);
+});
