@@ -30,6 +30,11 @@ export interface RouterDeps {
   /** Serves `berth.<domain>` (the controller API and git, mounted by the platform). */
   platformHandler?: RequestListener;
   platformUpgradeHandler?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /**
+   * More host names the platform answers on besides `berth.<domain>` (e.g. `localhost`, which every
+   * resolver knows, where `berth.localhost` is known only to curl, git and browsers).
+   */
+  platformAliases?: readonly string[];
   /** Longest silence while an upstream sends a response body. Default 1300 s, as Deis's router. */
   bodyTimeoutMs?: number;
   /** How long idle upstream connections are kept (below the apps' keep-alive timeout). Default 4 s. */
@@ -59,6 +64,7 @@ export function createRouter(deps: RouterDeps): Router {
   const { logger } = deps;
   const accessLog = deps.accessLog ?? logger;
   const platformHost = normalizeHost(`berth.${deps.domain}`);
+  const platformHosts = new Set([platformHost, ...(deps.platformAliases ?? []).map(normalizeHost)]);
   const bodyTimeout = deps.bodyTimeoutMs ?? 1_300_000;
   const metrics = new RouterMetrics();
   const pools = new UpstreamPools(deps.idleMs === undefined ? {} : { idleMs: deps.idleMs });
@@ -75,7 +81,9 @@ export function createRouter(deps: RouterDeps): Router {
   let hosts: HostMap = new Map();
   const install = () => {
     hosts = compileHostMap(routes.current(), pools, metrics, logger);
-    if (hosts.delete(platformHost)) logger.warn("an app claimed the platform's host; ignored", { host: platformHost });
+    for (const name of platformHosts) {
+      if (hosts.delete(name)) logger.warn("an app claimed the platform's host; ignored", { host: name });
+    }
   };
   install();
   const unsubscribe = routes.subscribe(install);
@@ -111,7 +119,7 @@ export function createRouter(deps: RouterDeps): Router {
     const target = lookup(host);
     if (target === undefined) {
       const name = normalizeHost(host);
-      if (name === platformHost) {
+      if (platformHosts.has(name)) {
         if (deps.platformHandler === undefined) {
           sendPage(res, pages.noPlatform(name), requestId);
           log.status = 404;
@@ -161,7 +169,7 @@ export function createRouter(deps: RouterDeps): Router {
     const target = lookup(host);
     if (target === undefined) {
       const name = normalizeHost(host);
-      if (name === platformHost && deps.platformUpgradeHandler !== undefined) {
+      if (platformHosts.has(name) && deps.platformUpgradeHandler !== undefined) {
         deps.platformUpgradeHandler(req, socket, upgradeHead);
         return;
       }

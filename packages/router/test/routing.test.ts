@@ -64,6 +64,22 @@ test("hands berth.<domain> to the platform handler", async (t) => {
   t.is(reply.body, "controller API");
 });
 
+test("hands the platform's aliases to the platform handler too, and only those", async (t) => {
+  const stub = await new ControllerStub().start();
+  const r = await startRouter(stub, {
+    deps: {
+      platformHandler: (_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("controller API"),
+      platformAliases: ["localhost"],
+    },
+  });
+  t.teardown(async () => Promise.all([r.stop(), stub.stop()]));
+
+  const alias = await get(r.port, "LOCALHOST:8080", "/v2/apps");
+  t.is(alias.status, 200);
+  t.is(alias.body, "controller API");
+  t.is((await get(r.port, "other.localhost:8080", "/v2/apps")).status, 404);
+});
+
 test("balances round robin over the ready instances", async (t) => {
   const stub = await new ControllerStub().start();
   const ups = await Promise.all(["a", "b", "c"].map((n) => startUpstream(n)));
