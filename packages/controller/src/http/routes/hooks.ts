@@ -46,11 +46,11 @@ export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
     const user = await findUserByTokenHash(deps.store.db, hashToken(token));
     let answer: PushAuthResponse;
     if (user === undefined || user.username !== username) {
-      answer = { allowed: false, reason: "wrong username or token; log in again with `berth login`" };
+      answer = { allowed: false, code: "INVALID_CREDENTIALS", reason: "wrong username or token; log in again with `berth login`" };
     } else {
       const app = await findApp(deps.store.db, appId);
-      if (app === undefined) answer = { allowed: false, reason: `app "${appId}" not found; create it with \`berth create ${appId}\`` };
-      else if (!(await mayUse(deps, user, app))) answer = { allowed: false, reason: `${username} has no access to app "${appId}"` };
+      if (app === undefined) answer = { allowed: false, code: "APP_NOT_FOUND", reason: `app "${appId}" not found; create it with \`berth create ${appId}\`` };
+      else if (!(await mayUse(deps, user, app))) answer = { allowed: false, code: "FORBIDDEN", reason: `${username} has no access to app "${appId}"` };
       else answer = { allowed: true };
     }
     ctx.body = answer;
@@ -88,7 +88,11 @@ export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
     const build = await findBuild(deps.store.db, appId, buildId);
     const release = await findRelease(deps.store.db, appId, version);
     if (!build || !release) throw new BerthError("INTERNAL", "the new build or release vanished");
-    const response: HookBuildResponse = { build: buildView(build), release: releaseView(release) };
+    const response: HookBuildResponse = {
+      build: buildView(build),
+      release: releaseView(release),
+      url: deps.settings.appUrlTemplate.replaceAll("{app}", appId),
+    };
     ctx.status = 201;
     ctx.body = response;
   });

@@ -1,0 +1,32 @@
+import { createServer } from "node:http";
+import { ControllerClient } from "@berth/api";
+import { createBuilder } from "./builder.ts";
+import { loadBuilderConfig } from "./config.ts";
+import { dockerFromHost } from "./docker-client.ts";
+import { createJsonLogger } from "./logger.ts";
+
+/** Composition root of a stand-alone builder: reads BERTH_* settings, builds real clients, listens. */
+const config = loadBuilderConfig();
+const logger = createJsonLogger((line) => process.stdout.write(line), { service: "builder" });
+const builder = createBuilder({
+  controller: new ControllerClient({ url: config.controllerUrl, builderKey: config.builderKey }),
+  docker: dockerFromHost(config.dockerHost),
+  dataDir: config.dataDir,
+  stackImage: config.stackImage,
+  registry: config.registry,
+  buildNetwork: config.buildNetwork,
+  maxPushBytes: config.maxPushBytes,
+  logger,
+});
+const server = createServer(builder.handle);
+server.listen(config.port, config.host, () => {
+  logger.info("builder listening", { host: config.host, port: config.port, controller: config.controllerUrl, registry: config.registry });
+});
+const stop = (signal: string) => {
+  logger.info("stopping", { signal });
+  server.close();
+  void builder.close().then(() => process.exit(0));
+  setTimeout(() => process.exit(0), 5000).unref();
+};
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));
