@@ -71,7 +71,8 @@ export async function startWorld(overrides: Partial<BuilderDeps> = {}): Promise<
   const gitServer = createServer(builder.handle);
   const gitHost = await listen(gitServer);
   const anonymous = new ControllerClient({ url: controllerUrl });
-  const { token } = await anonymous.auth.register({ username: "alice", password: "correct-horse-battery" });
+  await anonymous.auth.register({ username: "alice", password: "correct-horse-battery" });
+  const { token } = await anonymous.auth.login("alice", "correct-horse-battery");
   const api = anonymous.withToken(token);
   return {
     docker,
