@@ -80,7 +80,8 @@ export function createGitHandler(deps: GitHttpDeps): (req: IncomingMessage, res:
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://builder.invalid");
-    const path = parseRepoPath(url.pathname);
+    // The raw path: URL would resolve `..` segments before we could refuse them.
+    const path = parseRepoPath((req.url ?? "/").split("?")[0] ?? "/");
     if (!path.ok) return answer(res, path.status, path.message);
     const { app, endpoint } = path;
     const post = endpoint === "/git-upload-pack" || endpoint === "/git-receive-pack";

@@ -10,17 +10,20 @@ export interface PendingPush {
  * repository and the ref updates, so a push is found by app and pushed commit.
  */
 export class PendingPushes {
-  readonly #pushes = new Map<string, PendingPush>();
+  // Several requests may push the same commit at once (to two branches, say): keep them all.
+  readonly #pushes = new Map<string, PendingPush[]>();
 
   add(app: string, commit: string, push: PendingPush): () => void {
     const key = `${app} ${commit}`;
-    this.#pushes.set(key, push);
+    this.#pushes.set(key, [...(this.#pushes.get(key) ?? []), push]);
     return () => {
-      if (this.#pushes.get(key) === push) this.#pushes.delete(key);
+      const rest = (this.#pushes.get(key) ?? []).filter((p) => p !== push);
+      if (rest.length === 0) this.#pushes.delete(key);
+      else this.#pushes.set(key, rest);
     };
   }
 
   find(app: string, commit: string): PendingPush | undefined {
-    return this.#pushes.get(`${app} ${commit}`);
+    return this.#pushes.get(`${app} ${commit}`)?.at(-1);
   }
 }
