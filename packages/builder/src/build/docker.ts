@@ -50,7 +50,15 @@ function follow(stream: Readable, onEvent: (event: ProgressEvent) => void, signa
       resolve(failure);
     });
     stream.on("error", (cause: Error) => reject(signal.aborted ? cancelled(signal) : cause));
-    signal.addEventListener("abort", () => stream.destroy(), { once: true });
+    stream.on("close", () => reject(signal.aborted ? cancelled(signal) : new Error("the Docker engine closed the build stream")));
+    signal.addEventListener(
+      "abort",
+      () => {
+        reject(cancelled(signal));
+        stream.destroy();
+      },
+      { once: true },
+    );
   });
 }
 

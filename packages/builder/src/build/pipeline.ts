@@ -3,7 +3,7 @@ import { ApiError } from "@berth/api";
 import { detect } from "../buildpacks/detect.ts";
 import type { BuildPlan, SourceTree, Stack } from "../buildpacks/plan.ts";
 import { BuildError } from "../errors.ts";
-import { type GitRepo, readBlob, rootEntries, spawnGit } from "../git/git.ts";
+import { type GitRepo, readBlob, refTarget, rootEntries, spawnGit } from "../git/git.ts";
 import { buildImage, type DockerClient, pushImage, stackNodeVersion } from "./docker.ts";
 import type { BuildOutput } from "./output.ts";
 
@@ -21,6 +21,9 @@ export interface BuildJob {
   app: string;
   user: string;
   sha: string;
+  /** The ref being updated and where it pointed before the push (undefined: a new branch). */
+  ref: string;
+  previous: string | undefined;
   repo: GitRepo;
   out: BuildOutput;
   signal: AbortSignal;
@@ -120,6 +123,14 @@ export async function runBuild(deps: PipelineDeps, job: BuildJob): Promise<HookB
     image = `${repoName}:git-${short}`;
   }
   job.signal.throwIfAborted();
+  // Another push may have moved the branch while this one built: git would then refuse to update
+  // it after the hook, and a release of this commit would not match the repository.
+  const now = await refTarget(repo, job.ref);
+  if (now !== job.previous) {
+    throw new BuildError("BUILD_FAILED", `${job.ref.replace("refs/heads/", "")} moved to ${now?.slice(0, 7) ?? "nothing"} while this push was building`, {
+      hint: "pull, merge, and push again",
+    });
+  }
   const durationMs = Math.round(performance.now() - started);
   out.step(`Build complete in ${(durationMs / 1000).toFixed(1)} s: ${image}`);
   out.step("Releasing");

@@ -57,3 +57,10 @@ export async function readBlob(repo: GitRepo, sha: string, path: string): Promis
 export async function commitOf(repo: GitRepo, sha: string): Promise<string> {
   return (await runGit(repo, ["rev-parse", "--verify", "--end-of-options", `${sha}^{commit}`])).toString().trim();
 }
+
+/** Where a ref points now, or undefined when it does not exist. */
+export async function refTarget(repo: GitRepo, ref: string): Promise<string | undefined> {
+  const out = await runGit(repo, ["for-each-ref", "--format=%(objectname)", ref]);
+  const target = out.toString().trim();
+  return target === "" ? undefined : target;
+}

@@ -1,5 +1,6 @@
+import type { ChildProcess } from "node:child_process";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { PassThrough } from "node:stream";
+import { Transform } from "node:stream";
 import type { ControllerClient, PushAuthResponse } from "@berth/api";
 import type { Git } from "node-git-server";
 import type { Logger } from "../logger.ts";
@@ -15,6 +16,7 @@ export interface GitHttpDeps {
   hooks: HookServer;
   pushes: PendingPushes;
   logger: Logger;
+  /** Largest push, in bytes (also git's receive.maxInputSize in every repository). */
   maxPushBytes: number;
 }
 
@@ -22,6 +24,8 @@ export interface GitHttpDeps {
 interface RequestContext {
   app: string;
   user: string;
+  /** Tells the pusher that the push is over the size limit (set once the push is known). */
+  tooLarge?: () => void;
 }
 
 const realm = 'Basic realm="Berth", charset="UTF-8"';
@@ -66,10 +70,26 @@ export function createGitHandler(deps: GitHttpDeps): (req: IncomingMessage, res:
     if (context !== undefined) {
       const aborter = new AbortController();
       const forget = deps.pushes.add(context.app, push.commit, { user: context.user, signal: aborter.signal });
+      let receivePack: ChildProcess | undefined;
+      push.on("service", (child: ChildProcess) => {
+        receivePack = child;
+        // Writing a cut-off push into a killed receive-pack fails with EPIPE: expected, not a crash.
+        child.stdin?.on("error", () => {});
+      });
       push.res.on("close", () => {
-        if (!push.res.writableFinished) aborter.abort(new Error("the pusher disconnected"));
+        if (!push.res.writableFinished) {
+          aborter.abort(new Error("the pusher disconnected"));
+          // Nobody reads its output any more; it would wait forever.
+          receivePack?.kill();
+        }
         forget();
       });
+    }
+    if (context !== undefined) {
+      const limit = `${(deps.maxPushBytes / 1024 / 1024).toFixed(1)} MiB`;
+      // git's receive.maxInputSize stops the pack; this line says why, and what to do.
+      context.tooLarge = () =>
+        push.log(`berth: this push is larger than the limit of ${limit} (BERTH_MAX_PUSH_BYTES); keep build output and large files out of git`);
     }
     settle(push);
   });
@@ -89,10 +109,6 @@ export function createGitHandler(deps: GitHttpDeps): (req: IncomingMessage, res:
     const service = url.searchParams.get("service");
     if (endpoint === "/info/refs" && service !== "git-upload-pack" && service !== "git-receive-pack") {
       return answer(res, 400, "only git's smart HTTP protocol is served — use git 1.6.6 or newer");
-    }
-    const length = Number(req.headers["content-length"] ?? 0);
-    if (endpoint === "/git-receive-pack" && length > deps.maxPushBytes) {
-      return answer(res, 413, `this push is ${length} bytes; the limit is ${deps.maxPushBytes} — keep build artifacts and large files out of the repository`);
     }
     const credentials = basicCredentials(req);
     if (credentials === undefined) {
@@ -114,11 +130,19 @@ export function createGitHandler(deps: GitHttpDeps): (req: IncomingMessage, res:
     await Promise.all([deps.repos.ensure(app), deps.hooks.ready()]);
     // node-git-server reads the request through this stream, so errors of a request that is cut off
     // never reach its emitters, and the repository name is the canonical one.
-    const body = new PassThrough();
+    const context: RequestContext = { app, user: credentials.user };
+    let bytes = 0;
+    const body = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        if (bytes > deps.maxPushBytes && bytes - chunk.length <= deps.maxPushBytes) context.tooLarge?.();
+        done(null, chunk);
+      },
+    });
     req.pipe(body);
     req.on("error", () => body.destroy());
     const forwarded = Object.assign(body, { url: `/${app}.git${endpoint}${url.search}`, method: req.method, headers: req.headers });
-    contexts.set(forwarded as unknown as IncomingMessage, { app, user: credentials.user });
+    contexts.set(forwarded as unknown as IncomingMessage, context);
     deps.git.handle(forwarded as unknown as IncomingMessage, res);
   };
 

@@ -93,6 +93,8 @@ export async function receivePush(deps: ReceiveDeps, request: HookRequest, chann
       app,
       user: pending.user,
       sha: deploy.next,
+      ref: deploy.ref,
+      previous: zero.test(deploy.old) ? undefined : deploy.old,
       repo: { gitDir, objectEnv: request.objectEnv },
       out,
       signal,

@@ -18,7 +18,7 @@ test("a pushed Dockerfile app is built into an image, released, and the build ou
   await world.api.apps.create("dock");
   const dir = await makeRepo(
     {
-      Dockerfile: `FROM ${STACK_IMAGE}\nRUN echo step-one-start && sleep 2 && echo step-one-done\nCOPY server.js /app/server.js\nENV GREETING=dockerfile\nCMD ["node", "/app/server.js"]\n`,
+      Dockerfile: `FROM ${STACK_IMAGE}\nRUN echo ${Math.random()} && echo step-$((1+1))-start && sleep 2 && echo step-one-done\nCOPY server.js /app/server.js\nENV GREETING=dockerfile\nCMD ["node", "/app/server.js"]\n`,
       "server.js": server,
     },
     world.home,
@@ -29,9 +29,9 @@ test("a pushed Dockerfile app is built into an image, released, and the build ou
   t.true(lines.some((l) => l.includes("Dockerfile detected")), run.stderr);
   t.regex(lines.at(-1) ?? "", /released v2 — http:\/\/dock\.localhost:8080/);
   // Streamed while it happened: the first RUN line reached the client well before the push ended.
-  const first = run.chunks.find((c) => c.text.includes("step-one-start"));
+  const first = run.chunks.find((c) => c.text.includes("step-2-start"));
   t.truthy(first, run.stderr);
-  t.true(run.elapsed - (first?.at ?? run.elapsed) >= 1500, `step-one-start came ${first?.at} ms in, push ended at ${run.elapsed} ms`);
+  t.true(run.elapsed - (first?.at ?? run.elapsed) >= 1500, `step-2-start came ${first?.at} ms in, push ended at ${run.elapsed} ms`);
 
   const builds = await world.api.builds.list("dock");
   t.is(builds.count, 1);
@@ -50,7 +50,7 @@ test("a pushed Dockerfile app is built into an image, released, and the build ou
 
 test("a Dockerfile that fails makes git push fail with the error and creates no release", async (t) => {
   await world.api.apps.create("broken");
-  const dir = await makeRepo({ Dockerfile: `FROM ${STACK_IMAGE}\nRUN echo about-to-fail && exit 3\n` }, world.home);
+  const dir = await makeRepo({ Dockerfile: `FROM ${STACK_IMAGE}\nRUN echo ${Math.random()} && echo about-to-fail && exit 3\n` }, world.home);
   const run = await push(dir, world.remote("broken"), world.home);
   t.not(run.code, 0);
   t.regex(run.stderr, /about-to-fail/);
