@@ -127,7 +127,11 @@ export async function pushImage(
   let stream: Readable;
   try {
     await image.tag({ repo: remote.repo, tag: remote.tag });
-    stream = (await docker.getImage(`${remote.repo}:${remote.tag}`).push({ abortSignal: signal })) as Readable;
+    stream = (await docker.getImage(`${remote.repo}:${remote.tag}`).push({
+      abortSignal: signal,
+      // The engine wants an X-Registry-Auth header even for a registry without authentication.
+      authconfig: { serveraddress: remote.repo.split("/")[0] ?? remote.repo },
+    })) as Readable;
   } catch (cause) {
     throw new BuildError("PUSH_FAILED", `cannot push ${remote.repo}:${remote.tag}: ${(cause as Error).message}`, {
       cause,
