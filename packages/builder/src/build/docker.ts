@@ -74,7 +74,6 @@ export interface ImageBuildOptions {
   /** Docker network mode for RUN steps ("host" where the engine has no bridge). */
   network: string | undefined;
   buildArgs: Record<string, string>;
-  labels: Record<string, string>;
   signal: AbortSignal;
   out: BuildOutput;
 }
@@ -90,7 +89,6 @@ export async function buildImage(docker: DockerClient, options: ImageBuildOption
       rm: true,
       forcerm: true,
       buildargs: options.buildArgs,
-      labels: options.labels,
       abortSignal: options.signal,
       ...(options.network === undefined ? {} : { networkmode: options.network }),
     })) as Readable;

@@ -106,7 +106,6 @@ export async function runBuild(deps: PipelineDeps, job: BuildJob): Promise<HookB
       tag,
       network: deps.buildNetwork,
       buildArgs,
-      labels: { "org.berth.app": app, "org.berth.sha": sha },
       signal: job.signal,
       out,
     });
