@@ -10,7 +10,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { detect } from "../../packages/builder/src/buildpacks/detect.ts";
@@ -79,6 +79,7 @@ try {
   await buildByHand("bench-manual:0");
 
   const pushes: number[] = [];
+  const inBuilder: number[] = [];
   const manual: number[] = [];
   for (let n = 1; n <= rounds; n++) {
     await writeFile(join(dir, "server.js"), server(n * 2 - 1));
@@ -87,6 +88,8 @@ try {
     const pushed = await push(dir, world.remote("bench"), world.home);
     if (pushed.code !== 0) throw new Error(`push ${n} failed:\n${pushed.stderr}`);
     pushes.push(performance.now() - started);
+    const complete = /Build complete in ([\d.]+) s/.exec(pushed.stderr);
+    if (complete !== null) inBuilder.push(Number(complete[1]) * 1000);
 
     // The same tree (with the next edit, so the engine cannot reuse the pushed layer) built by hand.
     await writeFile(join(dir, "server.js"), server(n * 2));
@@ -101,7 +104,9 @@ try {
   process.stdout.write(
     `build bench: small Node.js app (ms dependency, lockfile), code edit per round, ${rounds} rounds, medians\n` +
       `  git push → image → release   ${fmt(p)}   (${pushes.map(fmt).join(", ")})\n` +
+      `    of which detect + git archive + docker build in the builder: ${fmt(median(inBuilder))}\n` +
       `  docker build by hand          ${fmt(m)}   (${manual.map(fmt).join(", ")})\n` +
+      `  (load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores)\n` +
       `  ratio ${(p / m).toFixed(2)}×, overhead ${fmt(overhead)} (budget ${fmt(budget)}: ${overhead <= budget ? "within" : "OVER"})\n`,
   );
 } finally {
