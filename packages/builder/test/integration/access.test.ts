@@ -3,7 +3,7 @@ import { request } from "node:http";
 import { join } from "node:path";
 import test from "ava";
 import { ControllerClient } from "@berth/api";
-import { makeRepo, push } from "../helpers/git-client.ts";
+import { git, makeRepo, push } from "../helpers/git-client.ts";
 import { startWorld, type World } from "../helpers/world.ts";
 
 let world: World;
@@ -112,4 +112,18 @@ test("the git endpoints refuse other methods and the dumb protocol", async (t) =
   t.is(wrongMethod.status, 405);
   const elsewhere = await fetch(`http://${world.gitHost}/mine.git/objects/info/packs`, { headers: auth });
   t.is(elsewhere.status, 404);
+});
+
+test("owners clone what they pushed; users without rights cannot clone", async (t) => {
+  await world.api.apps.create("cloned");
+  const pushed = await push(repo, world.remote("cloned"), world.home, "HEAD:feature");
+  t.is(pushed.code, 0, pushed.stderr);
+  const anonymous = new ControllerClient({ url: world.api.url });
+  await anonymous.auth.register({ username: "eve", password: "correct-horse-battery" }).catch(() => undefined);
+  const { token } = await anonymous.auth.login("eve", "correct-horse-battery");
+  const denied = await git(world.home, ["-c", "credential.helper=", "clone", world.remote("cloned", "eve", token), "eve-copy"], world.home);
+  t.not(denied.code, 0);
+  t.regex(denied.stderr, /eve has no access to app "cloned"/);
+  const cloned = await git(world.home, ["-c", "credential.helper=", "clone", "-b", "feature", world.remote("cloned"), "alice-copy"], world.home);
+  t.is(cloned.code, 0, cloned.stderr);
 });

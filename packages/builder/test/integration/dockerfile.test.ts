@@ -60,3 +60,17 @@ test("a Dockerfile that fails makes git push fail with the error and creates no 
   t.is((await world.api.builds.list("broken")).count, 0);
   t.is((await world.api.releases.list("broken")).count, 1);
 });
+
+test("config values become build arguments only when the app enables them", async (t) => {
+  await world.api.apps.create("args");
+  await world.api.config.set("args", { values: { GREETING: "from-config" } });
+  const dockerfile = `FROM ${STACK_IMAGE}\nARG GREETING=unset\nRUN echo "greeting is $GREETING" ${Math.random()}\nCMD ["node", "-e", "0"]\n`;
+  const off = await push(await makeRepo({ Dockerfile: dockerfile }, world.home), world.remote("args"), world.home);
+  t.is(off.code, 0, off.stderr);
+  t.regex(off.stderr, /greeting is unset/);
+  await world.api.config.set("args", { values: { BERTH_DOCKER_BUILD_ARGS_ENABLED: "true" } });
+  const on = await push(await makeRepo({ Dockerfile: dockerfile.replace("unset", "still-unset") }, world.home), world.remote("args"), world.home, "HEAD:main", ["--force"]);
+  t.is(on.code, 0, on.stderr);
+  t.regex(on.stderr, /passing \d+ config values as build arguments/);
+  t.regex(on.stderr, /greeting is from-config/);
+});
