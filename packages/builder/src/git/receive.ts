@@ -68,7 +68,12 @@ export async function receivePush(deps: ReceiveDeps, request: HookRequest, chann
   const { app, gitDir } = repo;
   const updates = parseUpdates(request.updates);
   const deployRefs = deps.deployBranches.map((b) => `refs/heads/${b}`);
-  const deploy = updates.find((u) => deployRefs.includes(u.ref) && !zero.test(u.next));
+  const deleted = updates.find((u) => deployRefs.includes(u.ref) && zero.test(u.next));
+  if (deleted !== undefined) {
+    out.warn(`${deleted.ref.replace("refs/heads/", "")} is the branch Berth deploys and cannot be deleted; push rejected`);
+    return 1;
+  }
+  const deploy = updates.find((u) => deployRefs.includes(u.ref));
   for (const u of updates) {
     if (u !== deploy) out.line(`${u.ref.replace(/^refs\/(heads|tags)\//, "")}: stored, not built (Berth builds pushes to ${deps.deployBranches.join(" or ")})`);
   }

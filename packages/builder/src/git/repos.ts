@@ -39,9 +39,8 @@ export function createRepoStore(options: RepoStoreOptions) {
     const set = (key: string, value: string) => runGit({}, ["config", "--file", join(dir, "config"), key, value]);
     await set("core.hooksPath", options.hooksDir);
     await set("receive.maxInputSize", String(options.maxPushBytes));
-    // Force pushes are allowed (a deploy branch is often rewritten); refs are only deleted by us.
+    // Force pushes are allowed (a deploy branch is often rewritten); the hook refuses deleting it.
     await set("receive.denyNonFastForwards", "false");
-    await set("receive.denyDeletes", "true");
     return dir;
   };
 

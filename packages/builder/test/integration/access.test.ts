@@ -96,6 +96,27 @@ test("a push that only changes another branch is stored but not built", async (t
   t.is((await world.api.builds.list("mine")).count, 0);
 });
 
+test("other branches can be deleted, the deploy branch cannot", async (t) => {
+  await world.api.apps.create("deletes");
+  t.is((await push(repo, world.remote("deletes"), world.home, "HEAD:topic")).code, 0);
+  const topic = await push(repo, world.remote("deletes"), world.home, ":topic");
+  t.is(topic.code, 0, topic.stderr);
+  t.regex(topic.stderr, /\[deleted\]\s+topic/);
+  const site = await makeRepo({ "index.html": "deployed\n" }, world.home);
+  const deployed = await push(site, world.remote("deletes"), world.home);
+  t.is(deployed.code, 0, deployed.stderr);
+  const main = await push(site, world.remote("deletes"), world.home, ":main");
+  t.not(main.code, 0);
+  t.regex(main.stderr, /main is the branch Berth deploys and cannot be deleted/);
+});
+
+test("the builder writes only under its data directory: repositories, hooks and its socket", async (t) => {
+  t.is((await push(repo, world.remote("mine"), world.home, "HEAD:only-here")).code, 0);
+  t.true((await repos()).includes("mine.git"));
+  const top = await readdir(join(world.dataDir, "builder"));
+  t.deepEqual(top.sort(), ["hooks", "repos", "run"]);
+});
+
 test("a commit with nothing buildable is refused with what to add", async (t) => {
   const run = await push(repo, world.remote("mine"), world.home);
   t.not(run.code, 0);
