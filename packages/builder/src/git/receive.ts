@@ -25,6 +25,8 @@ interface RefUpdate {
 
 const sha = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 const zero = /^0+$/;
+/** The only variables a hook may hand over: where git keeps the pushed objects until the hook says yes. */
+const objectKeys = new Set(["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH"]);
 
 function parseUpdates(text: string): RefUpdate[] {
   return text
@@ -39,7 +41,8 @@ function checkRepo(deps: ReceiveDeps, request: HookRequest): { app: string; gitD
   const gitDir = resolve(request.gitDir);
   const app = basename(gitDir).replace(/\.git$/, "");
   if (deps.repos.pathOf(app) !== gitDir) return undefined;
-  for (const value of Object.values(request.objectEnv)) {
+  for (const [key, value] of Object.entries(request.objectEnv)) {
+    if (!objectKeys.has(key) || typeof value !== "string") return undefined;
     for (const dir of value.split(":")) if (dir !== "" && !resolve(gitDir, dir).startsWith(gitDir + sep)) return undefined;
   }
   return { app, gitDir };
