@@ -28,6 +28,8 @@ export interface BuilderDeps {
   deployBranches?: readonly string[];
   /** Largest push accepted, in bytes. Default 256 MiB. */
   maxPushBytes?: number;
+  /** Builds running longer are cancelled. Default 15 minutes. */
+  buildTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -64,6 +66,7 @@ export function createBuilder(deps: BuilderDeps): Builder {
     pushes,
     logger,
     deployBranches: deps.deployBranches ?? ["main", "master"],
+    buildTimeoutMs: deps.buildTimeoutMs ?? 15 * 60_000,
   };
   const hooks = createHookServer(socketPath, (request, channel) => receivePush(receiveDeps, request, channel), logger);
   const git = new Git(join(deps.dataDir, "repos"), { autoCreate: false });

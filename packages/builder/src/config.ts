@@ -16,6 +16,7 @@ export interface BuilderConfig {
   stackImage: string;
   buildNetwork: string | undefined;
   maxPushBytes: number;
+  buildTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -46,5 +47,6 @@ export function loadBuilderConfig(env: Env = process.env): BuilderConfig {
     stackImage: env.BERTH_STACK_IMAGE || "berth/stack:24",
     buildNetwork: env.BERTH_BUILD_NETWORK || undefined,
     maxPushBytes: integer(env, "BERTH_MAX_PUSH_BYTES", 256 * 1024 * 1024, 16 * 1024 * 1024 * 1024),
+    buildTimeoutMs: integer(env, "BERTH_BUILD_TIMEOUT", 900, 24 * 3600) * 1000,
   };
 }

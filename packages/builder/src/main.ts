@@ -25,6 +25,7 @@ const builder = createBuilder({
   registry: config.registry,
   buildNetwork: config.buildNetwork,
   maxPushBytes: config.maxPushBytes,
+  buildTimeoutMs: config.buildTimeoutMs,
   logger,
 });
 const server = createServer(builder.handle);

@@ -23,6 +23,7 @@ function setup() {
     pushes: new PendingPushes(),
     logger: silentLogger,
     deployBranches: ["main", "master"],
+    buildTimeoutMs: 60_000,
   };
   let output = "";
   const channel = {

@@ -15,6 +15,8 @@ export interface ReceiveDeps extends PipelineDeps {
   logger: Logger;
   /** Branches whose pushes are built (`main`, `master`). */
   deployBranches: readonly string[];
+  /** A build that takes longer is cancelled (its lock must not be held forever). */
+  buildTimeoutMs: number;
 }
 
 interface RefUpdate {
@@ -94,7 +96,13 @@ export async function receivePush(deps: ReceiveDeps, request: HookRequest, chann
     out.warn("wait for that build to finish, then push again; push rejected");
     return 1;
   }
-  const signal = AbortSignal.any([channel.signal, pending.signal]);
+  const timeout = new AbortController();
+  const minutes = deps.buildTimeoutMs / 60_000;
+  const timer = setTimeout(
+    () => timeout.abort(new Error(`the build took longer than ${minutes >= 1 ? `${minutes} min` : `${deps.buildTimeoutMs / 1000} s`} (BERTH_BUILD_TIMEOUT)`)),
+    deps.buildTimeoutMs,
+  );
+  const signal = AbortSignal.any([channel.signal, pending.signal, timeout.signal]);
   const logger = deps.logger.child({ app, sha: deploy.next });
   try {
     const result = await runBuild(deps, {
@@ -112,11 +120,13 @@ export async function receivePush(deps: ReceiveDeps, request: HookRequest, chann
     logger.info("released", { version: result.release.version, image: result.build.image });
     return 0;
   } catch (error) {
-    const shown = signal.aborted && !(error instanceof BuildError) ? new BuildError("CANCELLED", "build cancelled: the push was interrupted") : error;
+    const reason = signal.reason instanceof Error ? signal.reason.message : "the push was interrupted";
+    const shown = signal.aborted && !(error instanceof BuildError) ? new BuildError("CANCELLED", `build cancelled: ${reason}`) : error;
     report(out, shown, logger);
     logger.info("build failed", { error: shown instanceof Error ? shown.message : String(shown) });
     return 1;
   } finally {
+    clearTimeout(timer);
     lock.release();
   }
 }

@@ -1,5 +1,5 @@
 import test from "ava";
-import { makeRepo, push, remoteLines } from "../helpers/git-client.ts";
+import { git, makeRepo, push, remoteLines } from "../helpers/git-client.ts";
 import { ensureStackImage, runAndGet, STACK_IMAGE, startWorld, type World } from "../helpers/world.ts";
 import { requireEnv } from "../helpers/env.ts";
 
@@ -37,7 +37,9 @@ test("a pushed Dockerfile app is built into an image, released, and the build ou
   t.is(builds.count, 1);
   const build = builds.results[0]!;
   t.is(build.kind, "dockerfile");
-  t.regex(build.image, /^dock:git-[0-9a-f]{7}$/);
+  const head = (await git(dir, ["rev-parse", "HEAD"], world.home)).stdout.trim();
+  t.is(build.sha, head);
+  t.is(build.image, `dock:git-${head.slice(0, 7)}`);
   t.true((build.durationMs ?? 0) > 0);
   const detail = await world.api.builds.get("dock", build.uuid);
   t.true(detail.log.includes("step-one-done"));

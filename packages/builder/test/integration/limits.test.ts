@@ -91,3 +91,16 @@ test.serial("a push larger than the limit is refused with the limit in the messa
   t.regex(chunked.stderr, /larger than the limit of 0.5 MiB \(BERTH_MAX_PUSH_BYTES\)/, chunked.stderr);
   t.is((await world.api.builds.list("huge")).count, 0);
 });
+
+test.serial("a build that runs past the build timeout is cancelled and the lock released", async (t) => {
+  const timed = await startWorld({ buildTimeoutMs: 1500 });
+  t.teardown(() => timed.close());
+  await timed.api.apps.create("slowpoke");
+  const run = await push(await makeRepo({ Dockerfile: slow("slowpoke", 6) }, timed.home), timed.remote("slowpoke"), timed.home);
+  t.not(run.code, 0);
+  t.regex(run.stderr, /build cancelled: the build took longer than 1.5 s \(BERTH_BUILD_TIMEOUT\)/);
+  t.true(run.elapsed < 5000, `the push took ${run.elapsed} ms`);
+  const next = await push(await makeRepo({ Dockerfile: quick("prompt") }, timed.home), timed.remote("slowpoke"), timed.home);
+  t.is(next.code, 0, next.stderr);
+  t.is((await timed.api.builds.list("slowpoke")).count, 1);
+});
