@@ -34,14 +34,21 @@ export function createRepoStore(options: RepoStoreOptions) {
     await chmod(file, 0o700);
   };
 
-  const create = async (dir: string) => {
-    await runGit({}, ["init", "--quiet", "--bare", "--initial-branch=main", dir]);
+  // Settings are (re)applied once per process, so a moved data directory or a new size limit
+  // reaches repositories made by an earlier run.
+  const configured = new Set<string>();
+  const configure = async (dir: string) => {
     const set = (key: string, value: string) => runGit({}, ["config", "--file", join(dir, "config"), key, value]);
     await set("core.hooksPath", options.hooksDir);
     await set("receive.maxInputSize", String(options.maxPushBytes));
     // Force pushes are allowed (a deploy branch is often rewritten); the hook refuses deleting it.
     await set("receive.denyNonFastForwards", "false");
+    configured.add(dir);
     return dir;
+  };
+  const create = async (dir: string) => {
+    if (!(await exists(join(dir, "HEAD")))) await runGit({}, ["init", "--quiet", "--bare", "--initial-branch=main", dir]);
+    return configure(dir);
   };
 
   return {
@@ -56,7 +63,7 @@ export function createRepoStore(options: RepoStoreOptions) {
       });
       await hooksReady;
       const dir = join(options.reposDir, `${app}.git`);
-      if (await exists(join(dir, "HEAD"))) return dir;
+      if (configured.has(dir)) return dir;
       let pending = creating.get(app);
       if (pending === undefined) {
         pending = mkdir(options.reposDir, { recursive: true, mode: 0o700 })
