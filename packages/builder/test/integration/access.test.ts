@@ -4,11 +4,14 @@ import { join } from "node:path";
 import test from "ava";
 import { ControllerClient } from "@berth/api";
 import { git, makeRepo, push } from "../helpers/git-client.ts";
-import { startWorld, type World } from "../helpers/world.ts";
+import { requireEnv } from "../helpers/env.ts";
+import { ensureStackImage, startWorld, type World } from "../helpers/world.ts";
 
 let world: World;
 let repo: string;
 test.before(async () => {
+  // Detection inspects the stack image; a fresh engine needs it made first.
+  await ensureStackImage(requireEnv("BERTH_TEST_DOCKER_HOST"));
   world = await startWorld();
   await world.api.apps.create("mine");
   repo = await makeRepo({ "README.md": "nothing to build\n" }, world.home);
