@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 /** The environment of a real git client that reads no user or system config. */
@@ -50,7 +49,8 @@ export function git(cwd: string, args: string[], home: string): Promise<GitRun> 
 
 /** A fresh work tree with `files` committed on main; returns its directory. */
 export async function makeRepo(files: Record<string, string>, home: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "berth-app-"));
+  // Inside the test home, which the world removes when it closes.
+  const dir = await mkdtemp(join(home, "app-"));
   for (const [path, content] of Object.entries(files)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);

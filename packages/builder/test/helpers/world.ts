@@ -99,7 +99,10 @@ export async function startWorld(overrides: Partial<BuilderDeps> = {}): Promise<
 
 /** Runs an image once on the host network with a random PORT and returns the body of GET /. */
 export async function runAndGet(docker: Docker, image: string, path = "/"): Promise<{ status: number; body: string }> {
-  const port = 20000 + Math.floor(Math.random() * 30000);
+  // A port the kernel just handed out is far less likely to be taken than a random one.
+  const probe = createServer();
+  const port = Number((await listen(probe)).split(":")[1]);
+  await new Promise((r) => probe.close(r));
   const container = await docker.createContainer({
     Image: image,
     Env: [`PORT=${port}`],

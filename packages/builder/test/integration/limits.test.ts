@@ -100,7 +100,10 @@ test.serial("a build that runs past the build timeout is cancelled and the lock 
   t.not(run.code, 0);
   t.regex(run.stderr, /build cancelled: the build took longer than 1.5 s \(BERTH_BUILD_TIMEOUT\)/);
   t.true(run.elapsed < 5000, `the push took ${run.elapsed} ms`);
+  // The lock is free again: the next push starts building (whether it beats the short timeout
+  // on a loaded machine does not matter here).
   const next = await push(await makeRepo({ Dockerfile: quick("prompt") }, timed.home), timed.remote("slowpoke"), timed.home);
-  t.is(next.code, 0, next.stderr);
-  t.is((await timed.api.builds.list("slowpoke")).count, 1);
+  t.notRegex(next.stderr, /already building/);
+  t.regex(next.stderr, /Building image slowpoke:git-/);
+  t.is((await timed.api.builds.list("slowpoke")).count, next.code === 0 ? 1 : 0);
 });
