@@ -39,6 +39,13 @@ test("the packageManager field picks the pnpm version", async (t) => {
   t.true(plan.files[0]?.content.includes("pnpm@9.15.0"));
 });
 
+test("without packageManager the pnpm version follows the lockfile's format", async (t) => {
+  const plan = await detect(tree({ "package.json": pkg(), "pnpm-lock.yaml": "lockfileVersion: '6.0'\n" }), stack);
+  t.true(plan.files[0]?.content.includes("pnpm@8 "));
+  const current = await detect(tree({ "package.json": pkg(), "pnpm-lock.yaml": "lockfileVersion: '9.0'\n" }), stack);
+  t.true(current.files[0]?.content.includes("pnpm@10 "));
+});
+
 test("a build script runs after the code is copied; web defaults to npm start", async (t) => {
   const plan = await detect(tree({ "package.json": pkg({ scripts: { start: "node .", build: "tsc" } }) }), stack);
   const dockerfile = plan.files[0]?.content ?? "";

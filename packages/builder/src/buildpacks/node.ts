@@ -18,16 +18,25 @@ function parsePackageJson(text: string): PackageJson {
   throw new BuildError("BUILD_FAILED", "package.json is not a JSON object", { hint: "fix package.json (npm pkg get name checks it), then push again" });
 }
 
+/** The pnpm major that reads a lockfile version, when package.json does not name one. */
+function pnpmForLockfile(text: string | undefined): string {
+  const version = /^lockfileVersion:\s*'?(\d+)/m.exec(text ?? "")?.[1];
+  if (version === "5") return "7";
+  if (version === "6") return "8";
+  return "10";
+}
+
 /** The tool the lockfile names, with the command that installs exactly what it locks. */
-function installer(tree: SourceTree, pkg: PackageJson): { tool: "npm" | "pnpm" | "yarn"; files: string[]; install: string } {
+async function installer(tree: SourceTree, pkg: PackageJson): Promise<{ tool: "npm" | "pnpm" | "yarn"; files: string[]; install: string }> {
   const manager = typeof pkg.packageManager === "string" ? /^(pnpm|yarn)@(\d[\w.+-]*)/.exec(pkg.packageManager) : null;
   const version = (tool: string, fallback: string) => (manager?.[1] === tool ? manager[2] : fallback);
   const extra = [".npmrc"].filter((f) => tree.entries.has(f));
   if (tree.entries.has("pnpm-lock.yaml")) {
+    const pnpm = version("pnpm", pnpmForLockfile(await tree.read("pnpm-lock.yaml")));
     return {
       tool: "pnpm",
       files: ["pnpm-lock.yaml", ...extra],
-      install: `npm install --global --no-audit pnpm@${version("pnpm", "10")} && pnpm install --frozen-lockfile`,
+      install: `npm install --global --no-audit pnpm@${pnpm} && pnpm install --frozen-lockfile`,
     };
   }
   if (tree.entries.has("yarn.lock")) {
@@ -57,7 +66,7 @@ export async function nodePlan(tree: SourceTree, stack: Stack, procfile: Procfil
     } else notes.push(`Node.js ${stackNode} (engines.node "${range}")`);
   } else if (stackNode !== undefined) notes.push(`Node.js ${stackNode}`);
 
-  const { tool, files, install } = installer(tree, pkg);
+  const { tool, files, install } = await installer(tree, pkg);
   notes.push(`installing dependencies with ${install.split(" && ").at(-1)}`);
   const scripts = pkg.scripts ?? {};
   const run = tool === "npm" ? "npm run" : `${tool} run`;

@@ -50,6 +50,25 @@ test("a Node.js app is installed with npm ci from its lockfile, with a dependenc
   t.is((await runAndGet(world.docker, build.image)).body, "two hours is 7200000 ms");
 });
 
+test("a Node.js app with a pnpm lockfile is installed by pnpm with the frozen lockfile", async (t) => {
+  await world.api.apps.create("pnpm-app");
+  const pkg = { name: "pnpm-app", version: "1.0.0", private: true, scripts: { start: "node server.js" }, dependencies: { ms: "2.1.3" } };
+  const dir = await makeRepo(
+    {
+      "package.json": JSON.stringify(pkg),
+      "server.js": `require("node:http").createServer((q, s) => s.end("pnpm says " + require("ms")(60000))).listen(process.env.PORT);\n`,
+    },
+    world.home,
+  );
+  await promisify(execFile)("pnpm", ["install", "--lockfile-only"], { cwd: dir });
+  await git(dir, ["add", "-A"], world.home);
+  await git(dir, ["commit", "-q", "-m", "lockfile"], world.home);
+  const run = await push(dir, world.remote("pnpm-app"), world.home);
+  t.is(run.code, 0, run.stderr);
+  t.regex(run.stderr, /installing dependencies with pnpm install --frozen-lockfile/);
+  t.is((await runAndGet(world.docker, (await latestBuild("pnpm-app")).image)).body, "pnpm says 1m");
+});
+
 test("an engines.node the stack cannot meet is a warning, and the stack's Node.js is used", async (t) => {
   await world.api.apps.create("old-node");
   const dir = await makeRepo(
