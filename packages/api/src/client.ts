@@ -230,6 +230,8 @@ export class ControllerClient {
     pushAuth: (body: PushAuthRequest) => this.request<PushAuthResponse>("POST", routes.hooks.pushAuth, body),
     config: (app: string) => this.request<Config>("POST", routes.hooks.config, { app }),
     build: (body: HookBuildRequest) => this.request<HookBuildResponse>("POST", routes.hooks.build, body),
+    /** A release's state, to follow the rollout a build started. */
+    release: (app: string, version: number) => this.request<Release>("POST", routes.hooks.release, { app, version }),
   };
 }
 

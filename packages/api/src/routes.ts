@@ -34,6 +34,7 @@ export const routes = {
     pushAuth: "/v2/hooks/push-auth",
     config: "/v2/hooks/config",
     build: "/v2/hooks/build",
+    release: "/v2/hooks/release",
   },
 } as const;
 

@@ -185,6 +185,8 @@ export interface PushAuthResponse {
   allowed: boolean;
   /** Why not, when not allowed. */
   reason?: string;
+  /** What kind of refusal, when not allowed: wrong credentials, no such app, or no rights. */
+  code?: "INVALID_CREDENTIALS" | "APP_NOT_FOUND" | "FORBIDDEN";
 }
 
 export interface HookConfigRequest {
@@ -205,6 +207,8 @@ export interface HookBuildRequest {
 export interface HookBuildResponse {
   build: Build;
   release: Release;
+  /** Where the app answers (`http://myapp.localhost:8080`), for the builder's last line. */
+  url?: string;
 }
 
 export interface Health {

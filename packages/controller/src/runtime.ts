@@ -14,16 +14,23 @@ export interface ControllerRuntime {
   /** The HTTP request handler of the API. */
   handler: RequestListener;
   store: Store;
+  /** How containers reach the network, when the docker scheduler runs them (builds should match). */
+  network: "host" | "bridge" | undefined;
   /** Stops the deployer's background work and closes the store (apps keep running). */
   close(): Promise<void>;
 }
 
-async function dockerDeployer(config: ControllerConfig, store: Store, logger: Logger, routeHub: RouteTableHub): Promise<RolloutDeployer> {
+async function dockerDeployer(
+  config: ControllerConfig,
+  store: Store,
+  logger: Logger,
+  routeHub: RouteTableHub,
+): Promise<{ deployer: RolloutDeployer; network: "host" | "bridge" }> {
   const docker = dockerClient(config.dockerHost);
   const mode = config.dockerNetwork === "auto" ? await detectNetwork(docker).catch(() => "bridge" as const) : config.dockerNetwork;
   const network = mode === "host" ? ({ mode } as const) : ({ mode, bindHost: "127.0.0.1", containerPort: 5000 } as const);
   logger.info("docker scheduler", { dockerHost: config.dockerHost ?? "/var/run/docker.sock", network: mode });
-  return new RolloutDeployer(
+  const deployer = new RolloutDeployer(
     {
       store,
       logger,
@@ -34,6 +41,7 @@ async function dockerDeployer(config: ControllerConfig, store: Store, logger: Lo
     },
     { drainMs: config.drainMs },
   );
+  return { deployer, network: mode };
 }
 
 /**
@@ -48,7 +56,8 @@ export async function startControllerRuntime(config: ControllerConfig, logger: L
     onConnectionError: (err) => logger.warn("a database connection was lost; it will be reopened", { err }),
   });
   const routeHub = new RouteTableHub();
-  const deployer = config.scheduler === "docker" ? await dockerDeployer(config, store, logger, routeHub) : undefined;
+  const docker = config.scheduler === "docker" ? await dockerDeployer(config, store, logger, routeHub) : undefined;
+  const deployer = docker?.deployer;
   deployer?.reconcile().catch((err: unknown) => logger.error("reconcile failed; apps may be missing instances", { err }));
   deployer?.watchCrashes();
   const { app } = createController({
@@ -68,6 +77,7 @@ export async function startControllerRuntime(config: ControllerConfig, logger: L
   return {
     handler: app.callback(),
     store,
+    network: docker?.network,
     close: async () => {
       await deployer?.close();
       await store.close();

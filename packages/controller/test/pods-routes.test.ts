@@ -43,8 +43,9 @@ for (const backend of testBackends) {
       pods.results.map((p) => [p.name, p.type, p.release, p.state, p.restarts]),
       [
         ["shop-v2-web-1", "web", "v2", "running", 0],
-        ["shop-v2-worker-1", "worker", "v2", "starting", 0],
-        ["shop-v2-worker-2", "worker", "v2", "starting", 0],
+        // Scaling answers once the new instances are ready.
+        ["shop-v2-worker-1", "worker", "v2", "running", 0],
+        ["shop-v2-worker-2", "worker", "v2", "running", 0],
       ],
     );
   });

@@ -13,16 +13,36 @@ async function liveRelease(deps: RollDeps, app: string): Promise<ReleaseSpec | u
   return version === undefined ? undefined : loadReleaseSpec(deps.store.db, app, version);
 }
 
-/** Sets the live release's groups to the formation's counts (types not named keep theirs). */
+/**
+ * Sets the live release's groups to the formation's counts (types not named keep theirs). Instances
+ * that go are drained first (no new requests, in-flight ones finish); new ones join the route table
+ * once they pass their healthcheck. New instances that never become ready are reported, not fatal:
+ * the crash watcher and `berth ps` show them.
+ */
 export async function scaleLive(deps: RollDeps, app: string, formation: Formation): Promise<void> {
   const release = await liveRelease(deps, app);
   if (release === undefined) return;
+  const { timeoutMs } = deploySettings(release.values, deps.defaults);
   for (const type of releaseTypes(release)) {
     const replicas = formation[type];
     if (replicas === undefined) continue;
     const spec = groupSpec(release, type);
     await deps.scheduler.createGroup(spec);
+    const running = (await deps.scheduler.listGroups(app)).find((g) => sameGroup(g, spec))?.instances ?? [];
+    if (replicas < running.length) {
+      const leaving = [...running].sort((a, b) => b.index - a.index).slice(0, running.length - replicas);
+      await retire(deps, spec, leaving.map((i) => i.name));
+      continue;
+    }
+    if (replicas === running.length) continue;
     await deps.scheduler.scaleGroup(spec, replicas);
+    try {
+      await waitReady(deps.scheduler, spec, replicas, { timeoutMs, pollMs: deps.pollMs ?? spec.readiness.period * 1000, signal: AbortSignal.timeout(timeoutMs * 2) });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      deps.emit(appEvent(app, "scale", `${type} scaled to ${replicas}, but not every instance became ready: ${reason}`, release.version));
+    }
+    deps.drainer.changed(app);
   }
 }
 

@@ -116,6 +116,24 @@ async function rollType(deps: RollDeps, spec: GroupSpec, want: number, before: n
   }
 }
 
+/** Lines of a failed release's output kept in the app's log: why it failed, after its instances are gone. */
+const LAST_WORDS = 20;
+
+/**
+ * Keeps the last lines the failed release's instances printed as app events, since the instances
+ * (and with them the engine's logs) are about to be removed.
+ */
+async function keepLastWords(deps: RollDeps, rollout: Rollout, instances: string[]): Promise<void> {
+  if (instances.length === 0) return;
+  const lines = await deps.scheduler.logs(rollout.app, { instances, tail: LAST_WORDS }).catch((err: unknown) => {
+    deps.logger.warn("the failed release's output could not be read", { app: rollout.app, err });
+    return [];
+  });
+  for (const line of lines.slice(-LAST_WORDS)) {
+    deps.emit({ app: rollout.app, kind: "crash", message: `${line.tag}: ${line.line}`, release: `v${rollout.version}`, time: line.time });
+  }
+}
+
 /**
  * Puts the app back as it was before the rollout: the new release's groups go, the previous groups
  * get their instance counts back, and the release is marked failed with the reason.
@@ -137,8 +155,9 @@ export async function revert(deps: RollDeps, rollout: Rollout, reason: string): 
       deps.logger.warn("a restored group is not ready yet", { app: rollout.app, type: previous.type, err: error }),
     );
   }
-  for (const group of await deps.scheduler.listGroups(rollout.app)) {
-    if (group.release !== rollout.version) continue;
+  const failedGroups = (await deps.scheduler.listGroups(rollout.app)).filter((g) => g.release === rollout.version);
+  await keepLastWords(deps, rollout, failedGroups.flatMap((g) => g.instances.map((i) => i.name)));
+  for (const group of failedGroups) {
     await retire(
       deps,
       group,

@@ -46,11 +46,11 @@ export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
     const user = await findUserByTokenHash(deps.store.db, hashToken(token));
     let answer: PushAuthResponse;
     if (user === undefined || user.username !== username) {
-      answer = { allowed: false, reason: "wrong username or token; log in again with `berth login`" };
+      answer = { allowed: false, code: "INVALID_CREDENTIALS", reason: "wrong username or token; log in again with `berth login`" };
     } else {
       const app = await findApp(deps.store.db, appId);
-      if (app === undefined) answer = { allowed: false, reason: `app "${appId}" not found; create it with \`berth create ${appId}\`` };
-      else if (!(await mayUse(deps, user, app))) answer = { allowed: false, reason: `${username} has no access to app "${appId}"` };
+      if (app === undefined) answer = { allowed: false, code: "APP_NOT_FOUND", reason: `app "${appId}" not found; create it with \`berth create ${appId}\`` };
+      else if (!(await mayUse(deps, user, app))) answer = { allowed: false, code: "FORBIDDEN", reason: `${username} has no access to app "${appId}"` };
       else answer = { allowed: true };
     }
     ctx.body = answer;
@@ -88,8 +88,22 @@ export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
     const build = await findBuild(deps.store.db, appId, buildId);
     const release = await findRelease(deps.store.db, appId, version);
     if (!build || !release) throw new BerthError("INTERNAL", "the new build or release vanished");
-    const response: HookBuildResponse = { build: buildView(build), release: releaseView(release) };
+    const response: HookBuildResponse = {
+      build: buildView(build),
+      release: releaseView(release),
+      url: deps.settings.appUrlTemplate.replaceAll("{app}", appId),
+    };
     ctx.status = 201;
     ctx.body = response;
+  });
+
+  router.post("/v2/hooks/release", guard, async (ctx) => {
+    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
+    const appId = validateAppName(body.app, "app");
+    const version = optionalInteger(body, "version", 1, 1_000_000_000);
+    if (version === undefined) throw invalid("version", "is required");
+    const release = await findRelease(deps.store.db, appId, version);
+    if (release === undefined) throw new BerthError("RELEASE_NOT_FOUND", `release v${version} of "${appId}" not found`);
+    ctx.body = releaseView(release);
   });
 }

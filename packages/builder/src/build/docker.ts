@@ -1,0 +1,172 @@
+import type { Readable } from "node:stream";
+import type Docker from "dockerode";
+import { BuildError } from "../errors.ts";
+import type { BuildOutput } from "./output.ts";
+
+/** The part of dockerode the builder uses. */
+export type DockerClient = Pick<Docker, "buildImage" | "getImage" | "modem">;
+
+interface ProgressEvent {
+  stream?: string;
+  status?: string;
+  id?: string;
+  progress?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+  aux?: { ID?: string };
+}
+
+/**
+ * Reads the engine's JSON progress stream, forwarding the build's own output line by line, and
+ * resolves with the first error the engine reported (undefined when there was none).
+ */
+function follow(stream: Readable, onEvent: (event: ProgressEvent) => void, signal: AbortSignal): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    let failure: string | undefined;
+    const consume = (text: string) => {
+      buffer += text;
+      let newline = buffer.indexOf("\n");
+      while (newline >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (line !== "") {
+          let event: ProgressEvent;
+          try {
+            event = JSON.parse(line) as ProgressEvent;
+          } catch {
+            event = { stream: `${line}\n` };
+          }
+          if (event.error !== undefined) failure ??= event.errorDetail?.message ?? event.error;
+          onEvent(event);
+        }
+        newline = buffer.indexOf("\n");
+      }
+    };
+    stream.setEncoding("utf8");
+    stream.on("data", consume);
+    stream.on("end", () => {
+      consume("\n");
+      resolve(failure);
+    });
+    stream.on("error", (cause: Error) => reject(signal.aborted ? cancelled(signal) : cause));
+    stream.on("close", () => reject(signal.aborted ? cancelled(signal) : new Error("the Docker engine closed the build stream")));
+    signal.addEventListener(
+      "abort",
+      () => {
+        reject(cancelled(signal));
+        stream.destroy();
+      },
+      { once: true },
+    );
+  });
+}
+
+function cancelled(signal: AbortSignal): BuildError {
+  const reason = signal.reason instanceof Error ? signal.reason.message : "the push was interrupted";
+  return new BuildError("CANCELLED", `build cancelled: ${reason}`, { hint: "push again" });
+}
+
+export interface ImageBuildOptions {
+  context: Readable;
+  dockerfile: string;
+  tag: string;
+  /** Docker network mode for RUN steps ("host" where the engine has no bridge). */
+  network: string | undefined;
+  buildArgs: Record<string, string>;
+  signal: AbortSignal;
+  out: BuildOutput;
+}
+
+/** Builds an image with the engine's classic builder, streaming its output to the pusher. */
+export async function buildImage(docker: DockerClient, options: ImageBuildOptions): Promise<void> {
+  if (options.signal.aborted) throw cancelled(options.signal);
+  let stream: Readable;
+  try {
+    stream = (await docker.buildImage(options.context, {
+      t: options.tag,
+      dockerfile: options.dockerfile,
+      rm: true,
+      forcerm: true,
+      buildargs: options.buildArgs,
+      abortSignal: options.signal,
+      ...(options.network === undefined ? {} : { networkmode: options.network }),
+    })) as Readable;
+  } catch (cause) {
+    if (options.signal.aborted) throw cancelled(options.signal);
+    throw new BuildError("BUILD_FAILED", `the Docker engine refused the build: ${(cause as Error).message}`, {
+      cause,
+      hint: "check that the engine is running (DOCKER_HOST) and push again",
+    });
+  }
+  const failure = await follow(
+    stream,
+    (event) => {
+      if (event.stream !== undefined) options.out.write(event.stream);
+      else if (event.status !== undefined && event.progress === undefined) options.out.write(`${event.status}\n`);
+    },
+    options.signal,
+  );
+  if (options.signal.aborted) throw cancelled(options.signal);
+  if (failure !== undefined) {
+    throw new BuildError("BUILD_FAILED", `the build failed: ${failure.trim()}`, { hint: "fix the step above, commit, and push again" });
+  }
+}
+
+/** Tags a local image as `<registry>/<app>:<tag>` and pushes it, streaming progress. */
+export async function pushImage(
+  docker: DockerClient,
+  local: string,
+  remote: { repo: string; tag: string },
+  signal: AbortSignal,
+  out: BuildOutput,
+): Promise<void> {
+  const image = docker.getImage(local);
+  let stream: Readable;
+  try {
+    await image.tag({ repo: remote.repo, tag: remote.tag });
+    stream = (await docker.getImage(`${remote.repo}:${remote.tag}`).push({
+      abortSignal: signal,
+      // The engine wants an X-Registry-Auth header even for a registry without authentication.
+      authconfig: { serveraddress: remote.repo.split("/")[0] ?? remote.repo },
+    })) as Readable;
+  } catch (cause) {
+    throw new BuildError("PUSH_FAILED", `cannot push ${remote.repo}:${remote.tag}: ${(cause as Error).message}`, {
+      cause,
+      hint: "check that the registry (BERTH_REGISTRY) is up and reachable from the Docker engine",
+    });
+  }
+  const seen = new Set<string>();
+  const failure = await follow(
+    stream,
+    (event) => {
+      // One line per layer and state, not every progress tick.
+      const key = `${event.id ?? ""} ${event.status ?? ""}`;
+      if (event.status !== undefined && event.progress === undefined && !seen.has(key)) {
+        seen.add(key);
+        out.line(event.id === undefined ? event.status : `${event.id}: ${event.status}`);
+      }
+    },
+    signal,
+  );
+  if (failure !== undefined) {
+    throw new BuildError("PUSH_FAILED", `pushing ${remote.repo}:${remote.tag} failed: ${failure.trim()}`, {
+      hint: "check that the registry (BERTH_REGISTRY) is up and reachable from the Docker engine",
+    });
+  }
+}
+
+/** The Node.js version a stack image ships (its NODE_VERSION), or undefined when it does not say. */
+export async function stackNodeVersion(docker: DockerClient, image: string): Promise<string | undefined> {
+  let info: Awaited<ReturnType<Docker.Image["inspect"]>>;
+  try {
+    info = await docker.getImage(image).inspect();
+  } catch (cause) {
+    throw new BuildError("BUILD_FAILED", `the stack image ${image} is not in the Docker engine`, {
+      cause,
+      hint: "make it with scripts/stack-image, or set BERTH_STACK_IMAGE to an image the engine has",
+    });
+  }
+  const entry = (info.Config?.Env ?? []).find((e) => e.startsWith("NODE_VERSION="));
+  return entry?.slice("NODE_VERSION=".length).replace(/^v/, "");
+}

@@ -1,0 +1,48 @@
+/**
+ * The pre-receive hook of every app repository runs this script (plain Node, no imports from the
+ * builder). It hands the pushed ref updates to the builder process over its Unix socket and copies
+ * the build output to stdout, which git sends to the pusher as `remote:` lines. Its exit code is the
+ * builder's verdict: non-zero declines the push.
+ */
+import { connect } from "node:net";
+
+const socketPath = process.argv[2] ?? "";
+const chunks: Buffer[] = [];
+for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+
+const objectEnv: Record<string, string> = {};
+for (const key of ["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH"]) {
+  const value = process.env[key];
+  if (value !== undefined) objectEnv[key] = value;
+}
+
+let verdict: number | undefined;
+let buffer = "";
+const socket = connect(socketPath);
+socket.setEncoding("utf8");
+socket.on("connect", () => {
+  socket.write(`${JSON.stringify({ gitDir: process.cwd(), updates: Buffer.concat(chunks).toString(), objectEnv })}\n`);
+});
+socket.on("data", (data: string) => {
+  buffer += data;
+  let newline = buffer.indexOf("\n");
+  while (newline >= 0) {
+    const frame = JSON.parse(buffer.slice(0, newline)) as { o?: string; exit?: number };
+    buffer = buffer.slice(newline + 1);
+    if (frame.o !== undefined) process.stdout.write(frame.o);
+    if (frame.exit !== undefined) verdict = frame.exit;
+    newline = buffer.indexOf("\n");
+  }
+});
+socket.on("error", (error) => {
+  process.stdout.write(`berth: cannot reach the builder (${error.message}); try the push again\n`);
+});
+socket.on("close", () => {
+  if (verdict === undefined) process.stdout.write("berth: the builder stopped before the build finished; try the push again\n");
+  process.exitCode = verdict ?? 1;
+});
+// The pusher went away: stop waiting, which tells the builder to cancel the build.
+process.stdout.on("error", () => {
+  socket.destroy();
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { runGit } from "./git.ts";
+
+export interface RepoStoreOptions {
+  /** `<dataDir>/repos`: one bare repository per app. */
+  reposDir: string;
+  /** `<dataDir>/hooks`: the hooks every repository runs (core.hooksPath). */
+  hooksDir: string;
+  /** The pre-receive hook's script. */
+  preReceive: string;
+  /** Largest pack a push may send, in bytes (receive.maxInputSize). */
+  maxPushBytes: number;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Bare repositories under the data directory, created on first use for apps that exist. */
+export function createRepoStore(options: RepoStoreOptions) {
+  let hooksReady: Promise<void> | undefined;
+  const creating = new Map<string, Promise<string>>();
+
+  const installHooks = async () => {
+    await mkdir(options.hooksDir, { recursive: true, mode: 0o700 });
+    const file = join(options.hooksDir, "pre-receive");
+    await writeFile(file, options.preReceive, { mode: 0o700 });
+    await chmod(file, 0o700);
+  };
+
+  // Settings are (re)applied once per process, so a moved data directory or a new size limit
+  // reaches repositories made by an earlier run.
+  const configured = new Set<string>();
+  const configure = async (dir: string) => {
+    const set = (key: string, value: string) => runGit({}, ["config", "--file", join(dir, "config"), key, value]);
+    await set("core.hooksPath", options.hooksDir);
+    await set("receive.maxInputSize", String(options.maxPushBytes));
+    // Force pushes are allowed (a deploy branch is often rewritten); the hook refuses deleting it.
+    await set("receive.denyNonFastForwards", "false");
+    configured.add(dir);
+    return dir;
+  };
+  const create = async (dir: string) => {
+    if (!(await exists(join(dir, "HEAD")))) await runGit({}, ["init", "--quiet", "--bare", "--initial-branch=main", dir]);
+    return configure(dir);
+  };
+
+  return {
+    /** Path of an app's repository (the name is validated by the caller). */
+    pathOf: (app: string) => join(options.reposDir, `${app}.git`),
+
+    /** Makes sure the hooks are installed and the app's repository exists; returns its path. */
+    async ensure(app: string): Promise<string> {
+      hooksReady ??= installHooks().catch((error: unknown) => {
+        hooksReady = undefined;
+        throw error;
+      });
+      await hooksReady;
+      const dir = join(options.reposDir, `${app}.git`);
+      if (configured.has(dir)) return dir;
+      let pending = creating.get(app);
+      if (pending === undefined) {
+        pending = mkdir(options.reposDir, { recursive: true, mode: 0o700 })
+          .then(() => create(dir))
+          .finally(() => creating.delete(app));
+        creating.set(app, pending);
+      }
+      return pending;
+    },
+  };
+}
+
+export type RepoStore = ReturnType<typeof createRepoStore>;

@@ -1,0 +1,10 @@
+export { createBuilder } from "./builder.ts";
+export type { Builder, BuilderDeps } from "./builder.ts";
+export { loadBuilderConfig } from "./config.ts";
+export type { BuilderConfig } from "./config.ts";
+export { dockerFromHost } from "./docker-client.ts";
+export { BuildError } from "./errors.ts";
+export type { BuildErrorCode } from "./errors.ts";
+export { createJsonLogger, silentLogger } from "./logger.ts";
+export type { Logger } from "./logger.ts";
+export { parseProcfile } from "./build/procfile.ts";

@@ -1,0 +1,84 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ControllerClient } from "@berth/api";
+import { createBuilder, dockerFromHost } from "@berth/builder";
+import { type Logger, startControllerRuntime } from "@berth/controller";
+import { createRouter } from "@berth/router";
+import type { PlatformConfig } from "./config.ts";
+import { platformDispatch } from "./dispatch.ts";
+
+export interface Platform {
+  /** `http://host:port` of the public port. */
+  url: string;
+  port: number;
+  adminPort: number;
+  /** Stops serving; apps keep running and are adopted by the next start. */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  return closed;
+}
+
+/**
+ * Starts controller, builder and router in this process. The controller also listens on a private
+ * loopback port, where the builder's hooks and the router's route-table watch reach it exactly as
+ * they would across machines; the public port serves apps by host, and the API and git on
+ * `berth.<domain>` (and `localhost`, which every resolver knows).
+ */
+export async function startPlatform(config: PlatformConfig, logger: Logger): Promise<Platform> {
+  const controller = await startControllerRuntime(config.controller, logger.child({ service: "controller" }));
+  const internal = createServer(controller.handler);
+  const internalPort = await listen(internal, 0, "127.0.0.1");
+  const internalUrl = `http://127.0.0.1:${internalPort}`;
+
+  const builder = createBuilder({
+    controller: new ControllerClient({ url: internalUrl, builderKey: config.controller.builderKey }),
+    docker: dockerFromHost(config.controller.dockerHost),
+    dataDir: config.controller.dataDir,
+    stackImage: config.stackImage,
+    registry: config.registry,
+    // Builds reach the network the way the apps do (no bridge: the host's network).
+    buildNetwork: controller.network === "host" ? "host" : undefined,
+    logger: logger.child({ service: "builder" }),
+  });
+
+  const router = createRouter({
+    domain: config.controller.domain,
+    routes: { controllerUrl: internalUrl, routerKey: config.controller.routerKey, cacheFile: config.routeCacheFile },
+    logger: logger.child({ service: "router" }),
+    platformHandler: platformDispatch(controller.handler, builder.handle),
+    platformAliases: ["localhost", "127.0.0.1", "[::1]"],
+  });
+  await router.start();
+
+  const server = createServer(router.handler);
+  server.on("upgrade", router.upgradeHandler);
+  const admin = createServer(router.adminHandler);
+  const port = await listen(server, config.port, config.host);
+  const adminPort = await listen(admin, config.adminPort, config.adminHost);
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    adminPort,
+    async close() {
+      await Promise.all([close(server), close(admin)]);
+      await router.close();
+      await builder.close();
+      await close(internal);
+      await controller.close();
+    },
+  };
+}
