@@ -66,11 +66,13 @@ test("the process name is coloured on a terminal only, the same colour for a typ
   ]);
   await appWithReleases("coloured", "A=1");
   const tty = await berth(["logs", "-a", "coloured"], { home, tty: true });
-  const web1 = /Z (\u001b\[\d+m)app\[web\.1\]:\u001b\[39m one\n/.exec(tty.raw.stdout)?.[1];
-  const web2 = /Z (\u001b\[\d+m)app\[web\.2\]:\u001b\[39m two\n/.exec(tty.raw.stdout)?.[1];
-  t.truthy(web1, tty.raw.stdout);
+  // Escape characters made visible, as `^[`.
+  const shown = tty.raw.stdout.replaceAll("\u001b", "^[");
+  const web1 = /Z (\^\[\[\d+m)app\[web\.1\]:\^\[\[39m one\n/.exec(shown)?.[1];
+  const web2 = /Z (\^\[\[\d+m)app\[web\.2\]:\^\[\[39m two\n/.exec(shown)?.[1];
+  t.truthy(web1, shown);
   t.is(web2, web1);
-  t.regex(tty.raw.stdout, /Z \u001b\[2mberth\[release\]:\u001b\[22m v2 created/);
+  t.regex(shown, /Z \^\[\[2mberth\[release\]:\^\[\[22m v2 created/);
   const piped = await berth(["logs", "-a", "coloured"], { home });
   t.false(piped.raw.stdout.includes("\u001b"));
   const noColor = await berth(["logs", "-a", "coloured"], { home, tty: true, env: { NO_COLOR: "1" } });
