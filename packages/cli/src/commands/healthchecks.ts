@@ -103,8 +103,14 @@ const set = defineCommand({
     const type = await processType(session.client, app, flags.type);
     const current = (await session.client.config.get(app)).healthchecks[type] ?? {};
     const healthchecks = { [type]: { ...current, ...wanted } };
-    await changeConfig(ctx, session.client, app, { healthchecks }, flags["no-wait"], (config) =>
-      printChecks(ctx, app, config.healthchecks),
+    await changeConfig(
+      ctx,
+      session.client,
+      app,
+      { healthchecks },
+      flags["no-wait"],
+      (config) => printChecks(ctx, app, config.healthchecks),
+      "`berth help healthchecks:set` lists the keys and their ranges",
     );
   },
 });

@@ -82,7 +82,15 @@ const set = defineCommand({
     const type = await processType(session.client, app, flags.type);
     const current = (await session.client.config.get(app)).limits[type] ?? {};
     const limits = { [type]: { ...current, ...wanted } };
-    await changeConfig(ctx, session.client, app, { limits }, flags["no-wait"], (config) => printLimits(ctx, app, config.limits));
+    await changeConfig(
+      ctx,
+      session.client,
+      app,
+      { limits },
+      flags["no-wait"],
+      (config) => printLimits(ctx, app, config.limits),
+      "memory is a size like 512M or 1G, cpu millicores like 500m or cores like 1.5; see `berth help limits:set`",
+    );
   },
 });
 

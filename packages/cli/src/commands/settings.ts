@@ -1,7 +1,7 @@
 import type { AppSettings } from "@berth/api";
 import { appOption, type Command, defineCommand, jsonOption } from "../command.ts";
 import type { Context } from "../context.ts";
-import { UsageError } from "../errors.ts";
+import { UsageError, withHint } from "../errors.ts";
 import { changeSettings } from "../settings.ts";
 
 const onOff = (on: boolean) => (on ? "on" : "off");
@@ -150,7 +150,9 @@ const timeoutsSet = defineCommand({
     }
     const session = await ctx.session();
     const app = await ctx.app(flags.app, session);
-    const { settings } = await changeSettings(session, app, change);
+    const { settings } = await changeSettings(session, app, change).catch(
+      withHint("connect takes 1 to 300 seconds, read 1 to 3600; e.g. `berth timeouts:set connect=5 read=60`"),
+    );
     printTimeouts(ctx, app, settings);
   },
 });
