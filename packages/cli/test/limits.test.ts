@@ -68,7 +68,7 @@ test("limits:unset removes one limit, or both; a limit that is not there is an e
 
 test("a limit that is not memory=SIZE or cpu=CPUS is a usage error, and nothing is released", async (t) => {
   await app("bad-syntax");
-  for (const bad of ["disk=1G", "memory", "memory="]) {
+  for (const bad of ["disk=fast", "memory", "memory="]) {
     const result = await berth(["limits:set", bad, "-a", "bad-syntax"], { home });
     t.is(result.code, 2, bad);
     t.is(
@@ -76,6 +76,12 @@ test("a limit that is not memory=SIZE or cpu=CPUS is a usage error, and nothing 
       `error: "${bad}" is not memory=SIZE or cpu=CPUS\nhint: e.g. \`berth limits:set memory=512M cpu=500m --type web\`\n`,
     );
   }
+  const deis = await berth(["limits:set", "worker=1G", "-a", "bad-syntax"], { home });
+  t.is(deis.code, 2);
+  t.is(
+    deis.stderr,
+    'error: "worker=1G" is not memory=SIZE or cpu=CPUS\nhint: Deis\'s TYPE=SIZE is written `berth limits:set memory=1G --type worker` here\n',
+  );
   const unset = await berth(["limits:unset", "disk", "-a", "bad-syntax"], { home });
   t.is(unset.code, 2);
   t.is(unset.stderr, 'error: "disk" is not memory or cpu\nhint: e.g. `berth limits:unset memory --type web`\n');

@@ -29,6 +29,12 @@ function parseLimits(args: string[]): ProcessLimits {
   for (const arg of args) {
     const at = arg.indexOf("=");
     const key = arg.slice(0, at);
+    if (at > 0 && !isResource(key) && /^[0-9.]+[KMG]$/.test(arg.slice(at + 1))) {
+      throw new UsageError(
+        `"${arg}" is not memory=SIZE or cpu=CPUS`,
+        `Deis's TYPE=SIZE is written \`berth limits:set memory=${arg.slice(at + 1)} --type ${key}\` here`,
+      );
+    }
     if (at <= 0 || !isResource(key) || at === arg.length - 1) {
       throw new UsageError(`"${arg}" is not memory=SIZE or cpu=CPUS`, "e.g. `berth limits:set memory=512M cpu=500m --type web`");
     }
@@ -40,6 +46,7 @@ function parseLimits(args: string[]): ProcessLimits {
 const description = [
   "Memory is a size like 256M or 1G; CPU is millicores like 500m or cores like 1 or 1.5.",
   "Limits apply to one process type (--type, default web); a type's other limit is kept.",
+  "(Deis's `limits:set web=512M` is `limits:set memory=512M --type web` here.)",
   "Each change makes a new release and rolls it out; the command waits until it is deployed.",
 ].join("\n");
 

@@ -130,7 +130,7 @@ const timeouts = defineCommand({
 const timeoutsSet = defineCommand({
   name: "timeouts:set",
   summary: "set how long the router waits to connect to an instance, and for its answer",
-  usage: "connect=SECONDS read=SECONDS",
+  usage: "connect=N read=N",
   description:
     "connect: seconds to open a connection (1–300, default 5); read: seconds until the answer starts (1–3600, default 60).\nRouter settings apply within seconds, without a new release.",
   options: { ...appOption },
