@@ -52,7 +52,7 @@ function toggle(options: {
     options: { ...appOption, ...jsonOption },
     args: { min: 0, max: 0 },
     examples: [
-      [`berth ${group} -a myapp`, `whether ${group} is ${options.verbs[0]} for myapp`],
+      [`berth ${group} -a myapp`, options.summary.replace(/^show /, "").replace("the app", "myapp")],
       [`berth ${group} --json`, `{"app": …, "${field}": true|false}`],
     ],
     async run({ flags }, ctx) {
@@ -71,7 +71,7 @@ function toggle(options: {
       options: { ...appOption },
       args: { min: 0, max: 0 },
       examples: [[`berth ${group}:${verb} -a myapp`, effect]],
-      async run({ flags }, ctx: Context) {
+      async run({ flags }, ctx) {
         const session = await ctx.session();
         const app = await ctx.app(flags.app, session);
         const { changed } = await changeSettings(session, app, { [field]: value });
