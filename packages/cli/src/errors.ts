@@ -43,3 +43,14 @@ export function describeError(error: unknown): { message: string; hint: string |
   }
   return { message: `unexpected error: ${String(error)}`, hint: undefined };
 }
+
+/**
+ * For `.catch()`: a controller error that came without a hint gets this one (its message is kept);
+ * every other error goes on unchanged.
+ */
+export function withHint(hint: string): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof ApiError && error.hint === undefined) throw new CliError(error.message, hint, { cause: error });
+    throw error;
+  };
+}

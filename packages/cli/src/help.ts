@@ -1,7 +1,27 @@
 import type { Command } from "./command.ts";
 import { type Printer, width } from "./output.ts";
 
-const order = ["auth", "apps", "git", "config", "builds", "releases", "ps", "perms", "users", "help"];
+const order = [
+  "auth",
+  "apps",
+  "git",
+  "config",
+  "builds",
+  "releases",
+  "ps",
+  "logs",
+  "limits",
+  "healthchecks",
+  "domains",
+  "settings",
+  "maintenance",
+  "routing",
+  "allowlist",
+  "timeouts",
+  "perms",
+  "users",
+  "help",
+];
 
 export function groupOf(command: Command): string {
   return command.group ?? command.name.split(":")[0] ?? command.name;

@@ -5,7 +5,16 @@ export interface OutputStream {
   columns?: number;
 }
 
-const codes = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const;
+const codes = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  blue: [34, 39],
+  magenta: [35, 39],
+  cyan: [36, 39],
+} as const;
 export type Style = keyof typeof codes;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point

@@ -18,6 +18,16 @@ test("berth alone and berth help list every command by group", async (t) => {
     "  config:set KEY=value...",
     "  releases:rollback [vN]",
     "  ps:scale TYPE=COUNT...",
+    "  ps:restart [type]",
+    "logs",
+    "  logs",
+    "  limits:set memory=SIZE cpu=CPUS",
+    "  healthchecks:set KEY=VALUE...",
+    "  domains:add <domain>",
+    "  maintenance:on",
+    "  routing:disable",
+    "  allowlist:add <cidr>...",
+    "  timeouts:set connect=N read=N",
     "  users:list",
   ]) {
     t.true(bare.stdout.includes(`\n${line}`), line);

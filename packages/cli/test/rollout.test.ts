@@ -9,7 +9,7 @@ let home: string;
 test.before(async () => {
   controller = await startController({ deployer: gate.deployer });
   home = await loggedIn(controller.url);
-  for (const app of ["slow", "broken", "spin", "abandoned"]) await berth(["create", app, "--no-remote"], { home });
+  for (const app of ["slow", "broken", "spin", "abandoned", "limited", "probed"]) await berth(["create", app, "--no-remote"], { home });
 });
 test.after.always(() => controller?.close());
 
@@ -58,4 +58,27 @@ test("Ctrl-C while waiting stops the wait, not the rollout, and exits with 130",
   );
   const [release] = JSON.parse((await berth(["releases", "--json", "-a", "abandoned"], { home })).stdout);
   t.like(release, { version: 2, state: "pending" });
+});
+
+test("limits:set waits for its release's rollout like config:set", async (t) => {
+  const result = await berth(["limits:set", "memory=256M", "-a", "limited"], {
+    home,
+    onStderr: settleOnceShown("limited", "deploying v2"),
+  });
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, "=== limited Limits\nTYPE  MEMORY  CPU\nweb   256M    unlimited\n");
+  t.is(result.stderr, "deploying v2 of limited…\n✓ v2 of limited deployed\n");
+});
+
+test("a healthcheck whose rollout fails is an error naming the reason, exit 1", async (t) => {
+  const result = await berth(["healthchecks:set", "path=/nope", "-a", "probed"], {
+    home,
+    onStderr: settleOnceShown("probed", "deploying v2", "web.1 never passed its healthcheck"),
+  });
+  t.is(result.code, 1);
+  t.is(
+    result.stderr,
+    "deploying v2 of probed…\nerror: v2 of probed failed to deploy: web.1 never passed its healthcheck\n" +
+      "hint: the app keeps serving its previous release; `berth releases:info v2 -a probed` has the details\n",
+  );
 });

@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ControllerClient } from "@berth/api";
 import { appOption, type Command, defineCommand, jsonOption, noWaitOption } from "../command.ts";
+import { changeConfig } from "../config-change.ts";
 import type { Context } from "../context.ts";
 import { parseDotenv, serializeDotenv } from "../dotenv.ts";
 import { CliError, UsageError } from "../errors.ts";
@@ -19,7 +20,6 @@ function printValues(ctx: Context, app: string, values: Record<string, string>):
   );
 }
 
-/** Applies a change (each is a release), then follows the release's rollout. */
 async function change(
   ctx: Context,
   client: ControllerClient,
@@ -27,10 +27,7 @@ async function change(
   values: Record<string, string | null>,
   noWait: boolean | undefined,
 ) {
-  const config = await client.config.set(app, { values });
-  const latest = (await client.releases.list(app, { limit: 1 })).results[0];
-  printValues(ctx, app, config.values);
-  if (latest !== undefined) await ctx.watch(client, app, latest.version, noWait);
+  await changeConfig(ctx, client, app, { values }, noWait, (config) => printValues(ctx, app, config.values));
 }
 
 /** `KEY=value` arguments; the value is everything after the first `=` (spaces, `=`, newlines kept). */

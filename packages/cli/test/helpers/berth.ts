@@ -23,6 +23,10 @@ export interface RunOptions {
   onStderr?: (text: string) => void;
   /** Presses Ctrl-C (outside a prompt) once stderr shows this text. */
   interruptOn?: string;
+  /** Called with everything written to stdout so far, on each write. */
+  onStdout?: (text: string) => void;
+  /** Presses Ctrl-C once stdout shows this text (e.g. a followed log line). */
+  interruptOnStdout?: string;
 }
 
 export interface RunResult {
@@ -71,6 +75,11 @@ export async function berth(argv: string[], options: RunOptions): Promise<RunRes
     seen = at + next[0].length;
     answers.shift();
     setTimeout(() => stdin.write(next[1]), 5);
+  });
+  stdout.on("text", (text: string) => {
+    options.onStdout?.(plain(text));
+    if (options.interruptOnStdout !== undefined && plain(text).includes(options.interruptOnStdout) && !interrupt.signal.aborted)
+      interrupt.abort();
   });
   const opened: string[] = [];
   const code = await main(argv, {

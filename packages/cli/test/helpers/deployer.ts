@@ -1,4 +1,5 @@
-import { type Deployer, recordOnlyDeployer, type Store } from "@berth/controller";
+import type { Pod } from "@berth/api";
+import { type Deployer, type LogLine, recordOnlyDeployer, type Store } from "@berth/controller";
 
 export interface GatedDeployer {
   deployer: (store: Store) => Deployer;
@@ -38,6 +39,52 @@ export function gatedDeployer(): GatedDeployer {
             .execute();
       }
       pending.delete(app);
+    },
+  };
+}
+
+export interface ScriptedDeployer {
+  deployer: (store: Store) => Deployer;
+  /** The instances an app runs, as the engine would report them. */
+  pods: Map<string, Pod[]>;
+  /** Output of an app's instances, oldest first. */
+  lines: Map<string, LogLine[]>;
+  /** `[app, type]` of every restart asked for. */
+  restarts: [string, string | undefined][];
+}
+
+/**
+ * A record-only deployer whose engine reports the instances and output a test scripts, and which
+ * records restarts (replacing the restarted instances as a rollout would: started now, no restarts).
+ */
+export function scriptedDeployer(): ScriptedDeployer {
+  const pods = new Map<string, Pod[]>();
+  const lines = new Map<string, LogLine[]>();
+  const restarts: [string, string | undefined][] = [];
+  return {
+    pods,
+    lines,
+    restarts,
+    deployer(store) {
+      return {
+        ...recordOnlyDeployer(store),
+        async pods(app) {
+          return pods.get(app) ?? [];
+        },
+        async logs(app, options) {
+          const since = options?.since;
+          const all = (lines.get(app) ?? []).filter((line) => since === undefined || line.time >= since);
+          return all.slice(Math.max(0, all.length - (options?.tail ?? all.length)));
+        },
+        async restart(app, type) {
+          restarts.push([app, type]);
+          const started = new Date().toISOString();
+          pods.set(
+            app,
+            (pods.get(app) ?? []).map((pod) => (type === undefined || pod.type === type ? { ...pod, started, restarts: 0 } : pod)),
+          );
+        },
+      };
     },
   };
 }

@@ -10,16 +10,19 @@ import { exited, hasTmux, Terminal } from "../helpers/terminal.ts";
 
 let controller: TestController;
 let slow: TestController;
+let tailing: TestController;
 const terminals: Terminal[] = [];
 
 test.before(async () => {
   controller = await startController();
   slow = await startController({ deployer: gatedDeployer().deployer });
+  tailing = await startController();
 });
 test.after.always(async () => {
   for (const terminal of terminals) await terminal.close();
   await controller?.close();
   await slow?.close();
+  await tailing?.close();
 });
 
 async function open(home: string, cwd: string): Promise<Terminal> {
@@ -91,4 +94,19 @@ test("a rollout shows a spinner in a real terminal until Ctrl-C, which exits wit
   await term.press("C-c");
   const shown = await term.waitFor(exited);
   t.regex(shown, /error: stopped waiting for v2 of slow-app\nhint: the rollout goes on; .*\nrc=130$/m);
+});
+
+test("logs -f in a real terminal prints new lines until Ctrl-C, which exits with 130 and no stack", async (t) => {
+  const home = await loggedIn(tailing.url);
+  t.is((await berth(["create", "tailed-app", "--no-remote"], { home })).code, 0);
+  t.is((await berth(["config:set", "A=1", "-a", "tailed-app"], { home })).code, 0);
+  const term = await open(home, home);
+  await term.type(`berth logs -f -a tailed-app; echo "rc=$?"`);
+  await term.waitFor(/Z berth\[release\]: v2 created: alice added A\n/);
+  t.is((await berth(["config:set", "B=2", "-a", "tailed-app"], { home })).code, 0);
+  await term.waitFor(/Z berth\[release\]: v3 created: alice added B\n/);
+  await term.press("C-c");
+  const shown = await term.waitFor(exited);
+  t.regex(shown, /v3 created: alice added B\n(\^C)?error: stopped following the logs of tailed-app\nrc=130$/m);
+  t.notRegex(shown, /\n\s+at /, "no stack trace");
 });
