@@ -18,6 +18,10 @@ export function createApiServer(deps: HandlerDeps): Server {
       if (req.method === "GET" && url.pathname === "/api/v1") return sendJson(res, 200, coreResourceList());
       if (!url.pathname.startsWith("/api/v1/"))
         throw new KubeError(404, "NotFound", `the server could not find the requested resource (${url.pathname})`);
+      if (req.method !== "GET" && url.searchParams.has("dryRun")) {
+        // Applying a dry run for real would be worse than refusing it.
+        throw new KubeError(400, "BadRequest", "kube-sim does not implement dryRun: send the request without it");
+      }
       return handleResource(req, res, parseTarget(url.pathname), url.searchParams, deps);
     };
     route().catch((error: unknown) => sendError(res, error));

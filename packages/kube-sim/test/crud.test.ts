@@ -248,3 +248,10 @@ test("serves the discovery documents kubectl reads", async (t) => {
   }
   t.like(await (await fetch(`${sim.url}/version`)).json(), { major: "1" });
 });
+
+test("refuses a dry run instead of applying it", async (t) => {
+  const { core } = await simClient(t, { controllers: false });
+  const status = await statusOf(core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "dry" } }, dryRun: "All" }));
+  t.like(status, { code: 400, reason: "BadRequest" });
+  t.is((await statusOf(core.readNamespacedSecret({ name: "dry", namespace: "default" }))).code, 404);
+});

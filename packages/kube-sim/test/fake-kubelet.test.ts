@@ -67,3 +67,38 @@ test("a deleted namespace takes its running pods with it", async (t) => {
   await eventually(() => gone(() => core.readNamespace({ name: "shop" })), "the namespace to go");
   t.is((await core.listPodForAllNamespaces()).items.length, 0);
 });
+
+test("plays the outcome a test scripts for each container", async (t) => {
+  const outcome = (_pod: unknown, c: { image: string }) =>
+    c.image === "crash:1" ? "CrashLoopBackOff" : c.image === "missing:1" ? "ImagePullBackOff" : c.image === "slow:1" ? "NotReady" : "Ready";
+  const { core } = await simClient(t, { kubelet: { startDelayMs: 20, outcome } });
+  for (const image of ["crash:1", "missing:1", "slow:1"]) {
+    const name = image.split(":")[0]!;
+    await core.createNamespacedPod({ namespace: "default", body: { metadata: { name }, spec: { containers: [{ name, image }] } } });
+  }
+  const outcomeOf = async (name: string) =>
+    eventually(async () => {
+      const p = await core.readNamespacedPod({ name, namespace: "default" });
+      return p.status?.containerStatuses?.[0]?.imageID !== undefined &&
+        p.status.containerStatuses[0].state?.waiting?.reason !== "ContainerCreating"
+        ? p
+        : undefined;
+    }, `${name} to reach its outcome`);
+  const crash = await outcomeOf("crash");
+  t.is(crash.status!.phase, "Running");
+  t.like(crash.status!.containerStatuses![0], { restartCount: 1, ready: false });
+  t.is(crash.status!.containerStatuses![0]!.state!.waiting!.reason, "CrashLoopBackOff");
+  t.is(crash.status!.containerStatuses![0]!.lastState!.terminated!.exitCode, 1);
+  const missing = await outcomeOf("missing");
+  t.is(missing.status!.phase, "Pending");
+  t.is(missing.status!.containerStatuses![0]!.state!.waiting!.reason, "ImagePullBackOff");
+  const slow = await outcomeOf("slow");
+  t.is(slow.status!.phase, "Running");
+  t.false(slow.status!.containerStatuses![0]!.ready);
+  t.is(slow.status!.conditions!.find((c) => c.type === "Ready")!.status, "False");
+  const backOff = await core.listNamespacedEvent({
+    namespace: "default",
+    fieldSelector: "involvedObject.name=crash,reason=BackOff,type=Warning",
+  });
+  t.is(backOff.items.length, 1);
+});

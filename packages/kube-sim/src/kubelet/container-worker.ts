@@ -101,6 +101,7 @@ export class ContainerWorker {
     const who = `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
     while (!signal.aborted) {
       const imageId = await this.#pullImage();
+      if (signal.aborted) break;
       if (imageId === undefined) continue;
       let env: string[];
       try {
@@ -180,6 +181,8 @@ export class ContainerWorker {
         .catch(() => {});
     this.#previousId = this.#current?.id;
     this.#current = created;
+    // stop() may have come while this instance was being created: it has not seen it, so stop it here.
+    if (this.#stop.signal.aborted) await created.stop({ t: 0 }).catch(() => {});
     const info = await created.inspect();
     this.#event("Normal", "Started", `Started container ${container.name}`);
     const containerID = `docker://${created.id}`;

@@ -11,7 +11,11 @@ export interface SimClient {
 /** A simulator for one test, with the real client pointed at it; closed when the test ends. */
 export async function simClient(t: ExecutionContext, options: KubeSimOptions = {}): Promise<SimClient> {
   const sim = await startKubeSim(options);
-  t.teardown(() => sim.close());
+  t.teardown(async () => {
+    await sim.close();
+    // The in-process controllers report failures here; a run that hid one is a failed run.
+    if (sim.errors.length > 0) throw new Error(`the simulator's controllers failed: ${sim.errors.map(String).join("; ")}`);
+  });
   const kc = new KubeConfig();
   kc.loadFromOptions(sim.kubeConfig());
   return { sim, kc, core: kc.makeApiClient(CoreV1Api) };

@@ -208,3 +208,72 @@ test("deleting a pod stops and removes its container within the grace period", a
   await eventually(() => gone(() => pod(core, "short")), "the pod to go", 10_000);
   t.deepEqual(await containersOfPod(docker, created.metadata!.uid!), []);
 });
+
+test("kills and restarts a container whose liveness probe fails", async (t) => {
+  const { core, image } = await dockerSim(t);
+  await createPod(core, "live", {
+    name: "live",
+    image,
+    command: ["sh", "-c", "echo up; exec httpd -f -p $PORT -h /tmp"],
+    livenessProbe: { httpGet: { path: "/missing", port: 5000 }, periodSeconds: 2, failureThreshold: 2 },
+  });
+  const restarted = await eventually(
+    async () => {
+      const p = await pod(core, "live");
+      return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? p : undefined;
+    },
+    "a restart",
+    30_000,
+  );
+  t.truthy(restarted.status!.containerStatuses![0]!.lastState!.terminated);
+  const events = await core.listNamespacedEvent({ namespace: "default", fieldSelector: "involvedObject.name=live" });
+  const messages = events.items.map((e) => `${e.reason}: ${e.message}`);
+  t.true(messages.includes("Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 404"), messages.join("\n"));
+  t.true(messages.includes("Killing: Container live failed liveness probe, will be restarted"), messages.join("\n"));
+});
+
+test("an RC's pods run as containers, and scaling to zero removes them", async (t) => {
+  const { core, docker, image } = await dockerSim(t);
+  const labels = { app: "shop", type: "web" };
+  await core.createNamespacedReplicationController({
+    namespace: "default",
+    body: {
+      metadata: { name: "shop-v1-web" },
+      spec: {
+        replicas: 2,
+        selector: labels,
+        template: {
+          metadata: { labels },
+          spec: {
+            terminationGracePeriodSeconds: 2,
+            containers: [
+              { name: "web", image, command: ["sh", "-c", httpServer], readinessProbe: { tcpSocket: { port: 5000 }, periodSeconds: 1 } },
+            ],
+          },
+        },
+      },
+    },
+  });
+  await eventually(
+    async () => {
+      const rc = await core.readNamespacedReplicationController({ name: "shop-v1-web", namespace: "default" });
+      return rc.status?.readyReplicas === 2 ? rc : undefined;
+    },
+    "two ready replicas",
+    30_000,
+  );
+  const pods = await core.listNamespacedPod({ namespace: "default", labelSelector: "app=shop" });
+  const uids = pods.items.map((p) => p.metadata!.uid!);
+  for (const uid of uids) t.is((await containersOfPod(docker, uid)).length, 1);
+  await core.replaceNamespacedReplicationControllerScale({
+    name: "shop-v1-web",
+    namespace: "default",
+    body: { metadata: { name: "shop-v1-web" }, spec: { replicas: 0 } },
+  });
+  await eventually(
+    async () => ((await core.listNamespacedPod({ namespace: "default", labelSelector: "app=shop" })).items.length === 0 ? true : undefined),
+    "no pods",
+    20_000,
+  );
+  for (const uid of uids) t.deepEqual(await containersOfPod(docker, uid), []);
+});
