@@ -1,11 +1,11 @@
-import type { V1Pod } from "@kubernetes/client-node";
+import type { V1Pod, V1PodStatus } from "@kubernetes/client-node";
 import test from "ava";
 import { parseLogLines } from "../src/scheduler/kubernetes/logs.ts";
 import { podFailure, podInstances } from "../src/scheduler/kubernetes/pods.ts";
 
 const group = { app: "shop", release: 3, type: "web" };
 
-function pod(name: string, created: string, status: V1Pod["status"], extra: Partial<NonNullable<V1Pod["metadata"]>> = {}): V1Pod {
+function pod(name: string, created: string, status: V1PodStatus, extra: Partial<NonNullable<V1Pod["metadata"]>> = {}): V1Pod {
   return {
     metadata: { name, creationTimestamp: new Date(created), ...extra },
     spec: { containers: [{ name: "web", ports: [{ containerPort: 5000 }] }] },
@@ -13,7 +13,7 @@ function pod(name: string, created: string, status: V1Pod["status"], extra: Part
   };
 }
 
-const running = (restartCount = 0): V1Pod["status"] => ({
+const running = (restartCount = 0): V1PodStatus => ({
   phase: "Running",
   podIP: "10.0.0.7",
   conditions: [{ type: "Ready", status: "True" }],
@@ -30,7 +30,7 @@ const running = (restartCount = 0): V1Pod["status"] => ({
   ],
 });
 
-const waiting = (reason: string, message: string): V1Pod["status"] => ({
+const waiting = (reason: string, message: string): V1PodStatus => ({
   phase: "Pending",
   conditions: [{ type: "Ready", status: "False" }],
   containerStatuses: [{ name: "web", image: "x", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason, message } } }],
