@@ -35,3 +35,14 @@ export async function simCluster(t: ExecutionContext, options: KubernetesSchedul
   const scheduler = new KubernetesScheduler(core, { terminationGracePeriodSeconds: 2, namespaces: new Watch(kc), ...options });
   return { sim, core, kc, scheduler, docker };
 }
+
+/** Polls until `check` gives a value; fails with `what` after `timeoutMs`. For state the cluster reaches on its own. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

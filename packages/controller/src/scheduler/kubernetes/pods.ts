@@ -2,6 +2,12 @@ import type { V1ContainerStatus, V1Pod } from "@kubernetes/client-node";
 import type { GroupRef, Instance, InstanceState } from "../types.ts";
 import { groupOf } from "./labels.ts";
 
+/** A pod's latest telling warning event (see `podWarnings`). */
+export interface PodWarning {
+  reason: string;
+  text: string;
+}
+
 /** Waiting reasons that mean the pod will not run without a change (the deployer fails the rollout). */
 const fatalWaiting = new Set([
   "CrashLoopBackOff",
@@ -30,13 +36,17 @@ function stateOf(pod: V1Pod, status: V1ContainerStatus | undefined): InstanceSta
  * Why the pod cannot run, in Kubernetes' own words (`ImagePullBackOff: Back-off pulling image …`), or
  * undefined while it runs or may still start. An unschedulable pod counts too: nothing will place it.
  */
-export function podFailure(pod: V1Pod): string | undefined {
+export function podFailure(pod: V1Pod, warning?: PodWarning): string | undefined {
   for (const status of pod.status?.containerStatuses ?? []) {
     const waiting = status.state?.waiting;
     if (waiting?.reason !== undefined && fatalWaiting.has(waiting.reason)) {
       return waiting.message ? `${waiting.reason}: ${waiting.message}` : waiting.reason;
     }
   }
+  // A liveness kill looks like any exit in the status; the kubelet's event says why it happened.
+  const restarted = (pod.status?.containerStatuses ?? []).some((s) => s.restartCount > 0);
+  if (warning?.reason === "Unhealthy" && restarted) return warning.text;
+  if (warning?.reason === "FailedScheduling" && pod.spec?.nodeName === undefined) return warning.text;
   const scheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled");
   if (scheduled?.status === "False" && scheduled.reason === "Unschedulable") {
     return `FailedScheduling: ${scheduled.message ?? "no node can run the pod"}`;
@@ -57,7 +67,7 @@ export function isActive(pod: V1Pod): boolean {
  * A group's active pods as instances, numbered from 1 in creation order (Kubernetes names pods with
  * a random suffix; the number is what `web.1` log tags and `ps` show).
  */
-export function podInstances(group: GroupRef, pods: V1Pod[]): Instance[] {
+export function podInstances(group: GroupRef, pods: V1Pod[], warnings: ReadonlyMap<string, PodWarning> = new Map()): Instance[] {
   const sorted = [...pods].sort(
     (a, b) =>
       (iso(a.metadata?.creationTimestamp) ?? "").localeCompare(iso(b.metadata?.creationTimestamp) ?? "") ||
@@ -70,7 +80,7 @@ export function podInstances(group: GroupRef, pods: V1Pod[]): Instance[] {
     const ready = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
     const port = pod.spec?.containers[0]?.ports?.[0]?.containerPort;
     const ip = pod.status?.podIP;
-    const failure = podFailure(pod);
+    const failure = podFailure(pod, warnings.get(pod.metadata?.uid ?? ""));
     return {
       ...group,
       name: pod.metadata?.name ?? "",

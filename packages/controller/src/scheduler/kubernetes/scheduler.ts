@@ -4,6 +4,7 @@ import { groupName, sameGroup } from "../names.ts";
 import type { Group, GroupRef, GroupSpec, LogLine, LogOptions, Scheduler } from "../types.ts";
 import { request, tolerate } from "./errors.ts";
 import { berthSelector, groupOf, HERITAGE, selectorString } from "./labels.ts";
+import { podWarnings } from "./events.ts";
 import { parseLogLines } from "./logs.ts";
 import { envSecretManifest, namespaceManifest, pullSecretManifest, replicationControllerManifest, serviceManifest } from "./manifests.ts";
 import { objectName, serviceAddress } from "./names.ts";
@@ -26,6 +27,7 @@ export type KubeClient = Pick<
   | "replaceNamespacedReplicationControllerScale"
   | "deleteNamespacedReplicationController"
   | "listNamespacedPod"
+  | "listNamespacedEvent"
   | "deleteNamespacedPod"
   | "deleteCollectionNamespacedPod"
   | "readNamespacedPodLog"
@@ -120,18 +122,22 @@ export class KubernetesScheduler implements Scheduler {
 
   async listGroups(app: string): Promise<Group[]> {
     const namespace = objectName.namespace(app);
-    const [rcs, pods] = await Promise.all([
+    const [rcs, pods, events] = await Promise.all([
       tolerate(`list the ReplicationControllers of ${app}`, () =>
         this.#core.listNamespacedReplicationController({ namespace, labelSelector: berthSelector() }),
       ),
       this.#pods(app),
+      tolerate(`list the events of ${app}`, () =>
+        this.#core.listNamespacedEvent({ namespace, fieldSelector: "type=Warning,involvedObject.kind=Pod" }),
+      ),
     ]);
+    const warnings = podWarnings(events?.items ?? []);
     const groups: Group[] = [];
     for (const rc of rcs?.items ?? []) {
       const ref = groupOf(rc.metadata?.labels);
       if (ref === undefined || ref.app !== app) continue;
       const mine = pods.filter((p) => isActive(p) && sameGroup(podGroup(p) ?? { app: "", release: 0, type: "" }, ref));
-      groups.push({ ...ref, replicas: rc.spec?.replicas ?? 0, instances: podInstances(ref, mine) });
+      groups.push({ ...ref, replicas: rc.spec?.replicas ?? 0, instances: podInstances(ref, mine, warnings) });
     }
     return groups.sort((a, b) => a.release - b.release || a.type.localeCompare(b.type));
   }
