@@ -6,6 +6,7 @@ import { RouteTableHub } from "./routing/hub.ts";
 import { RolloutDeployer } from "./rollout/deployer.ts";
 import { detectNetwork, dockerClient } from "./scheduler/docker/connect.ts";
 import { DockerScheduler } from "./scheduler/docker/scheduler.ts";
+import { kubernetesScheduler, loadKubeConfig } from "./scheduler/kubernetes/connect.ts";
 import { openStore } from "./store/open.ts";
 
 /** Composition root of a stand-alone controller: reads BERTH_* settings, opens the store, listens. */
@@ -26,8 +27,22 @@ async function dockerDeployer(): Promise<RolloutDeployer> {
     { drainMs: config.drainMs },
   );
 }
+/** Cluster mode: the router reaches each routable type at its Service, `<app>-<type>.<app>.svc:80`. */
+function kubernetesDeployer(): RolloutDeployer {
+  const k8s = config.kubernetes;
+  const kc = loadKubeConfig(k8s.kubeconfig);
+  logger.info("kubernetes scheduler", { cluster: kc.getCurrentCluster()?.server, context: kc.getCurrentContext() });
+  const scheduler = kubernetesScheduler(kc, {
+    terminationGracePeriodSeconds: k8s.terminationGracePeriodSeconds,
+    nodeSelector: k8s.nodeSelector,
+    ...(k8s.registryLogin === undefined ? {} : { registryLogin: k8s.registryLogin }),
+  });
+  // Kubernetes drains: a deleted pod leaves the Service's endpoints before its SIGTERM.
+  return new RolloutDeployer({ store, logger, scheduler, onRoutesChanged: () => routeHub.changed() }, { drainMs: 0 });
+}
 const routeHub = new RouteTableHub();
-const deployer = config.scheduler === "docker" ? await dockerDeployer() : undefined;
+const deployer =
+  config.scheduler === "docker" ? await dockerDeployer() : config.scheduler === "kubernetes" ? kubernetesDeployer() : undefined;
 // Finish or revert rollouts a previous run left in flight, and bring back instances that went missing.
 deployer?.reconcile().catch((err: unknown) => logger.error("reconcile failed; apps may be missing instances", { err }));
 deployer?.watchCrashes();

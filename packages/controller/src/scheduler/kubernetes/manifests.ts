@@ -18,6 +18,8 @@ export interface ManifestSettings {
   terminationGracePeriodSeconds: number;
   /** Whether `berth-registry` exists in the namespace and must be used to pull images. */
   pullSecret: boolean;
+  /** Labels a node must have to run the app's pods (none: any node). */
+  nodeSelector?: Record<string, string>;
 }
 
 export function namespaceManifest(app: string): V1Namespace {
@@ -115,6 +117,9 @@ export function replicationControllerManifest(spec: GroupSpec, settings: Manifes
           restartPolicy: "Always",
           terminationGracePeriodSeconds: settings.terminationGracePeriodSeconds,
           ...(settings.pullSecret ? { imagePullSecrets: [{ name: objectName.pullSecret }] } : {}),
+          ...(settings.nodeSelector === undefined || Object.keys(settings.nodeSelector).length === 0
+            ? {}
+            : { nodeSelector: { ...settings.nodeSelector } }),
         },
       },
     },

@@ -6,7 +6,14 @@ import { request, tolerate } from "./errors.ts";
 import { berthSelector, groupOf, HERITAGE, selectorString } from "./labels.ts";
 import { podWarnings } from "./events.ts";
 import { parseLogLines } from "./logs.ts";
-import { envSecretManifest, namespaceManifest, pullSecretManifest, replicationControllerManifest, serviceManifest } from "./manifests.ts";
+import {
+  envSecretManifest,
+  type ManifestSettings,
+  namespaceManifest,
+  pullSecretManifest,
+  replicationControllerManifest,
+  serviceManifest,
+} from "./manifests.ts";
 import { objectName, serviceAddress } from "./names.ts";
 import { type NamespaceWatcher, waitNamespaceGone } from "./namespace-gone.ts";
 import { isActive, podGroup, podInstances } from "./pods.ts";
@@ -44,6 +51,8 @@ export interface KubernetesSchedulerOptions {
   /** Seconds a pod gets to finish after SIGTERM. Default 30 (Kubernetes' own default). */
   terminationGracePeriodSeconds?: number;
   registryLogin?: RegistryLogin;
+  /** Node labels every pod requires (`nodeSelector`). */
+  nodeSelector?: Record<string, string>;
   /** Watches namespaces so `destroyApp` returns once the namespace is gone; without it, once deletion started. */
   namespaces?: NamespaceWatcher;
   /** How long `destroyApp` waits for the namespace to go. Default 120 s. */
@@ -209,8 +218,13 @@ export class KubernetesScheduler implements Scheduler {
     return serviceAddress(app, type);
   }
 
-  #settings() {
-    return { terminationGracePeriodSeconds: this.#grace, pullSecret: this.#options.registryLogin !== undefined };
+  #settings(): ManifestSettings {
+    const { registryLogin, nodeSelector } = this.#options;
+    return {
+      terminationGracePeriodSeconds: this.#grace,
+      pullSecret: registryLogin !== undefined,
+      ...(nodeSelector === undefined ? {} : { nodeSelector }),
+    };
   }
 
   async #ensureNamespace(app: string): Promise<void> {
