@@ -1,5 +1,6 @@
 import type { V1Pod, V1PodStatus } from "@kubernetes/client-node";
 import test from "ava";
+import { podWarnings } from "../src/scheduler/kubernetes/events.ts";
 import { parseLogLines } from "../src/scheduler/kubernetes/logs.ts";
 import { podFailure, podInstances } from "../src/scheduler/kubernetes/pods.ts";
 
@@ -83,4 +84,40 @@ test("reads timestamped pod log lines", (t) => {
     { time: "2026-01-01T00:00:02Z", line: "" },
     { time: "2026-01-01T00:00:02Z", line: "no stamp" },
   ]);
+});
+
+test("explains a restart with the kubelet's liveness warning, and an unbound pod with the scheduler's", (t) => {
+  const killed: V1PodStatus = {
+    phase: "Running",
+    containerStatuses: [
+      { name: "web", image: "x", imageID: "", ready: false, restartCount: 0, state: { terminated: { exitCode: 137, reason: "Error" } } },
+    ],
+  };
+  const liveness = { reason: "Unhealthy", text: "Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 404" };
+  t.is(podFailure(pod("p", "2026-01-01T00:00:00Z", killed), liveness), liveness.text);
+  t.is(podFailure(pod("p", "2026-01-01T00:00:00Z", running()), liveness), undefined, "a warning alone, before any restart, is not fatal");
+  const scheduling = { reason: "FailedScheduling", text: "FailedScheduling: 0/1 nodes are available" };
+  t.is(podFailure(pod("p", "2026-01-01T00:00:00Z", { phase: "Pending" }), scheduling), scheduling.text);
+});
+
+test("keeps each pod's latest liveness or scheduling warning and ignores the rest", (t) => {
+  const event = (uid: string, reason: string, message: string, at: string, type = "Warning") => ({
+    metadata: {},
+    involvedObject: { kind: "Pod", uid },
+    reason,
+    message,
+    type,
+    lastTimestamp: new Date(at),
+  });
+  const warnings = podWarnings([
+    event("a", "Unhealthy", "Liveness probe failed: old", "2026-01-01T00:00:01Z"),
+    event("a", "Unhealthy", "Liveness probe failed: new", "2026-01-01T00:00:02Z"),
+    event("a", "Unhealthy", "Readiness probe failed: not telling", "2026-01-01T00:00:03Z"),
+    event("b", "FailedScheduling", "0/1 nodes are available", "2026-01-01T00:00:01Z"),
+    event("c", "Pulled", "Successfully pulled", "2026-01-01T00:00:01Z", "Normal"),
+  ]);
+  t.deepEqual(Object.fromEntries(warnings), {
+    a: { reason: "Unhealthy", text: "Unhealthy: Liveness probe failed: new" },
+    b: { reason: "FailedScheduling", text: "FailedScheduling: 0/1 nodes are available" },
+  });
 });

@@ -7,6 +7,8 @@ import { eventually, simCluster } from "./kube-sim.ts";
 export async function setup(t: ExecutionContext, formation: Record<string, number> = { web: 1 }) {
   const cluster = await simCluster(t);
   const app = `k-${randomBytes(4).toString("hex")}`;
+  // On a real cluster the namespace outlives the test otherwise; the simulator goes with the test.
+  t.teardown(() => cluster.scheduler.destroyApp(app).catch(() => {}));
   const f = await fixtureWith(t, "sqlite", cluster.scheduler, { pollMs: 100, timeoutMs: 20_000 }, app);
   await f.formation(formation);
   return { ...f, ...cluster };

@@ -2,10 +2,9 @@ import test from "ava";
 import { rollback } from "../../src/services/releases.ts";
 import { deployed } from "../helpers/deploy-fixture.ts";
 import { endpoints, rcNames, serve, served, setup } from "../helpers/kube-app.ts";
-import { eventually } from "../helpers/kube-sim.ts";
-import { busyboxImage, testDockerHost } from "../helpers/test-image.ts";
+import { clusterTestImage, eventually } from "../helpers/kube-sim.ts";
 
-const image = await busyboxImage(testDockerHost());
+const image = await clusterTestImage();
 
 test("rolls back to an earlier release as a new RC with that release's build and config", async (t) => {
   const f = await setup(t);

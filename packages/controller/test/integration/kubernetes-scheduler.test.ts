@@ -39,7 +39,10 @@ test("creates the app's namespace, the release's Secret and RC, and no Service f
   t.deepEqual(secrets, ["berth-registry", "shop-v4-env"]);
   const rc = await core.readNamespacedReplicationController({ name: "shop-v4-worker", namespace: "shop" });
   t.is(rc.spec?.replicas, 0);
-  t.deepEqual(rc.spec?.template?.spec?.imagePullSecrets?.map((s) => s.name), ["berth-registry"]);
+  t.deepEqual(
+    rc.spec?.template?.spec?.imagePullSecrets?.map((s) => s.name),
+    ["berth-registry"],
+  );
   t.deepEqual(rc.spec?.template?.spec?.nodeSelector, { pool: "apps" });
   t.is((await core.listNamespacedService({ namespace: "shop" })).items.length, 0);
 });

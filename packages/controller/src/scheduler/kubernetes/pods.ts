@@ -44,7 +44,9 @@ export function podFailure(pod: V1Pod, warning?: PodWarning): string | undefined
     }
   }
   // A liveness kill looks like any exit in the status; the kubelet's event says why it happened.
-  const restarted = (pod.status?.containerStatuses ?? []).some((s) => s.restartCount > 0);
+  const restarted = (pod.status?.containerStatuses ?? []).some(
+    (s) => s.restartCount > 0 || s.state?.terminated !== undefined || s.lastState?.terminated !== undefined,
+  );
   if (warning?.reason === "Unhealthy" && restarted) return warning.text;
   if (warning?.reason === "FailedScheduling" && pod.spec?.nodeName === undefined) return warning.text;
   const scheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled");
