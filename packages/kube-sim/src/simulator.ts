@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Deleter } from "./deletion.ts";
 import { DockerRuntime, type DockerRuntimeOptions } from "./kubelet/docker-runtime.ts";
 import { FakeRuntime, type FakeRuntimeOptions } from "./kubelet/fake-runtime.ts";
+import type { Pod } from "./kinds/shapes.ts";
 import { Kubelet } from "./kubelet/kubelet.ts";
 import type { Runtime } from "./kubelet/runtime.ts";
 import { EndpointsController } from "./endpoints-controller.ts";
@@ -29,6 +30,11 @@ export interface KubeSimOptions {
    * `{ docker }` runs them as containers on that engine; `false` leaves pods Pending and unbound.
    */
   kubelet?: false | "fake" | FakeRuntimeOptions | DockerRuntimeOptions;
+  /**
+   * The scheduler stand-in binds every pod to the one node unless this returns a message for it: then
+   * the pod stays Pending with PodScheduled False (Unschedulable) and a FailedScheduling event.
+   */
+  unschedulable?: (pod: Pod) => string | undefined;
   /** Kubelet durations (probe delays and periods, back-offs) are multiplied by this (default 1). */
   timeScale?: number;
   /** Where the in-process controllers report unexpected failures (default: kept in `sim.errors`). */
@@ -51,6 +57,8 @@ export interface KubeSim {
   /** Unexpected controller failures, when no `onError` was given; a healthy run leaves it empty. */
   readonly errors: unknown[];
   kubeConfig(): KubeConfigOptions;
+  /** The same as a kubeconfig file's text, for a process started with `KUBECONFIG` pointing at it. */
+  kubeConfigYaml(): string;
   /** Forgets watch history, so resuming from any earlier resourceVersion gets 410 Expired. */
   compactHistory(): void;
   close(): Promise<void>;
@@ -83,7 +91,16 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     endpoints.start();
   }
   const runtime = runtimeFor(options.kubelet);
-  const kubelet = runtime ? new Kubelet({ registry, deleter, runtime, timeScale: options.timeScale ?? 1, onError }) : undefined;
+  const kubelet = runtime
+    ? new Kubelet({
+        registry,
+        deleter,
+        runtime,
+        timeScale: options.timeScale ?? 1,
+        unschedulable: options.unschedulable ?? (() => undefined),
+        onError,
+      })
+    : undefined;
   kubelet?.start();
   const server: Server = createApiServer({
     registry,
@@ -107,6 +124,27 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
       contexts: [{ name: "kube-sim", cluster: "kube-sim", user: "kube-sim" }],
       currentContext: "kube-sim",
     }),
+    kubeConfigYaml: () =>
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- name: kube-sim",
+        "  cluster:",
+        `    server: ${url}`,
+        "    insecure-skip-tls-verify: true",
+        "users:",
+        "- name: kube-sim",
+        "  user:",
+        "    token: kube-sim",
+        "contexts:",
+        "- name: kube-sim",
+        "  context:",
+        "    cluster: kube-sim",
+        "    user: kube-sim",
+        "current-context: kube-sim",
+        "",
+      ].join("\n"),
     compactHistory: () => store.compact(),
     close: async () => {
       namespaces.stop();

@@ -1,3 +1,4 @@
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import test from "ava";
 import { rcBody, simClient, statusOf } from "./helpers/sim.ts";
 
@@ -77,7 +78,7 @@ test("rejects a service name starting with a digit (DNS-1035)", async (t) => {
 test("rejects an RC whose selector does not match its template labels", async (t) => {
   const { core } = await simClient(t, { controllers: false });
   const body = rcBody("shop-v3-web", 1);
-  body.spec.selector = { app: "shop", version: "v3" } as never;
+  body.spec.selector = { app: "shop", version: "v3" };
   const status = await statusOf(core.createNamespacedReplicationController({ namespace: "default", body }));
   t.is(status.code, 422);
   t.like(status.details, { kind: "ReplicationController", name: "shop-v3-web" });
@@ -254,4 +255,34 @@ test("refuses a dry run instead of applying it", async (t) => {
   const status = await statusOf(core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "dry" } }, dryRun: "All" }));
   t.like(status, { code: 400, reason: "BadRequest" });
   t.is((await statusOf(core.readNamespacedSecret({ name: "dry", namespace: "default" }))).code, 404);
+});
+
+test("deletes a collection by label selector and answers with what it deleted", async (t) => {
+  const { sim, core } = await simClient(t, { controllers: false });
+  for (const [name, app] of [
+    ["a", "shop"],
+    ["b", "shop"],
+    ["c", "blog"],
+  ] as const) {
+    await core.createNamespacedSecret({ namespace: "default", body: { metadata: { name, labels: { app } } } });
+  }
+  const response = await fetch(`${sim.url}/api/v1/namespaces/default/secrets?labelSelector=app%3Dshop`, { method: "DELETE" });
+  const deleted = (await response.json()) as { kind: string; items: { metadata: { name: string } }[] };
+  t.is(deleted.kind, "SecretList");
+  t.deepEqual(
+    deleted.items.map((s) => s.metadata.name),
+    ["a", "b"],
+  );
+  t.deepEqual(
+    (await core.listNamespacedSecret({ namespace: "default" })).items.map((s) => s.metadata!.name),
+    ["c"],
+  );
+});
+
+test("writes a kubeconfig file text that client-node loads", async (t) => {
+  const { sim } = await simClient(t, { controllers: false });
+  const kc = new KubeConfig();
+  kc.loadFromString(sim.kubeConfigYaml());
+  const names = (await kc.makeApiClient(CoreV1Api).listNamespace()).items.map((n) => n.metadata!.name);
+  t.deepEqual(names, ["default", "kube-system"]);
 });

@@ -102,3 +102,43 @@ test("plays the outcome a test scripts for each container", async (t) => {
   });
   t.is(backOff.items.length, 1);
 });
+
+test("waits in CreateContainerConfigError until a referenced secret exists", async (t) => {
+  const { core } = await simClient(t, { kubelet: { startDelayMs: 20 } });
+  await core.createNamespacedPod({
+    namespace: "default",
+    body: { metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "x:1", envFrom: [{ secretRef: { name: "p-env" } }] }] } },
+  });
+  await eventually(async () => {
+    const p = await core.readNamespacedPod({ name: "p", namespace: "default" });
+    return p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CreateContainerConfigError" ? p : undefined;
+  }, "CreateContainerConfigError");
+  const failed = await core.listNamespacedEvent({ namespace: "default", fieldSelector: "involvedObject.name=p,reason=Failed" });
+  t.is(failed.items[0]!.message, 'Error: secret "p-env" not found');
+  await core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "p-env" }, stringData: { A: "1" } } });
+  const running = await eventually(async () => {
+    const p = await core.readNamespacedPod({ name: "p", namespace: "default" });
+    return p.status?.phase === "Running" ? p : undefined;
+  }, "Running once the secret exists");
+  t.true(running.status!.containerStatuses![0]!.ready);
+});
+
+test("leaves a pod the test declares unschedulable Pending with FailedScheduling", async (t) => {
+  const { core } = await simClient(t, {
+    unschedulable: (pod) => (pod.metadata.name === "big" ? "0/1 nodes are available: 1 Insufficient cpu." : undefined),
+  });
+  await core.createNamespacedPod({
+    namespace: "default",
+    body: { metadata: { name: "big" }, spec: { containers: [{ name: "c", image: "x:1" }] } },
+  });
+  const events = await eventually(async () => {
+    const list = await core.listNamespacedEvent({ namespace: "default", fieldSelector: "involvedObject.name=big,reason=FailedScheduling" });
+    return list.items.length > 0 ? list.items : undefined;
+  }, "FailedScheduling");
+  t.is(events[0]!.message, "0/1 nodes are available: 1 Insufficient cpu.");
+  t.is(events[0]!.type, "Warning");
+  const pod = await core.readNamespacedPod({ name: "big", namespace: "default" });
+  t.is(pod.status!.phase, "Pending");
+  t.is(pod.spec!.nodeName, undefined);
+  t.like(pod.status!.conditions![0], { type: "PodScheduled", status: "False", reason: "Unschedulable" });
+});

@@ -29,7 +29,10 @@ export class ContainerWorker {
   readonly #o: ContainerWorkerOptions;
   readonly #stop = new AbortController();
   readonly #record: ContainerRecord;
-  readonly #backoff = new Backoff();
+  // Separate back-offs, as the kubelet keys them: image pulls, config errors and crashes.
+  readonly #pullBackoff = new Backoff();
+  readonly #configBackoff = new Backoff();
+  readonly #crashBackoff = new Backoff();
   readonly #probers: Prober[] = [];
   #current: Docker.Container | undefined;
   #previousId: string | undefined;
@@ -110,7 +113,7 @@ export class ContainerWorker {
         if (!(error instanceof ConfigError)) throw error;
         this.#waiting("CreateContainerConfigError", error.message);
         this.#event("Warning", "Failed", `Error: ${error.message}`);
-        await sleep(host.scaled(this.#backoff.next("pull")), signal);
+        await sleep(host.scaled(this.#configBackoff.next("pull")), signal);
         continue;
       }
       const exit = await this.#runOnce(imageId, env);
@@ -120,7 +123,7 @@ export class ContainerWorker {
         this.#update({ finished: true });
         break;
       }
-      const delay = this.#backoff.next("crash", Date.now(), host.scaled(600));
+      const delay = this.#crashBackoff.next("crash", Date.now(), host.scaled(600));
       if (delay > 0) {
         this.#waiting("CrashLoopBackOff", `back-off ${delay}s restarting failed container=${container.name} pod=${who}`);
         this.#event("Warning", "BackOff", `Back-off restarting failed container ${container.name} in pod ${who}`);
@@ -135,16 +138,21 @@ export class ContainerWorker {
     const { docker, host, container } = this.#o;
     const image = container.image;
     try {
-      this.#event("Normal", "Pulling", `Pulling image "${image}"`);
-      const id = await ensureImage(docker, image, container.imagePullPolicy ?? "IfNotPresent");
-      this.#event("Normal", "Pulled", `Container image "${image}" already present on machine or pulled`);
+      const pulling = () => this.#event("Normal", "Pulling", `Pulling image "${image}"`);
+      const { id, pulled } = await ensureImage(docker, image, container.imagePullPolicy ?? "IfNotPresent", pulling);
+      this.#event(
+        "Normal",
+        "Pulled",
+        pulled ? `Successfully pulled image "${image}"` : `Container image "${image}" already present on machine`,
+      );
+      this.#pullBackoff.reset();
       return id;
     } catch (error) {
       const why = (error as Error).message;
       this.#waiting("ErrImagePull", why);
       this.#event("Warning", "Failed", `Failed to pull image "${image}": ${why}`);
       this.#event("Warning", "Failed", "Error: ErrImagePull");
-      const delay = this.#backoff.next("pull");
+      const delay = this.#pullBackoff.next("pull");
       this.#waiting("ImagePullBackOff", `Back-off pulling image "${image}": ErrImagePull: ${why}`);
       this.#event("Normal", "BackOff", `Back-off pulling image "${image}"`);
       await sleep(host.scaled(delay), this.#stop.signal);

@@ -3,7 +3,8 @@ import type { Container, Pod } from "../kinds/shapes.ts";
 import { timestamp } from "../meta.ts";
 import type { LogRequest } from "../pod-logs.ts";
 import { sleep } from "./backoff.ts";
-import type { ContainerRecord, PodHost, PodRunner, Runtime } from "./runtime.ts";
+import { ConfigError, containerEnv } from "./env.ts";
+import { type ContainerRecord, type PodHost, type PodRunner, type Runtime, waitingRecord } from "./runtime.ts";
 
 /** What a fake container does, as a test scripts it. */
 export type FakeOutcome = "Ready" | "NotReady" | "CrashLoopBackOff" | "ImagePullBackOff";
@@ -18,7 +19,8 @@ export interface FakeRuntimeOptions {
 /**
  * The rule without a container engine: `startDelayMs` after a pod is bound, every container is
  * running, started and ready, and the pod Running and Ready with an IP from 10.244.0.0/16 — unless
- * the `outcome` option scripts it otherwise. Nothing runs: probes are not executed, logs are empty.
+ * the `outcome` option scripts it otherwise, or a referenced Secret or key is missing
+ * (CreateContainerConfigError until it appears). Nothing runs: probes are not executed, logs are empty.
  */
 export class FakeRuntime implements Runtime {
   readonly #delay: number;
@@ -38,9 +40,7 @@ export class FakeRuntime implements Runtime {
   run(host: PodHost): PodRunner {
     const stopped = new AbortController();
     const follows = new Set<PassThrough>();
-    sleep(this.#delay, stopped.signal).then((due) => {
-      if (due) for (const c of host.pod.spec.containers) this.#reach(host, c, this.#outcome(host.pod, c));
-    });
+    for (const c of host.pod.spec.containers) this.#start(host, c, stopped.signal);
     return {
       stop: async () => {
         stopped.abort();
@@ -53,6 +53,29 @@ export class FakeRuntime implements Runtime {
         return out;
       },
     };
+  }
+
+  /**
+   * After the start delay, the container's Secret references must resolve, as on a real kubelet:
+   * until they do it waits in CreateContainerConfigError, checked again every start delay.
+   */
+  async #start(host: PodHost, c: Container, signal: AbortSignal): Promise<void> {
+    let reported = "";
+    while (await sleep(this.#delay, signal)) {
+      try {
+        containerEnv(c, host.pod.metadata.namespace!, host.secret, undefined);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        if (error.message !== reported) {
+          reported = error.message;
+          host.update({ ...waitingRecord(c.name, c.image, "CreateContainerConfigError", error.message) });
+          host.event({ type: "Warning", reason: "Failed", message: `Error: ${error.message}`, fieldPath: `spec.containers{${c.name}}` });
+        }
+        continue;
+      }
+      this.#reach(host, c, this.#outcome(host.pod, c));
+      return;
+    }
   }
 
   /** Writes the container status and kubelet events of one scripted outcome. */

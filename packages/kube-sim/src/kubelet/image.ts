@@ -1,13 +1,22 @@
 import type Docker from "dockerode";
 
-/** The image is present locally, pulling it first when the pull policy asks (IfNotPresent, Always, Never). */
-export async function ensureImage(docker: Docker, image: string, policy: string): Promise<string> {
+export interface EnsuredImage {
+  id: string;
+  pulled: boolean;
+}
+
+/**
+ * The image is present locally, pulling it first when the pull policy asks (IfNotPresent, Always,
+ * Never); `onPull` runs just before a pull starts.
+ */
+export async function ensureImage(docker: Docker, image: string, policy: string, onPull: () => void): Promise<EnsuredImage> {
   const local = await docker
     .getImage(image)
     .inspect()
     .catch(() => undefined);
-  if (local && policy !== "Always") return local.Id;
+  if (local && policy !== "Always") return { id: local.Id, pulled: false };
   if (policy === "Never") throw new Error(`Container image "${image}" is not present with pull policy of Never`);
+  onPull();
   const stream = await docker.pull(image);
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) => {
@@ -16,5 +25,5 @@ export async function ensureImage(docker: Docker, image: string, policy: string)
       else resolve();
     });
   });
-  return (await docker.getImage(image).inspect()).Id;
+  return { id: (await docker.getImage(image).inspect()).Id, pulled: true };
 }

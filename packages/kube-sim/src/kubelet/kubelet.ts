@@ -4,6 +4,7 @@ import { hostPortAnnotation } from "../endpoints-controller.ts";
 import { EventRecorder } from "../events.ts";
 import type { Pod, Secret } from "../kinds/shapes.ts";
 import type { LogRequest, PodLogSource } from "../pod-logs.ts";
+import { timestamp } from "../meta.ts";
 import type { Registry } from "../registry.ts";
 import { badRequest } from "../status.ts";
 import type { StoreEvent } from "../store.ts";
@@ -17,6 +18,8 @@ export interface KubeletDeps {
   registry: Registry;
   deleter: Deleter;
   runtime: Runtime;
+  /** The scheduler's verdict: a message (e.g. "0/1 nodes are available: 1 Insufficient cpu.") keeps the pod unbound. */
+  unschedulable: (pod: Pod) => string | undefined;
   /** Multiplies kubelet durations (probe delays and periods, back-offs); 1 is real time. */
   timeScale: number;
   onError: (error: unknown) => void;
@@ -37,6 +40,7 @@ export class Kubelet implements PodLogSource {
   readonly #deps: KubeletDeps;
   readonly #pods = new Map<string, Running>();
   readonly #binding = new Set<string>();
+  readonly #unschedulable = new Set<string>();
   readonly #kubeletEvents: EventRecorder;
   readonly #schedulerEvents: EventRecorder;
   #unsubscribe: (() => void) | undefined;
@@ -82,7 +86,7 @@ export class Kubelet implements PodLogSource {
     const current = this.#deps.registry.find("pods", pod.metadata.namespace, pod.metadata.name!) as Pod | undefined;
     if (!current || current.metadata.uid !== uid) return;
     if (!current.spec.nodeName) {
-      if (!current.metadata.deletionTimestamp && !this.#binding.has(uid)) {
+      if (!current.metadata.deletionTimestamp && !this.#binding.has(uid) && !this.#unschedulable.has(uid)) {
         this.#binding.add(uid);
         this.#bind(current)
           .catch(this.#deps.onError)
@@ -102,6 +106,29 @@ export class Kubelet implements PodLogSource {
 
   /** The scheduler stand-in: every pod fits the one node. The runtime picks its address first. */
   async #bind(pod: Pod): Promise<void> {
+    const refusal = this.#deps.unschedulable(pod);
+    if (refusal !== undefined) {
+      // Tried once: the scheduler stand-in does not retry, so the pod stays Pending.
+      this.#unschedulable.add(pod.metadata.uid!);
+      this.#schedulerEvents.record(pod, "Pod", { type: "Warning", reason: "FailedScheduling", message: refusal });
+      const condition = {
+        type: "PodScheduled",
+        status: "False" as const,
+        reason: "Unschedulable",
+        message: refusal,
+        lastProbeTime: null,
+        lastTransitionTime: timestamp(),
+      };
+      this.#deps.registry.mutate(
+        "pods",
+        pod.metadata.namespace,
+        pod.metadata.name!,
+        (p) =>
+          p.metadata.uid === pod.metadata.uid ? { ...p, status: { ...(p.status as Pod["status"]), conditions: [condition] } } : undefined,
+        true,
+      );
+      return;
+    }
     const address = await this.#deps.runtime.assignAddress(pod);
     // Binding goes through pods/binding in a real cluster, the one way spec.nodeName may change.
     const current = this.#deps.registry.find("pods", pod.metadata.namespace, pod.metadata.name!) as Pod | undefined;

@@ -65,3 +65,32 @@ export function containerLabels(t: ExecutionContext, docker: Docker): Record<str
 export async function containersOfPod(docker: Docker, uid: string): Promise<Docker.ContainerInfo[]> {
   return docker.listContainers({ all: true, filters: { label: [`io.kubernetes.pod.uid=${uid}`] } });
 }
+
+/** The test registry from `scripts/with-services` (host:port); its absence fails the test with what to do. */
+export function testRegistry(): string {
+  const registry = process.env.BERTH_TEST_REGISTRY;
+  if (!registry)
+    throw new Error("BERTH_TEST_REGISTRY is not set: run these tests under scripts/with-services (it starts a throw-away registry)");
+  return registry;
+}
+
+/** Pushes a local image to the registry under a fresh tag and drops that tag locally, so using it needs a pull. */
+export async function pushedImage(docker: Docker, local: string, registry: string): Promise<string> {
+  const tag = `t${randomBytes(4).toString("hex")}`;
+  const repo = `${registry}/kube-sim-busybox`;
+  await docker.getImage(local).tag({ repo, tag });
+  try {
+    // The engine wants an X-Registry-Auth header even for a registry without authentication.
+    const stream = await docker.getImage(`${repo}:${tag}`).push({ authconfig: { serveraddress: registry } });
+    await new Promise<void>((resolve, reject) => {
+      docker.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) => {
+        const failed = error ?? output.find((o) => o.error);
+        if (failed) reject(failed instanceof Error ? failed : new Error(failed.error));
+        else resolve();
+      });
+    });
+  } finally {
+    await docker.getImage(`${repo}:${tag}`).remove();
+  }
+  return `${repo}:${tag}`;
+}

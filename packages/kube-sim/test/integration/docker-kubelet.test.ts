@@ -3,7 +3,7 @@ import { Log } from "@kubernetes/client-node";
 import type { CoreV1Api, V1Container, V1Pod } from "@kubernetes/client-node";
 import test, { type ExecutionContext } from "ava";
 import { hostPortAnnotation } from "../../src/index.ts";
-import { busyboxImage, containerLabels, containersOfPod, testDocker } from "../helpers/docker.ts";
+import { busyboxImage, containerLabels, containersOfPod, pushedImage, testDocker, testRegistry } from "../helpers/docker.ts";
 import { eventually, gone, simClient } from "../helpers/sim.ts";
 
 /** A simulator whose kubelet runs pods on the test engine, ten times faster than real time. */
@@ -59,6 +59,8 @@ test("runs a pod's container for real and marks it Ready when its HTTP probe pas
   t.is(ep.subsets![0]!.addresses![0]!.ip, "127.0.0.1");
   t.is(ep.subsets![0]!.ports![0]!.port, port);
   t.regex(await core.readNamespacedPodLog({ name: "web", namespace: "default" }), new RegExp(`serving on ${port}`));
+  const stamped = await core.readNamespacedPodLog({ name: "web", namespace: "default", timestamps: true, tailLines: 1 });
+  t.regex(stamped, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z serving on ${port}\\n$`));
 });
 
 test("keeps a pod unready while its TCP probe fails, with Unhealthy events", async (t) => {
@@ -276,4 +278,41 @@ test("an RC's pods run as containers, and scaling to zero removes them", async (
     20_000,
   );
   for (const uid of uids) t.deepEqual(await containersOfPod(docker, uid), []);
+});
+
+test("gives a container that ignores SIGTERM its grace period before killing it", async (t) => {
+  const { core, image } = await dockerSim(t);
+  const script = "trap '' TERM; echo stubborn; while true; do sleep 0.1; done";
+  await createPod(core, "stubborn", { name: "stubborn", image, command: ["sh", "-c", script] }, { terminationGracePeriodSeconds: 2 });
+  await eventually(
+    async () => ((await pod(core, "stubborn")).status?.containerStatuses?.[0]?.state?.running ? true : undefined),
+    "running",
+    20_000,
+  );
+  const started = Date.now();
+  await core.deleteNamespacedPod({ name: "stubborn", namespace: "default" });
+  await eventually(() => gone(() => pod(core, "stubborn")), "the pod to go", 15_000);
+  const took = Date.now() - started;
+  t.true(took >= 1800, `deleted after ${took} ms, before the 2 s grace period`);
+  t.true(took < 8000, `deleted after ${took} ms`);
+});
+
+test("pulls a pod's image from a registry when the engine does not have it", async (t) => {
+  const { core, docker, image } = await dockerSim(t);
+  const remote = await pushedImage(docker, image, testRegistry());
+  t.teardown(() =>
+    docker
+      .getImage(remote)
+      .remove()
+      .catch(() => {}),
+  );
+  await createPod(core, "pulled", { name: "pulled", image: remote, command: ["sh", "-c", "echo pulled; sleep 1000"] });
+  await eventually(
+    async () => ((await pod(core, "pulled")).status?.containerStatuses?.[0]?.state?.running ? true : undefined),
+    "running",
+    30_000,
+  );
+  t.truthy(await docker.getImage(remote).inspect());
+  const events = await core.listNamespacedEvent({ namespace: "default", fieldSelector: "involvedObject.name=pulled,reason=Pulling" });
+  t.is(events.items[0]!.message, `Pulling image "${remote}"`);
 });
