@@ -118,3 +118,13 @@ test("a group of an app that has no namespace yet is simply not there", async (t
   await scheduler.destroyApp("nothing-here");
   t.pass();
 });
+
+test("refuses to deploy into a namespace Berth did not make, such as kube-system", async (t) => {
+  const { core, scheduler } = await fakeCluster(t);
+  const error = await t.throwsAsync(scheduler.createGroup({ ...spec, app: "kube-system" }), { instanceOf: BerthError });
+  t.is(error?.code, "CONFLICT");
+  t.regex(error?.message ?? "", /namespace "kube-system" already exists in the cluster and was not made by Berth/);
+  t.deepEqual((await core.listNamespacedReplicationController({ namespace: "kube-system" })).items, []);
+  await scheduler.destroyApp("kube-system");
+  t.truthy(await core.readNamespace({ name: "kube-system" }), "destroying such an app leaves the namespace alone");
+});

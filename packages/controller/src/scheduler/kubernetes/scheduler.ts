@@ -6,15 +6,9 @@ import { request, tolerate } from "./errors.ts";
 import { berthSelector, groupOf, HERITAGE, selectorString } from "./labels.ts";
 import { podWarnings } from "./events.ts";
 import { parseLogLines } from "./logs.ts";
-import {
-  envSecretManifest,
-  type ManifestSettings,
-  namespaceManifest,
-  pullSecretManifest,
-  replicationControllerManifest,
-  serviceManifest,
-} from "./manifests.ts";
+import { envSecretManifest, type ManifestSettings, replicationControllerManifest, serviceManifest } from "./manifests.ts";
 import { objectName, serviceAddress } from "./names.ts";
+import { ensureNamespace } from "./namespace.ts";
 import { type NamespaceWatcher, waitNamespaceGone } from "./namespace-gone.ts";
 import { isActive, podGroup, podInstances } from "./pods.ts";
 
@@ -80,7 +74,7 @@ export class KubernetesScheduler implements Scheduler {
   /** Namespace, Service, the release's Secret and its RC at 0 replicas; each kept when it exists. */
   async createGroup(spec: GroupSpec): Promise<void> {
     const namespace = objectName.namespace(spec.app);
-    await this.#ensureNamespace(spec.app);
+    await ensureNamespace(this.#core, spec.app, this.#options.registryLogin);
     if (isRoutable(spec.type)) {
       await tolerate(
         `create the Service of ${spec.app}/${spec.type}`,
@@ -225,24 +219,6 @@ export class KubernetesScheduler implements Scheduler {
       pullSecret: registryLogin !== undefined,
       ...(nodeSelector === undefined ? {} : { nodeSelector }),
     };
-  }
-
-  async #ensureNamespace(app: string): Promise<void> {
-    const name = objectName.namespace(app);
-    await tolerate(`create namespace ${name}`, () => this.#core.createNamespace({ body: namespaceManifest(app) }), [409]);
-    const login = this.#options.registryLogin;
-    if (login === undefined) return;
-    const body = pullSecretManifest(app, login);
-    const created = await tolerate(
-      `create the image pull secret of ${app}`,
-      () => this.#core.createNamespacedSecret({ namespace: name, body }),
-      [409],
-    );
-    if (created === undefined) {
-      await request(`update the image pull secret of ${app}`, () =>
-        this.#core.replaceNamespacedSecret({ name: objectName.pullSecret, namespace: name, body }),
-      );
-    }
   }
 
   async #pods(app: string, group?: GroupRef): Promise<V1Pod[]> {
