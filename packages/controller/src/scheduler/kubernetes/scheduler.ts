@@ -153,7 +153,7 @@ export class KubernetesScheduler implements Scheduler {
       this.#core.replaceNamespacedReplicationControllerScale({
         name,
         namespace,
-        body: { metadata: { name, namespace }, spec: { replicas: 0 } },
+        body: { apiVersion: "autoscaling/v1", kind: "Scale", metadata: { name, namespace }, spec: { replicas: 0 } },
       }),
     );
     await tolerate(`delete ReplicationController ${name}`, () =>
