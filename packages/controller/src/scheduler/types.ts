@@ -106,6 +106,11 @@ export interface Scheduler {
   deleteGroup(group: GroupRef): Promise<void>;
   /** Recent log lines of the app's instances, oldest first. */
   logs(app: string, options?: LogOptions): Promise<LogLine[]>;
+  /**
+   * Streams new log lines of the app's running instances (after the last `tail` lines of each) to
+   * `onLine` until `signal` aborts, then resolves. Optional: engines without a follow mode omit it.
+   */
+  followLogs?(app: string, onLine: (line: LogLine) => void, signal: AbortSignal, options?: LogOptions): Promise<void>;
   /** Removes everything the app runs. */
   destroyApp(app: string): Promise<void>;
   /**

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { startKubeSim } from "@berth/kube-sim";
-import { CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig, Log, Watch } from "@kubernetes/client-node";
 import type { ExecutionContext } from "ava";
 import Docker from "dockerode";
 import { KubernetesScheduler, type KubernetesSchedulerOptions } from "../../src/scheduler/kubernetes/scheduler.ts";
@@ -55,7 +55,12 @@ export async function simCluster(t: ExecutionContext, options: KubernetesSchedul
     kc.loadFromOptions(sim.kubeConfig());
   }
   const core = kc.makeApiClient(CoreV1Api);
-  const scheduler = new KubernetesScheduler(core, { terminationGracePeriodSeconds: 2, namespaces: new Watch(kc), ...options });
+  const scheduler = new KubernetesScheduler(core, {
+    terminationGracePeriodSeconds: 2,
+    namespaces: new Watch(kc),
+    podLogs: new Log(kc),
+    ...options,
+  });
   return { core, kc, scheduler, docker };
 }
 

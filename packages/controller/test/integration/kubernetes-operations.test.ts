@@ -78,3 +78,19 @@ test("a restarted controller resumes a rollout it left half done", async (t) => 
   t.deepEqual(await rcNames(f), [`${f.app}-v3-web`]);
   t.deepEqual(await served(f, 3), Array(3).fill(`release=v3 app=${f.app} greeting=resumed`));
 });
+
+test("follows the pods' logs as lines are written, until stopped", async (t) => {
+  const f = await setup(t);
+  await deployed(f, image, { web: `(n=0; while true; do n=$((n+1)); echo "tick $n"; sleep 0.2; done) & ${serve}` });
+  const lines: string[] = [];
+  const stop = new AbortController();
+  const following = f.scheduler.followLogs(f.app, (l) => lines.push(`${l.tag} ${l.line}`), stop.signal, { tail: 1 });
+  await eventually(async () => (lines.length >= 4 ? true : undefined), "four followed lines");
+  stop.abort();
+  await following;
+  const ticks = lines.map((l) => Number(/^web\.1 tick (\d+)$/.exec(l)?.[1]));
+  t.true(
+    ticks.every((n, i) => Number.isInteger(n) && (i === 0 || n === (ticks[i - 1] ?? 0) + 1)),
+    `consecutive ticks of web.1: ${lines.join(", ")}`,
+  );
+});

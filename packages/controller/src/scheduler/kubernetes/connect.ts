@@ -1,4 +1,4 @@
-import { CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig, Log, Watch } from "@kubernetes/client-node";
 import { BerthError } from "../../errors.ts";
 import { KubernetesScheduler, type KubernetesSchedulerOptions } from "./scheduler.ts";
 
@@ -29,7 +29,7 @@ export function loadKubeConfig(path: string | undefined): KubeConfig {
   return kc;
 }
 
-/** The scheduler over the real client of `kc`, watching namespaces so app deletion waits for them. */
+/** The scheduler over the real client of `kc`: namespaces watched (app deletion waits for them), pod logs followed. */
 export function kubernetesScheduler(kc: KubeConfig, options: KubernetesSchedulerOptions = {}): KubernetesScheduler {
-  return new KubernetesScheduler(kc.makeApiClient(CoreV1Api), { namespaces: new Watch(kc), ...options });
+  return new KubernetesScheduler(kc.makeApiClient(CoreV1Api), { namespaces: new Watch(kc), podLogs: new Log(kc), ...options });
 }

@@ -1,10 +1,12 @@
 import type { CoreV1Api, V1Pod, V1ReplicationController } from "@kubernetes/client-node";
+import { BerthError } from "../../errors.ts";
 import { isRoutable } from "../../rollout/spec.ts";
 import { groupName, sameGroup } from "../names.ts";
 import type { Group, GroupRef, GroupSpec, LogLine, LogOptions, Scheduler } from "../types.ts";
 import { request, tolerate } from "./errors.ts";
 import { berthSelector, groupOf, HERITAGE, selectorString } from "./labels.ts";
 import { podWarnings } from "./events.ts";
+import { followPodLogs, type PodLogFollower } from "./follow.ts";
 import { parseLogLines } from "./logs.ts";
 import { envSecretManifest, type ManifestSettings, replicationControllerManifest, serviceManifest } from "./manifests.ts";
 import { objectName, serviceAddress } from "./names.ts";
@@ -49,6 +51,8 @@ export interface KubernetesSchedulerOptions {
   nodeSelector?: Record<string, string>;
   /** Watches namespaces so `destroyApp` returns once the namespace is gone; without it, once deletion started. */
   namespaces?: NamespaceWatcher;
+  /** client-node's `Log`, for `followLogs`; without it following logs is refused. */
+  podLogs?: PodLogFollower;
   /** How long `destroyApp` waits for the namespace to go. Default 120 s. */
   destroyTimeoutMs?: number;
 }
@@ -188,6 +192,17 @@ export class KubernetesScheduler implements Scheduler {
       }),
     );
     return perPod.flat().sort((a, b) => a.time.localeCompare(b.time));
+  }
+
+  async followLogs(app: string, onLine: (line: LogLine) => void, signal: AbortSignal, options: LogOptions = {}): Promise<void> {
+    const follower = this.#options.podLogs;
+    if (follower === undefined) {
+      throw new BerthError("UNAVAILABLE", "this controller cannot follow pod logs", { hint: "read them without following" });
+    }
+    const running = (await this.listGroups(app))
+      .flatMap((g) => g.instances)
+      .filter((i) => i.state === "running" && (options.instances?.includes(i.name) ?? true));
+    await followPodLogs(follower, objectName.namespace(app), running, onLine, signal, options.tail ?? 10);
   }
 
   /** Deletes the app's namespace, which takes everything in it; waits for it to go when it can watch. */
