@@ -119,7 +119,10 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
       }));
   }
 
-  /** The app's ready web (and cmd) instances, minus those being drained, which are listed apart. */
+  /**
+   * The app's ready web (and cmd) instances, minus those being drained, which are listed apart; or,
+   * when the scheduler balances behind Services (Kubernetes), the address of each type with a ready pod.
+   */
   async upstreams(app: string): Promise<Upstreams> {
     const draining = this.#deps.drainer.draining(app);
     const groups = (await this.#deps.scheduler.listGroups(app)).filter((g) => isRoutable(g.type));
