@@ -26,8 +26,8 @@ export interface ControllerConfig {
   /** How long an instance leaving a rollout gets no new requests before it is stopped, in ms. */
   drainMs: number;
   logLevel: LogLevel;
-  /** Who runs apps: the local Docker engine, or nothing (releases are only recorded). */
-  scheduler: "docker" | "none";
+  /** Who runs apps: the local Docker engine, a Kubernetes cluster, or nothing (releases are only recorded). */
+  scheduler: "docker" | "kubernetes" | "none";
   /** `DOCKER_HOST`; the default socket when absent. */
   dockerHost: string | undefined;
   /**
@@ -35,6 +35,19 @@ export interface ControllerConfig {
    * bridge when the engine has one (dockerd --bridge=none has not).
    */
   dockerNetwork: "auto" | "bridge" | "host";
+  /** Kubernetes settings, read when `scheduler` is `kubernetes`. */
+  kubernetes: KubernetesSettings;
+}
+
+export interface KubernetesSettings {
+  /** `KUBECONFIG`: a kubeconfig file; client-node's defaults (then in-cluster) when absent. */
+  kubeconfig: string | undefined;
+  /** `BERTH_K8S_GRACE_PERIOD`: seconds pods get after SIGTERM. */
+  terminationGracePeriodSeconds: number;
+  /** `BERTH_K8S_NODE_SELECTOR` (`disk=ssd,zone=a`): labels nodes must have to run apps. */
+  nodeSelector: Record<string, string>;
+  /** `BERTH_REGISTRY_SERVER` + `_USERNAME` + `_PASSWORD`: a login for private images, given to the kubelet. */
+  registryLogin: { server: string; username: string; password: string } | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -66,6 +79,38 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   throw new BerthError("BAD_REQUEST", `${name}=${raw} is not valid`, { hint: `use one of: ${allowed.join(", ")}` });
 }
 
+function labels(env: Env, name: string): Record<string, string> {
+  const raw = env[name] ?? "";
+  const pairs = raw
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const [key, value, ...rest] = pair.split("=");
+    if (!key || value === undefined || rest.length > 0) {
+      throw new BerthError("BAD_REQUEST", `${name}=${raw} is not a list of labels`, {
+        hint: "use key=value pairs separated by commas, e.g. disk=ssd,zone=a",
+      });
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+function registryLogin(env: Env): KubernetesSettings["registryLogin"] {
+  const server = env.BERTH_REGISTRY_SERVER || "";
+  const username = env.BERTH_REGISTRY_USERNAME || "";
+  const password = env.BERTH_REGISTRY_PASSWORD || "";
+  if (server === "" && username === "" && password === "") return undefined;
+  if (server === "" || username === "" || password === "") {
+    throw new BerthError("BAD_REQUEST", "BERTH_REGISTRY_SERVER, BERTH_REGISTRY_USERNAME and BERTH_REGISTRY_PASSWORD go together", {
+      hint: "set all three for a private registry, or none when the cluster can pull without a login",
+    });
+  }
+  return { server, username, password };
+}
+
 /** Reads `BERTH_*` variables (and `DATABASE_URL`). */
 export function loadControllerConfig(env: Env = process.env): ControllerConfig {
   const listenPort = port(env, "BERTH_PORT", 8080);
@@ -83,10 +128,19 @@ export function loadControllerConfig(env: Env = process.env): ControllerConfig {
     builderKey: env.BERTH_BUILDER_KEY || randomBytes(32).toString("hex"),
     routerKey: env.BERTH_ROUTER_KEY || randomBytes(32).toString("hex"),
     drainMs: integer(env, "BERTH_DRAIN_MS", 2000, 0, 600_000),
-    trustedProxies: (env.BERTH_TRUSTED_PROXIES ?? "").split(",").map((c) => c.trim()).filter((c) => c !== ""),
+    trustedProxies: (env.BERTH_TRUSTED_PROXIES ?? "")
+      .split(",")
+      .map((c) => c.trim())
+      .filter((c) => c !== ""),
     logLevel: oneOf(env, "BERTH_LOG_LEVEL", ["debug", "info", "warn", "error"] as const, "info"),
-    scheduler: oneOf(env, "BERTH_SCHEDULER", ["docker", "none"] as const, "docker"),
+    scheduler: oneOf(env, "BERTH_SCHEDULER", ["docker", "kubernetes", "none"] as const, "docker"),
     dockerHost: env.DOCKER_HOST || undefined,
     dockerNetwork: oneOf(env, "BERTH_DOCKER_NETWORK", ["auto", "bridge", "host"] as const, "auto"),
+    kubernetes: {
+      kubeconfig: env.KUBECONFIG || undefined,
+      terminationGracePeriodSeconds: integer(env, "BERTH_K8S_GRACE_PERIOD", 30, 0, 3600),
+      nodeSelector: labels(env, "BERTH_K8S_NODE_SELECTOR"),
+      registryLogin: registryLogin(env),
+    },
   };
 }

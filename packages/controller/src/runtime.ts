@@ -7,6 +7,7 @@ import { RouteTableHub } from "./routing/hub.ts";
 import { detectNetwork, dockerClient } from "./scheduler/docker/connect.ts";
 import { DockerScheduler } from "./scheduler/docker/scheduler.ts";
 import { insertEvent } from "./store/events.ts";
+import { kubernetesScheduler, loadKubeConfig } from "./scheduler/kubernetes/connect.ts";
 import { openStore, type Store } from "./store/open.ts";
 
 /** A controller with its real parts, ready to serve: what `main.ts` and the platform run. */
@@ -44,6 +45,29 @@ async function dockerDeployer(
   return { deployer, network: mode };
 }
 
+/** Cluster mode: the router reaches each routable type at its Service, `<app>-<type>.<app>.svc:80`. */
+function kubernetesDeployer(config: ControllerConfig, store: Store, logger: Logger, routeHub: RouteTableHub): RolloutDeployer {
+  const k8s = config.kubernetes;
+  const kc = loadKubeConfig(k8s.kubeconfig);
+  logger.info("kubernetes scheduler", { cluster: kc.getCurrentCluster()?.server, context: kc.getCurrentContext() });
+  const scheduler = kubernetesScheduler(kc, {
+    terminationGracePeriodSeconds: k8s.terminationGracePeriodSeconds,
+    nodeSelector: k8s.nodeSelector,
+    ...(k8s.registryLogin === undefined ? {} : { registryLogin: k8s.registryLogin }),
+  });
+  // Kubernetes drains: a deleted pod leaves the Service's endpoints before its SIGTERM.
+  return new RolloutDeployer(
+    {
+      store,
+      logger,
+      scheduler,
+      onRoutesChanged: () => routeHub.changed(),
+      events: (event) => void insertEvent(store.db, event).catch((err: unknown) => logger.warn("an app event was not stored", { err })),
+    },
+    { drainMs: 0 },
+  );
+}
+
 /**
  * Opens the store, builds the configured scheduler and deployer, reconciles what runs with what the
  * store says (finishing or reverting rollouts a previous run left in flight, restoring instances
@@ -57,7 +81,7 @@ export async function startControllerRuntime(config: ControllerConfig, logger: L
   });
   const routeHub = new RouteTableHub();
   const docker = config.scheduler === "docker" ? await dockerDeployer(config, store, logger, routeHub) : undefined;
-  const deployer = docker?.deployer;
+  const deployer = docker?.deployer ?? (config.scheduler === "kubernetes" ? kubernetesDeployer(config, store, logger, routeHub) : undefined);
   deployer?.reconcile().catch((err: unknown) => logger.error("reconcile failed; apps may be missing instances", { err }));
   deployer?.watchCrashes();
   const { app } = createController({

@@ -112,6 +112,19 @@ for (const backend of testBackends) {
     t.false(f.scheduler.has(ref(3)));
   });
 
+  test(`${backend}: fails a release at once when the engine says an instance cannot run, with the engine's reason`, async (t) => {
+    const f = await deployFixture(t, backend, { timeoutMs: 60_000 });
+    await deployed(f, "shop:1");
+    const started = Date.now();
+    const v3 = await deployed(f, "shop:unpullable");
+    t.true(Date.now() - started < 10_000, "no waiting for the 60 s timeout");
+    const release = await f.release(v3);
+    t.is(release.state, "failed");
+    t.is(release.failure, 'web.1 (shop-v3-web-1) cannot run: ImagePullBackOff: Back-off pulling image "shop:unpullable"');
+    t.is(f.scheduler.count(ref(2)), 1);
+    t.false(f.scheduler.has(ref(3)));
+  });
+
   test(`${backend}: rolls every process type back when one of them fails`, async (t) => {
     const f = await deployFixture(t, backend);
     await f.formation({ web: 2, worker: 1 });

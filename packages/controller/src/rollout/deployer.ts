@@ -119,10 +119,20 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
       }));
   }
 
-  /** The app's ready web (and cmd) instances, minus those being drained, which are listed apart. */
+  /**
+   * The app's ready web (and cmd) instances, minus those being drained, which are listed apart; or,
+   * when the scheduler balances behind Services (Kubernetes), the address of each type with a ready pod.
+   */
   async upstreams(app: string): Promise<Upstreams> {
     const draining = this.#deps.drainer.draining(app);
-    const instances = (await this.#deps.scheduler.listGroups(app)).filter((g) => isRoutable(g.type)).flatMap((g) => g.instances);
+    const groups = (await this.#deps.scheduler.listGroups(app)).filter((g) => isRoutable(g.type));
+    const service = this.#deps.scheduler.serviceAddress?.bind(this.#deps.scheduler);
+    if (service !== undefined) {
+      // The engine balances and drains behind one address per type: route there once a pod is ready.
+      const types = new Set(groups.filter((g) => g.instances.some((i) => i.ready)).map((g) => g.type));
+      return { ready: [...types].sort().map((type) => service(app, type)), draining: [] };
+    }
+    const instances = groups.flatMap((g) => g.instances);
     const address = (i: Instance) => i.address ?? "";
     return {
       ready: instances.filter((i) => i.ready && i.address !== null && !draining.has(i.name)).map(address),

@@ -20,6 +20,7 @@ function tag(instance: Instance): string {
 }
 
 function crashed(instance: Instance): string | undefined {
+  if (instance.failure !== undefined) return `${tag(instance)} cannot run: ${instance.failure}`;
   if (instance.state === "exited" || instance.state === "restarting" || instance.restarts > 0) {
     const code = instance.exitCode === null ? "" : ` with code ${instance.exitCode}`;
     return `${tag(instance)} exited${code}`;
@@ -29,7 +30,8 @@ function crashed(instance: Instance): string | undefined {
 
 /**
  * Waits until the group has `want` ready instances. Throws {@link RolloutFailure} when a new instance
- * exits, when one that was ready fails its check `failureThreshold` polls in a row, or on timeout.
+ * exits or the engine says it cannot run (`failure`), when one that was ready fails its check
+ * `failureThreshold` polls in a row, or on timeout.
  */
 export async function waitReady(scheduler: Scheduler, spec: GroupSpec, want: number, options: WaitOptions): Promise<void> {
   const deadline = Date.now() + options.timeoutMs + spec.readiness.initialDelay * 1000;

@@ -58,6 +58,12 @@ export interface Instance extends GroupRef {
   exitCode: number | null;
   /** `host:port` where the instance serves `$PORT`, for the router; null when not known. */
   address: string | null;
+  /**
+   * Why the engine cannot run the instance, in its own words (`ImagePullBackOff: …`,
+   * `CrashLoopBackOff: …`, `FailedScheduling: …`): the deployer stops waiting and fails the rollout
+   * with it. Absent when the engine reports nothing of the kind.
+   */
+  failure?: string;
 }
 
 export interface Group extends GroupRef {
@@ -102,6 +108,16 @@ export interface Scheduler {
   deleteGroup(group: GroupRef): Promise<void>;
   /** Recent log lines of the app's instances, oldest first. */
   logs(app: string, options?: LogOptions): Promise<LogLine[]>;
+  /**
+   * Streams new log lines of the app's running instances (after the last `tail` lines of each) to
+   * `onLine` until `signal` aborts, then resolves. Optional: engines without a follow mode omit it.
+   */
+  followLogs?(app: string, onLine: (line: LogLine) => void, signal: AbortSignal, options?: LogOptions): Promise<void>;
   /** Removes everything the app runs. */
   destroyApp(app: string): Promise<void>;
+  /**
+   * Engines that balance a process type's ready instances behind one address (a Kubernetes Service)
+   * give it here; the router then sends the type's requests there instead of to each instance.
+   */
+  serviceAddress?(app: string, type: string): string;
 }

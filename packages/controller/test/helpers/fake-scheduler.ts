@@ -4,15 +4,17 @@ import type { Group, GroupRef, GroupSpec, Instance, LogLine, Scheduler } from ".
 /**
  * How instances of an image behave, chosen by the image name: `…:crash` exits at once, `…:never`
  * runs but never passes its check, `…:flaky` has instance 1 pass once and then fail while the others
- * never pass, `…:missing` cannot be created; anything else is ready on the second look (as a real
+ * never pass, `…:missing` cannot be created, `…:unpullable` stays starting with an engine failure
+ * (`ImagePullBackOff`); anything else is ready on the second look (as a real
  * engine is: first starting, then running and ready).
  */
-type Behaviour = "ready" | "crash" | "never" | "flaky";
+type Behaviour = "ready" | "crash" | "never" | "flaky" | "unpullable";
 
 function behaviourOf(image: string): Behaviour {
   if (image.endsWith(":crash")) return "crash";
   if (image.endsWith(":never")) return "never";
   if (image.endsWith(":flaky")) return "flaky";
+  if (image.endsWith(":unpullable")) return "unpullable";
   return "ready";
 }
 
@@ -134,6 +136,10 @@ export class FakeScheduler implements Scheduler {
     const behaviour = behaviourOf(spec.image);
     const base = { app: spec.app, release: spec.release, type: spec.type, name: instanceName(spec, instance.index), index: instance.index };
     const first = instance.looks === 1;
+    if (behaviour === "unpullable") {
+      const failure = `ImagePullBackOff: Back-off pulling image "${spec.image}"`;
+      return { ...base, state: "starting", ready: false, started: null, restarts: 0, exitCode: null, address: null, failure };
+    }
     if (behaviour === "crash" && !first) {
       return { ...base, state: "restarting", ready: false, started: null, restarts: 1, exitCode: 1, address: null };
     }

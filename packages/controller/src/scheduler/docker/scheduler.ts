@@ -91,10 +91,14 @@ export class DockerScheduler implements Scheduler {
     try {
       await pull(this.#docker, spec.image);
     } catch (cause) {
-      throw new BerthError("UNAVAILABLE", `image ${spec.image} is not in the Docker engine and could not be pulled: ${(cause as Error).message}`, {
-        cause,
-        hint: "push the code again so the builder makes the image, or check the image reference and the registry",
-      });
+      throw new BerthError(
+        "UNAVAILABLE",
+        `image ${spec.image} is not in the Docker engine and could not be pulled: ${(cause as Error).message}`,
+        {
+          cause,
+          hint: "push the code again so the builder makes the image, or check the image reference and the registry",
+        },
+      );
     }
   }
 

@@ -1,0 +1,40 @@
+import { randomBytes } from "node:crypto";
+import type { ExecutionContext } from "ava";
+import { fixtureWith } from "./deploy-fixture.ts";
+import { eventually, simCluster } from "./kube-sim.ts";
+
+/** An app on the simulator with the real client, driven by the real deployer over SQLite. */
+export async function setup(t: ExecutionContext, formation: Record<string, number> = { web: 1 }) {
+  const cluster = await simCluster(t);
+  const app = `k-${randomBytes(4).toString("hex")}`;
+  // On a real cluster the namespace outlives the test otherwise; the simulator goes with the test.
+  t.teardown(() => cluster.scheduler.destroyApp(app).catch(() => {}));
+  const f = await fixtureWith(t, "sqlite", cluster.scheduler, { pollMs: 100, timeoutMs: 20_000 }, app);
+  await f.formation(formation);
+  return { ...f, ...cluster };
+}
+export type Setup = Awaited<ReturnType<typeof setup>>;
+
+/** The ready `ip:port`s behind the app's web Service, once there are `count` of them (the endpoints controller is asynchronous). */
+export async function endpoints(f: Setup, count: number): Promise<{ address: string; pod: string }[]> {
+  return eventually(async () => {
+    const found = await f.core.readNamespacedEndpoints({ name: `${f.app}-web`, namespace: f.app }).catch(() => undefined);
+    const all = (found?.subsets ?? []).flatMap((s) =>
+      (s.addresses ?? []).map((a) => ({ address: `${a.ip}:${s.ports?.[0]?.port}`, pod: a.targetRef?.name ?? "" })),
+    );
+    return all.length === count ? all : undefined;
+  }, `${count} ready endpoints of ${f.app}-web`);
+}
+
+/** What each of the web Service's `count` endpoints answers on /cgi-bin/env. */
+export async function served(f: Setup, count: number): Promise<string[]> {
+  const found = await endpoints(f, count);
+  return Promise.all(found.map(async (e) => (await (await fetch(`http://${e.address}/cgi-bin/env`)).text()).split(" port=")[0] ?? ""));
+}
+
+export async function rcNames(f: Setup): Promise<string[]> {
+  return (await f.core.listNamespacedReplicationController({ namespace: f.app })).items.map((rc) => rc.metadata?.name ?? "").sort();
+}
+
+/** busybox httpd on `$PORT`, serving `/cgi-bin/env` (see test-image.ts). */
+export const serve = "exec httpd -f -p $PORT -h /www";

@@ -1,0 +1,100 @@
+import { ApiException } from "@kubernetes/client-node";
+import test from "ava";
+import { deployed } from "../helpers/deploy-fixture.ts";
+import { endpoints, rcNames, serve, served, setup } from "../helpers/kube-app.ts";
+
+import { clusterTestImage } from "../helpers/kube-sim.ts";
+import { recordReplicas } from "../helpers/rc-watch.ts";
+
+const image = await clusterTestImage();
+
+test("deploys a release as a ReplicationController whose pods serve behind the app's Service", async (t) => {
+  const f = await setup(t, { web: 2 });
+  const v2 = await deployed(f, image, { web: serve });
+  t.is((await f.release(v2)).state, "deployed", (await f.release(v2)).failure ?? "");
+  const ns = await f.core.readNamespace({ name: f.app });
+  t.is(ns.metadata?.labels?.heritage, "berth");
+  const rc = await f.core.readNamespacedReplicationController({ name: `${f.app}-v2-web`, namespace: f.app });
+  t.is(rc.spec?.replicas, 2);
+  t.deepEqual(
+    (await f.deployer.pods(f.app)).map((p) => [p.release, p.state, p.ready]),
+    [
+      ["v2", "running", true],
+      ["v2", "running", true],
+    ],
+  );
+  t.deepEqual(await served(f, 2), Array(2).fill(`release=v2 app=${f.app} greeting=`));
+  const behind = await endpoints(f, 2);
+  t.deepEqual(behind.map((e) => e.pod).sort(), (await f.deployer.pods(f.app)).map((p) => p.name).sort(), "the Service selects both pods");
+  t.deepEqual(await f.deployer.upstreams(f.app), { ready: [`${f.app}-web.${f.app}.svc:80`], draining: [] });
+});
+
+test("rolls a config change out batch by batch: the new RC grows by one before the old one shrinks by one", async (t) => {
+  const f = await setup(t, { web: 3 });
+  await deployed(f, image, { web: serve });
+  const replicas = await recordReplicas(t, f.kc, f.app);
+  await f.config({ values: { GREETING: "hello" } });
+  await f.settle();
+  t.is((await f.release(3)).state, "deployed", (await f.release(3)).failure ?? "");
+  const old = `${f.app}-v2-web`;
+  const next = `${f.app}-v3-web`;
+  t.deepEqual(replicas, [`${old}=3`, `${next}=0`, `${next}=1`, `${old}=2`, `${next}=2`, `${old}=1`, `${next}=3`, `${old}=0`]);
+  t.deepEqual(await rcNames(f), [next]);
+  t.deepEqual(await served(f, 3), Array(3).fill(`release=v3 app=${f.app} greeting=hello`));
+  const secrets = (await f.core.listNamespacedSecret({ namespace: f.app })).items.map((s) => s.metadata?.name);
+  t.deepEqual(secrets, [`${f.app}-v3-env`], "v2's Secret went with its RC");
+  const container = (await f.core.readNamespacedReplicationController({ name: next, namespace: f.app })).spec?.template?.spec
+    ?.containers[0];
+  t.false(JSON.stringify(container).includes("hello"), "config values are never inlined in the RC");
+});
+
+test("aborts a release whose pods fail their healthcheck, with the probe's own failure, and scales the previous one back", async (t) => {
+  const f = await setup(t, { web: 2 });
+  await deployed(f, image, { web: serve });
+  await f.config({ values: { BERTH_DEPLOY_TIMEOUT: "15" }, healthchecks: { web: { path: "/missing", period: 1 } } });
+  await f.settle();
+  const failed = await f.release(3);
+  t.is(failed.state, "failed");
+  t.regex(
+    failed.failure ?? "",
+    new RegExp(
+      `web\\.1 \\(${f.app}-v3-web-[a-z0-9]+\\) cannot run: Unhealthy: Liveness probe failed: (HTTP probe failed with statuscode: 404|Get .*/missing.*connection refused)`,
+    ),
+  );
+  t.is((await f.release(2)).state, "deployed");
+  t.deepEqual(await rcNames(f), [`${f.app}-v2-web`]);
+  t.deepEqual(await served(f, 2), Array(2).fill(`release=v2 app=${f.app} greeting=`));
+});
+
+test("aborts a release that crash-loops, with the exit code in the release's failure", async (t) => {
+  const f = await setup(t);
+  await deployed(f, image, { web: serve });
+  const v3 = await deployed(f, image, { web: "echo boom; exit 3" });
+  const failed = await f.release(v3);
+  t.is(failed.state, "failed");
+  t.regex(failed.failure ?? "", new RegExp(`web\\.1 \\(${f.app}-v3-web-[a-z0-9]+\\) (exited with code 3|cannot run: CrashLoopBackOff)`));
+  t.deepEqual(await rcNames(f), [`${f.app}-v2-web`]);
+  t.deepEqual(await served(f, 1), [`release=v2 app=${f.app} greeting=`]);
+});
+
+test("aborts a release whose image cannot be pulled, with Kubernetes' reason", async (t) => {
+  const f = await setup(t);
+  await deployed(f, image, { web: serve });
+  const v3 = await deployed(f, "127.0.0.1:9/berth/missing:v1", { web: serve });
+  const failed = await f.release(v3);
+  t.is(failed.state, "failed");
+  t.regex(failed.failure ?? "", /cannot run: (ErrImagePull|ImagePullBackOff): /);
+  t.deepEqual(await rcNames(f), [`${f.app}-v2-web`]);
+});
+
+test("destroying the app deletes its namespace and everything in it", async (t) => {
+  const f = await setup(t);
+  await deployed(f, image, { web: serve });
+  await f.deployer.destroy(f.app);
+  const error = await t.throwsAsync(f.core.readNamespace({ name: f.app }));
+  t.true(error instanceof ApiException && error.code === 404, String(error));
+  if (f.docker !== undefined) {
+    const left = await f.docker.listContainers({ filters: JSON.stringify({ label: [`io.kubernetes.pod.namespace=${f.app}`] }) });
+    t.is(left.length, 0, "the kubelet stopped the app's containers");
+  }
+});
