@@ -187,6 +187,11 @@ export interface PushAuthResponse {
   reason?: string;
   /** What kind of refusal, when not allowed: wrong credentials, no such app, or no rights. */
   code?: "INVALID_CREDENTIALS" | "APP_NOT_FOUND" | "FORBIDDEN";
+  /**
+   * When allowed: which incarnation of the app name this is (its creation time). A repository kept
+   * for an earlier app of the same name, since destroyed, must not be served for this one.
+   */
+  generation?: string;
 }
 
 export interface HookConfigRequest {

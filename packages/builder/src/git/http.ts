@@ -127,7 +127,7 @@ export function createGitHandler(deps: GitHttpDeps): (req: IncomingMessage, res:
       const status = refusals[verdict.code ?? "FORBIDDEN"];
       return answer(res, status, verdict.reason ?? `no access to app "${app}"`, status === 401 ? { "www-authenticate": realm } : {});
     }
-    await Promise.all([deps.repos.ensure(app), deps.hooks.ready()]);
+    await Promise.all([deps.repos.ensure(app, verdict.generation), deps.hooks.ready()]);
     // node-git-server reads the request through this stream, so errors of a request that is cut off
     // never reach its emitters, and the repository name is the canonical one.
     const context: RequestContext = { app, user: credentials.user };

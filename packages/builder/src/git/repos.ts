@@ -1,4 +1,4 @@
-import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runGit } from "./git.ts";
 
@@ -43,11 +43,23 @@ export function createRepoStore(options: RepoStoreOptions) {
     await set("receive.maxInputSize", String(options.maxPushBytes));
     // Force pushes are allowed (a deploy branch is often rewritten); the hook refuses deleting it.
     await set("receive.denyNonFastForwards", "false");
-    configured.add(dir);
     return dir;
   };
-  const create = async (dir: string) => {
-    if (!(await exists(join(dir, "HEAD")))) await runGit({}, ["init", "--quiet", "--bare", "--initial-branch=main", dir]);
+  /** The app incarnation a repository was made for (`berth.generation` in its config). */
+  const generationOf = (dir: string) =>
+    runGit({}, ["config", "--file", join(dir, "config"), "--get", "berth.generation"]).then(
+      (out) => String(out).trim(),
+      () => "",
+    );
+  const create = async (dir: string, generation: string | undefined) => {
+    // A repository left by a destroyed app of the same name holds someone else's code: start afresh.
+    if (generation !== undefined && (await exists(join(dir, "HEAD"))) && (await generationOf(dir)) !== generation) {
+      await rm(dir, { recursive: true, force: true });
+    }
+    if (!(await exists(join(dir, "HEAD")))) {
+      await runGit({}, ["init", "--quiet", "--bare", "--initial-branch=main", dir]);
+      if (generation !== undefined) await runGit({}, ["config", "--file", join(dir, "config"), "berth.generation", generation]);
+    }
     return configure(dir);
   };
 
@@ -55,19 +67,27 @@ export function createRepoStore(options: RepoStoreOptions) {
     /** Path of an app's repository (the name is validated by the caller). */
     pathOf: (app: string) => join(options.reposDir, `${app}.git`),
 
-    /** Makes sure the hooks are installed and the app's repository exists; returns its path. */
-    async ensure(app: string): Promise<string> {
+    /**
+     * Makes sure the hooks are installed and the app's repository exists, made for this incarnation
+     * of the app (`generation`, from push-auth); returns its path.
+     */
+    async ensure(app: string, generation?: string): Promise<string> {
       hooksReady ??= installHooks().catch((error: unknown) => {
         hooksReady = undefined;
         throw error;
       });
       await hooksReady;
       const dir = join(options.reposDir, `${app}.git`);
-      if (configured.has(dir)) return dir;
+      const key = `${dir}\u0000${generation ?? ""}`;
+      if (configured.has(key)) return dir;
       let pending = creating.get(app);
       if (pending === undefined) {
         pending = mkdir(options.reposDir, { recursive: true, mode: 0o700 })
-          .then(() => create(dir))
+          .then(() => create(dir, generation))
+          .then((made) => {
+            configured.add(key);
+            return made;
+          })
           .finally(() => creating.delete(app));
         creating.set(app, pending);
       }

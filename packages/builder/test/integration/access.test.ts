@@ -151,3 +151,18 @@ test("owners clone what they pushed; users without rights cannot clone", async (
   const cloned = await git(world.home, ["-c", "credential.helper=", "clone", "-b", "feature", world.remote("cloned"), "alice-copy"], world.home);
   t.is(cloned.code, 0, cloned.stderr);
 });
+
+test("an app destroyed and created again by someone else starts with an empty repository", async (t) => {
+  await world.api.apps.create("reborn");
+  const pushed = await push(repo, world.remote("reborn"), world.home, "HEAD:secret-work");
+  t.is(pushed.code, 0, pushed.stderr);
+  await world.api.apps.destroy("reborn");
+  const anonymous = new ControllerClient({ url: world.api.url });
+  await anonymous.auth.register({ username: "mallory", password: "correct-horse-battery" }).catch(() => undefined);
+  const { token } = await anonymous.auth.login("mallory", "correct-horse-battery");
+  await anonymous.withToken(token).apps.create("reborn");
+  const refs = await git(world.home, ["-c", "credential.helper=", "ls-remote", world.remote("reborn", "mallory", token)], world.home);
+  t.is(refs.code, 0, refs.stderr);
+  t.false(refs.stdout.includes("secret-work"), "the earlier owner's branches are gone");
+  t.is(refs.stdout.trim(), "", "the new app's repository is empty");
+});

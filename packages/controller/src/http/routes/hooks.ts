@@ -51,7 +51,7 @@ export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
       const app = await findApp(deps.store.db, appId);
       if (app === undefined) answer = { allowed: false, code: "APP_NOT_FOUND", reason: `app "${appId}" not found; create it with \`berth create ${appId}\`` };
       else if (!(await mayUse(deps, user, app))) answer = { allowed: false, code: "FORBIDDEN", reason: `${username} has no access to app "${appId}"` };
-      else answer = { allowed: true };
+      else answer = { allowed: true, generation: app.created };
     }
     ctx.body = answer;
   });
