@@ -155,6 +155,29 @@ test("pulls an image the engine does not have, and refuses one no registry has",
   });
 });
 
+test("destroying an app removes the images its builds made, and keeps other images", async (t) => {
+  const s = scheduler();
+  const app = newApp(t, s);
+  const other = newApp(t, s);
+  const built = `${app}:git-0123abc`;
+  const othersBuild = `${other}:git-0123abc`;
+  const pulled = `${app}-base:1`;
+  for (const tag of [built, othersBuild, pulled]) {
+    const [repo = "", version = ""] = tag.split(":");
+    await docker.getImage(image).tag({ repo, tag: version });
+  }
+  t.teardown(async () => {
+    for (const tag of [built, othersBuild, pulled]) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+  });
+  await s.scaleGroup(spec(app, { image: built }), 1);
+  await s.destroyApp(app);
+  const tags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []);
+  t.false(tags.includes(built), "the app's build is gone");
+  t.true(tags.includes(othersBuild), "another app's build stays");
+  t.true(tags.includes(pulled), "an image the app did not build stays");
+  t.true(tags.includes(image), "the base image stays");
+});
+
 test("destroying an app removes all its containers, and only its", async (t) => {
   const s = scheduler();
   const app = newApp(t, s);

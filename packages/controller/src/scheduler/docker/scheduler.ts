@@ -10,7 +10,7 @@ import { demuxLogs } from "./logs.ts";
 import { probe } from "./probe.ts";
 
 /** The parts of dockerode the scheduler uses. */
-export type DockerClient = Pick<Docker, "listContainers" | "createContainer" | "getContainer" | "getImage" | "pull">;
+export type DockerClient = Pick<Docker, "listContainers" | "createContainer" | "getContainer" | "getImage" | "pull" | "listImages">;
 
 export interface DockerSchedulerOptions {
   network?: DockerNetwork;
@@ -186,9 +186,24 @@ export class DockerScheduler implements Scheduler {
     return perInstance.flat().sort((a, b) => a.time.localeCompare(b.time));
   }
 
+  /** Removes the app's containers, then the images its builds made (`<app>:git-<sha>`); pulled images stay. */
   async destroyApp(app: string): Promise<void> {
     const containers = await this.#containers(app);
     await Promise.all(containers.map((c) => this.#remove(c.Id, 0)));
+    let images: { RepoTags?: string[] | undefined }[];
+    try {
+      images = await this.#docker.listImages({ filters: JSON.stringify({ reference: [`${app}:git-*`] }) });
+    } catch (cause) {
+      throw engineError(`list the images of ${app}`, cause);
+    }
+    const tags = images.flatMap((i) => i.RepoTags ?? []).filter((tag) => tag.startsWith(`${app}:git-`));
+    for (const tag of tags) {
+      try {
+        await this.#docker.getImage(tag).remove({ force: true });
+      } catch (cause) {
+        if (statusOf(cause) !== 404) throw engineError(`remove image ${tag}`, cause);
+      }
+    }
   }
 
   async #containers(app: string, group?: GroupRef): Promise<ContainerInfo[]> {
