@@ -16,7 +16,7 @@ try {
   process.stderr.write(`berth builder: ${error.message}${error.hint === undefined ? "" : `\n  ${error.hint}`}\n`);
   process.exit(1);
 }
-const logger = createJsonLogger((line) => process.stdout.write(line), { service: "builder" });
+const logger = createJsonLogger((line) => process.stdout.write(line), "info", { service: "builder" });
 const builder = createBuilder({
   controller: new ControllerClient({ url: config.controllerUrl, builderKey: config.builderKey }),
   docker: dockerFromHost(config.dockerHost),

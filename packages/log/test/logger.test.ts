@@ -1,5 +1,5 @@
 import test from "ava";
-import { createJsonLogger, redact } from "../src/logger.ts";
+import { createJsonLogger, redact } from "../src/index.ts";
 
 test("secret-looking fields are redacted at any depth, other fields kept", (t) => {
   const out = redact({ app: "web", password: "p", nested: { apiToken: "t", list: [{ builderKey: "k" }] }, values: { A: "1" } });
