@@ -11,6 +11,11 @@ import type { Tx } from "./store/schema.ts";
  */
 export interface Deployer {
   /**
+   * Called when an app is created, before it is shown to anyone: prepares what the scheduler needs
+   * (a namespace on Kubernetes). When it throws, the app is not kept.
+   */
+  createApp?(app: string): Promise<void>;
+  /**
    * Inside the transaction that records release `version` as pending: claims the app's one rollout
    * slot, or throws ROLLOUT_IN_PROGRESS (and the transaction, with the release, is rolled back).
    */

@@ -71,6 +71,10 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
     };
   }
 
+  async createApp(app: string): Promise<void> {
+    await this.#deps.scheduler.createApp?.(app);
+  }
+
   async accept(tx: Tx, app: string, version: number): Promise<void> {
     const current = await findRollout(tx, app);
     if (current !== undefined) throw inProgress(current);

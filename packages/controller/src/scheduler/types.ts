@@ -96,6 +96,8 @@ export interface LogOptions {
  * engine (Docker, Kubernetes), never from memory, so a restarted controller sees what runs.
  */
 export interface Scheduler {
+  /** Prepares what an app needs before anything of it runs (on Kubernetes, its namespace). */
+  createApp?(app: string): Promise<void>;
   /** Creates the group with 0 instances (idempotent); fails when the image cannot be run. */
   createGroup(spec: GroupSpec): Promise<void>;
   /** Makes the group run `replicas` instances: new ones take the lowest free indexes, the highest go first. */

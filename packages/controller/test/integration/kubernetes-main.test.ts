@@ -60,6 +60,20 @@ test("BERTH_SCHEDULER=kubernetes with a KUBECONFIG deploys through the API, rout
   const { token } = (await register.json()) as { token: string };
   const headers = { ...json, authorization: `Bearer ${token}` };
   t.is((await fetch(`${base}/v2/apps`, { method: "POST", headers, body: JSON.stringify({ id: "shop" }) })).status, 201);
+  const namespace = (await (await fetch(`${sim.url}/api/v1/namespaces/shop`)).json()) as { metadata?: { labels?: Record<string, string> } };
+  t.is(namespace.metadata?.labels?.heritage, "berth", "creating the app created its namespace");
+
+  // A namespace of that name that Berth did not make: the app is refused, and not kept.
+  const foreign = await fetch(`${sim.url}/api/v1/namespaces`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "payments" } }),
+  });
+  t.is(foreign.status, 201);
+  const refused = await fetch(`${base}/v2/apps`, { method: "POST", headers, body: JSON.stringify({ id: "payments" }) });
+  t.is(refused.status, 409, await refused.clone().text());
+  t.regex(((await refused.json()) as { error: { message: string } }).error.message, /not made by Berth/);
+  t.is((await fetch(`${base}/v2/apps/payments`, { headers })).status, 404, "the refused app was not kept");
   const build = await fetch(`${base}/v2/apps/shop/builds`, {
     method: "POST",
     headers,

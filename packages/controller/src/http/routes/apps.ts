@@ -34,6 +34,13 @@ export function appRoutes(router: Router<State>, deps: RouteDeps): void {
       id = validateAppName(body.id);
     }
     await createAppWithRelease(deps, id, actor(user));
+    try {
+      await deps.deployer.createApp?.(id);
+    } catch (error) {
+      // An app the scheduler cannot host is not kept: nothing half-made is left behind.
+      await deps.store.db.transaction().execute((tx) => deleteApp(tx, id));
+      throw error;
+    }
     deps.logger.info("app created", { app: id, owner: user.username });
     deps.routeHub.changed();
     ctx.status = 201;

@@ -75,6 +75,11 @@ export class KubernetesScheduler implements Scheduler {
     this.#options = options;
   }
 
+  /** The app's namespace (`heritage=berth`) and, when configured, its image pull secret. */
+  async createApp(app: string): Promise<void> {
+    await ensureNamespace(this.#core, app, this.#options.registryLogin);
+  }
+
   /** Namespace, Service, the release's Secret and its RC at 0 replicas; each kept when it exists. */
   async createGroup(spec: GroupSpec): Promise<void> {
     const namespace = objectName.namespace(spec.app);
