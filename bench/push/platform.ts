@@ -1,0 +1,56 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { ControllerClient } from "../../packages/api/src/index.ts";
+import { silentLogger } from "../../packages/controller/src/index.ts";
+import { loadPlatformConfig, type Platform, startPlatform } from "../../packages/platform/src/index.ts";
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, "../..");
+
+/** Makes the stack image on the engine (scripts/stack-image: does nothing when it exists). */
+export async function ensureStackImage(dockerHost: string, image: string): Promise<void> {
+  await run(join(root, "scripts/stack-image"), [image], { env: { ...process.env, DOCKER_HOST: dockerHost }, timeout: 900_000 });
+}
+
+export interface BenchPlatform {
+  platform: Platform;
+  /** Anonymous API client on the public port (127.0.0.1 is an alias of berth.<domain>). */
+  client: ControllerClient;
+  /** Stops the platform and removes its data directory. */
+  close(): Promise<void>;
+}
+
+/** The whole platform on free loopback ports, a temp data dir, apps on the given engine with host networking. */
+export async function startBenchPlatform(dockerHost: string, stackImage: string): Promise<BenchPlatform> {
+  // Short: the builder's Unix socket lives under it.
+  const dataDir = await mkdtemp(join(tmpdir(), "bpb-"));
+  const config = loadPlatformConfig({
+    HOME: dataDir,
+    BERTH_DATA_DIR: dataDir,
+    BERTH_HOST: "127.0.0.1",
+    BERTH_PORT: "0",
+    BERTH_ADMIN_HOST: "127.0.0.1",
+    BERTH_ADMIN_PORT: "0",
+    BERTH_STACK_IMAGE: stackImage,
+    DOCKER_HOST: dockerHost,
+    BERTH_DOCKER_NETWORK: "host",
+  });
+  let platform: Platform;
+  try {
+    platform = await startPlatform(config, silentLogger);
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    platform,
+    client: new ControllerClient({ url: `http://127.0.0.1:${platform.port}` }),
+    async close() {
+      await platform.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
