@@ -33,6 +33,9 @@ function crashed(instance: Instance): string | undefined {
  * exits or the engine says it cannot run (`failure`), when one that was ready fails its check
  * `failureThreshold` polls in a row, or on timeout.
  */
+/** How often starting instances are looked at, at most. */
+const STARTING_POLL_MS = 200;
+
 export async function waitReady(scheduler: Scheduler, spec: GroupSpec, want: number, options: WaitOptions): Promise<void> {
   const deadline = Date.now() + options.timeoutMs + spec.readiness.initialDelay * 1000;
   const misses = new Map<string, number>();
@@ -59,7 +62,9 @@ export async function waitReady(scheduler: Scheduler, spec: GroupSpec, want: num
       const seconds = Math.round((options.timeoutMs / 1000) * 10) / 10;
       throw new RolloutFailure(`${groupName(spec)}: ${ready} of ${want} instances ready after ${seconds}s (${describe(spec)})`);
     }
-    await sleep(options.pollMs, undefined, { signal: options.signal });
+    // Quick looks while instances start, so a release is live soon after it can be; once a ready
+    // instance misses a check, the healthcheck's own period paces the rest of its threshold.
+    await sleep(misses.size > 0 ? options.pollMs : Math.min(options.pollMs, STARTING_POLL_MS), undefined, { signal: options.signal });
   }
 }
 
