@@ -7,6 +7,14 @@ import { createRouter } from "@berth/router";
 import type { PlatformConfig } from "./config.ts";
 import { platformDispatch } from "./dispatch.ts";
 
+export interface PlatformOptions {
+  /**
+   * Where the router connects for an upstream address (see the router's `dial`): for clusters whose
+   * Service names this machine cannot resolve, such as the simulated one in tests.
+   */
+  dial?: (address: string) => string | undefined;
+}
+
 export interface Platform {
   /** `http://host:port` of the public port. */
   url: string;
@@ -38,7 +46,7 @@ function close(server: Server): Promise<void> {
  * they would across machines; the public port serves apps by host, and the API and git on
  * `berth.<domain>` (and `localhost`, which every resolver knows).
  */
-export async function startPlatform(config: PlatformConfig, logger: Logger): Promise<Platform> {
+export async function startPlatform(config: PlatformConfig, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
   const controller = await startControllerRuntime(config.controller, logger.child({ service: "controller" }));
   const internal = createServer(controller.handler);
   const internalPort = await listen(internal, 0, "127.0.0.1");
@@ -61,6 +69,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
     logger: logger.child({ service: "router" }),
     platformHandler: platformDispatch(controller.handler, builder.handle),
     platformAliases: ["localhost", "127.0.0.1", "[::1]"],
+    ...(options.dial === undefined ? {} : { dial: options.dial }),
   });
   await router.start();
 

@@ -30,8 +30,9 @@ export function tunnelUpgrade(
   requestHead: string,
   connectTimeoutMs: number,
   onResult: (status: number, error?: string) => void,
+  target: string = upstream.address,
 ): void {
-  const { host, port } = splitAddress(upstream.address);
+  const { host, port } = splitAddress(target);
   const server: Socket = connect({ host, port });
   let connected = false;
   const timer = setTimeout(() => server.destroy(Object.assign(new Error("connect timeout"), { code: "ETIMEDOUT" })), connectTimeoutMs);

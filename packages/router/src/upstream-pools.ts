@@ -4,16 +4,23 @@ import { UpstreamPool } from "./upstream/pool.ts";
 export class UpstreamPools {
   readonly #pools = new Map<string, UpstreamPool>();
   readonly #idleMs: number;
+  readonly #dial: ((address: string) => string | undefined) | undefined;
 
-  constructor(options: { idleMs?: number } = {}) {
+  constructor(options: { idleMs?: number; dial?: (address: string) => string | undefined } = {}) {
     this.#idleMs = options.idleMs ?? 4000;
+    this.#dial = options.dial;
+  }
+
+  /** Where a connection for `address` goes (see {@link PoolOptions.dial}). */
+  target(address: string): string {
+    return this.#dial?.(address) ?? address;
   }
 
   get(address: string, connectTimeoutMs: number): UpstreamPool {
     const key = `${address}|${connectTimeoutMs}`;
     let pool = this.#pools.get(key);
     if (pool === undefined) {
-      pool = new UpstreamPool(address, { connectTimeoutMs, idleMs: this.#idleMs });
+      pool = new UpstreamPool(address, { connectTimeoutMs, idleMs: this.#idleMs, ...(this.#dial === undefined ? {} : { dial: this.#dial }) });
       this.#pools.set(key, pool);
     }
     return pool;

@@ -7,7 +7,7 @@ import { type ControllerClient, ControllerClient as Client, type Release } from 
 import { silentLogger } from "@berth/controller";
 import type { ExecutionContext } from "ava";
 import { loadPlatformConfig } from "../../src/config.ts";
-import { type Platform, startPlatform } from "../../src/platform.ts";
+import { type Platform, type PlatformOptions, startPlatform } from "../../src/platform.ts";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "../../../..");
@@ -33,7 +33,7 @@ export interface Running {
 }
 
 /** The whole platform on a free port, on the test engine (host networking: it has no bridge). */
-export async function startTestPlatform(t: ExecutionContext): Promise<Running> {
+export async function startTestPlatform(t: ExecutionContext, env: Record<string, string> = {}, options: PlatformOptions = {}): Promise<Running> {
   const dockerHost = testDockerHost();
   await ensureStackImage(dockerHost);
   // Short: the builder's Unix socket path lives under it.
@@ -47,8 +47,9 @@ export async function startTestPlatform(t: ExecutionContext): Promise<Running> {
     DOCKER_HOST: dockerHost,
     BERTH_DOCKER_NETWORK: "host",
     BERTH_DRAIN_MS: "1000",
+    ...env,
   });
-  const platform = await startPlatform(config, silentLogger);
+  const platform = await startPlatform(config, silentLogger, options);
   t.teardown(async () => {
     await platform.close();
     await rm(dataDir, { recursive: true, force: true });

@@ -48,6 +48,11 @@ export interface UpstreamRequest {
 
 export interface PoolOptions {
   connectTimeoutMs: number;
+  /**
+   * Where a new connection for this upstream address goes (`host:port`); the address itself when
+   * absent or undefined. Asked per connection, as a cluster's kube-proxy would pick an endpoint.
+   */
+  dial?: (address: string) => string | undefined;
   /** Idle connections are closed after this; below Node's default 5 s server keep-alive on purpose. */
   idleMs?: number;
   maxIdle?: number;
@@ -220,7 +225,7 @@ export class UpstreamPool {
   readonly address: string;
   readonly host: string;
   readonly port: number;
-  readonly #options: Required<PoolOptions>;
+  readonly #options: Required<Omit<PoolOptions, "dial">> & Pick<PoolOptions, "dial">;
   readonly #idle: Connection[] = [];
   readonly #all = new Set<Connection>();
   #closed = false;
@@ -246,7 +251,9 @@ export class UpstreamPool {
       idle.start(request, sink);
       return idle;
     }
-    const socket = connect({ host: this.host, port: this.port, noDelay: true });
+    const target = this.#options.dial?.(this.address);
+    const socket =
+      target === undefined ? connect({ host: this.host, port: this.port, noDelay: true }) : connect({ ...splitHostPort(target), noDelay: true });
     const connection = new Connection(this, socket);
     this.#all.add(connection);
     track(connection);
@@ -289,4 +296,11 @@ export class UpstreamPool {
     this.close();
     for (const c of this.#all) c.socket.destroy();
   }
+}
+
+/** `host:port` or `[v6]:port` into connect options. */
+export function splitHostPort(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(":");
+  const host = address.slice(0, colon);
+  return { host: host.startsWith("[") ? host.slice(1, -1) : host, port: Number(address.slice(colon + 1)) };
 }
