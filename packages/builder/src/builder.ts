@@ -38,6 +38,8 @@ export interface Builder {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Stops the hook socket and cancels builds in progress. */
   close(): Promise<void>;
+  /** Removes a destroyed app's repository. */
+  forget(app: string): Promise<void>;
 }
 
 const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
@@ -71,5 +73,5 @@ export function createBuilder(deps: BuilderDeps): Builder {
   const hooks = createHookServer(socketPath, (request, channel) => receivePush(receiveDeps, request, channel), logger);
   const git = new Git(join(deps.dataDir, "repos"), { autoCreate: false });
   const handle = createGitHandler({ controller: deps.controller, git, repos, hooks, pushes, logger, maxPushBytes });
-  return { handle, close: () => hooks.close() };
+  return { handle, close: () => hooks.close(), forget: (app) => repos.remove(app) };
 }

@@ -1,6 +1,7 @@
 import type { RequestListener } from "node:http";
 import type { ControllerConfig } from "./config.ts";
 import { createController } from "./http/app.ts";
+import type { ControllerDeps } from "./http/context.ts";
 import type { Logger } from "./logger.ts";
 import { RolloutDeployer } from "./rollout/deployer.ts";
 import { RouteTableHub } from "./routing/hub.ts";
@@ -73,7 +74,11 @@ function kubernetesDeployer(config: ControllerConfig, store: Store, logger: Logg
  * store says (finishing or reverting rollouts a previous run left in flight, restoring instances
  * that went missing), and returns the API handler. Opens no port.
  */
-export async function startControllerRuntime(config: ControllerConfig, logger: Logger): Promise<ControllerRuntime> {
+export async function startControllerRuntime(
+  config: ControllerConfig,
+  logger: Logger,
+  hooks: Pick<ControllerDeps, "onAppDestroyed"> = {},
+): Promise<ControllerRuntime> {
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -88,6 +93,7 @@ export async function startControllerRuntime(config: ControllerConfig, logger: L
     store,
     logger,
     routeHub,
+    ...hooks,
     ...(deployer === undefined ? {} : { deployer, upstreams: deployer }),
     settings: {
       registrationMode: config.registrationMode,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ControllerClient } from "@berth/api";
-import { createBuilder, dockerFromHost } from "@berth/builder";
+import { type Builder, createBuilder, dockerFromHost } from "@berth/builder";
 import { type Logger, startControllerRuntime } from "@berth/controller";
 import { createRouter } from "@berth/router";
 import type { PlatformConfig } from "./config.ts";
@@ -47,12 +47,16 @@ function close(server: Server): Promise<void> {
  * `berth.<domain>` (and `localhost`, which every resolver knows).
  */
 export async function startPlatform(config: PlatformConfig, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
-  const controller = await startControllerRuntime(config.controller, logger.child({ service: "controller" }));
+  let builder: Builder | undefined;
+  const controller = await startControllerRuntime(config.controller, logger.child({ service: "controller" }), {
+    // The builder lives in this process: a destroyed app's repository goes with it.
+    onAppDestroyed: async (app) => builder?.forget(app),
+  });
   const internal = createServer(controller.handler);
   const internalPort = await listen(internal, 0, "127.0.0.1");
   const internalUrl = `http://127.0.0.1:${internalPort}`;
 
-  const builder = createBuilder({
+  builder = createBuilder({
     controller: new ControllerClient({ url: internalUrl, builderKey: config.controller.builderKey }),
     docker: dockerFromHost(config.controller.dockerHost),
     dataDir: config.controller.dataDir,
@@ -85,7 +89,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     async close() {
       await Promise.all([close(server), close(admin)]);
       await router.close();
-      await builder.close();
+      await builder?.close();
       await close(internal);
       await controller.close();
     },

@@ -64,6 +64,13 @@ export function createRepoStore(options: RepoStoreOptions) {
   };
 
   return {
+    /** Deletes an app's repository, if there is one (the name is validated by the caller). */
+    async remove(app: string): Promise<void> {
+      const dir = join(options.reposDir, `${app}.git`);
+      for (const key of configured) if (key.startsWith(`${dir}\u0000`)) configured.delete(key);
+      await rm(dir, { recursive: true, force: true });
+    },
+
     /** Path of an app's repository (the name is validated by the caller). */
     pathOf: (app: string) => join(options.reposDir, `${app}.git`),
 

@@ -29,6 +29,7 @@ export function createController(deps: ControllerDeps): Controller {
     deployer: deps.deployer ?? recordOnlyDeployer(deps.store),
     routeHub: deps.routeHub ?? new RouteTableHub(),
     upstreams: deps.upstreams ?? noUpstreams,
+    ...(deps.onAppDestroyed === undefined ? {} : { onAppDestroyed: deps.onAppDestroyed }),
     settings: { bodyLimit: 1024 * 1024, routerKey: "", platformDomain: "localhost", trustedProxies: [], ...deps.settings },
   };
   const app = new Koa<State>({ proxy: false });

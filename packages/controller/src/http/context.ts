@@ -32,6 +32,8 @@ export interface ControllerDeps {
   routeHub?: RouteTableHub;
   /** Which instances serve each app; none when absent (no scheduler). */
   upstreams?: UpstreamSource;
+  /** Told after an app is destroyed, to remove what other services keep for it (its git repository). */
+  onAppDestroyed?: (app: string) => Promise<void>;
 }
 
 /** What the middleware leaves for the routes. */
@@ -43,6 +45,7 @@ export interface State {
 export type Ctx = RouterContext<State>;
 
 /** Dependencies as the routes see them (the deployer resolved). */
-export type RouteDeps = Required<Pick<ControllerDeps, "store" | "logger" | "deployer" | "routeHub" | "upstreams">> & {
+export type RouteDeps = Required<Pick<ControllerDeps, "store" | "logger" | "deployer" | "routeHub" | "upstreams">> &
+  Pick<ControllerDeps, "onAppDestroyed"> & {
   settings: Required<ControllerSettings>;
 };

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +20,7 @@ server.listen(process.env.PORT);
 };
 
 test.serial("a pushed app is served through the router, follows config, scale and rollback, and survives a crashing release", async (t) => {
-  const { platform, client } = await startTestPlatform(t);
+  const { platform, client, dataDir } = await startTestPlatform(t);
   const port = platform.port;
   const registered = await client.auth.register({ username: "alice", password: "alice-password" });
   const alice = client.withToken(registered.token ?? "");
@@ -62,6 +63,11 @@ test.serial("a pushed app is served through the router, follows config, scale an
   t.regex((await get(port, "hello.localhost")).body, /^hello from v4 on/, "the previous release keeps serving");
   const logs = (await alice.logs.get("hello", { lines: 500 })).map((e) => `${e.source}[${e.tag}]: ${e.line}`);
   t.true(logs.some((l) => l.includes("boom: missing DATABASE_URL")), "the crash's output is in the app's logs");
+
+  t.true(existsSync(join(dataDir, "repos", "hello.git")));
+  await alice.apps.destroy("hello");
+  t.false(existsSync(join(dataDir, "repos", "hello.git")), "destroying the app removed its repository");
+  t.is((await get(port, "hello.localhost")).status, 404, "and its route");
 });
 
 test.serial("a load generator sees no error during three consecutive rollouts", async (t) => {

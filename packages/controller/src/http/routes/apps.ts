@@ -77,6 +77,7 @@ export function appRoutes(router: Router<State>, deps: RouteDeps): void {
     await deps.deployer.destroy(app.id);
     await deps.store.db.transaction().execute((tx) => deleteApp(tx, app.id));
     deps.logger.info("app destroyed", { app: app.id });
+    await deps.onAppDestroyed?.(app.id).catch((err: unknown) => deps.logger.warn("leftovers of a destroyed app were not removed", { app: app.id, err }));
     deps.routeHub.changed();
     ctx.status = 204;
   });
