@@ -38,6 +38,45 @@ const STARTING_POLL_MS = 200;
 
 export async function waitReady(scheduler: Scheduler, spec: GroupSpec, want: number, options: WaitOptions): Promise<void> {
   const deadline = Date.now() + options.timeoutMs + spec.readiness.initialDelay * 1000;
+  const watching = new AbortController();
+  const wake = new Wake();
+  scheduler.watchChanges?.(spec.app, () => wake.poke(), AbortSignal.any([watching.signal, options.signal]));
+  try {
+    await look(scheduler, spec, want, options, deadline, wake, scheduler.watchChanges !== undefined);
+  } finally {
+    watching.abort();
+  }
+}
+
+/** Resolves on the next `poke` (or one that came since the last wait), after `ms`, or on abort. */
+class Wake {
+  #waiters: (() => void)[] = [];
+  #pending = false;
+  poke(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    this.#pending = waiters.length === 0;
+    for (const wake of waiters) wake();
+  }
+  async wait(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.#pending) {
+      this.#pending = false;
+      return;
+    }
+    const poked = new Promise<void>((resolve) => this.#waiters.push(resolve));
+    await Promise.race([poked, sleep(ms, undefined, { signal }).catch(() => undefined)]);
+  }
+}
+
+async function look(
+  scheduler: Scheduler,
+  spec: GroupSpec,
+  want: number,
+  options: WaitOptions,
+  deadline: number,
+  wake: Wake,
+  watched: boolean,
+): Promise<void> {
   const misses = new Map<string, number>();
   const wasReady = new Set<string>();
   for (;;) {
@@ -62,9 +101,11 @@ export async function waitReady(scheduler: Scheduler, spec: GroupSpec, want: num
       const seconds = Math.round((options.timeoutMs / 1000) * 10) / 10;
       throw new RolloutFailure(`${groupName(spec)}: ${ready} of ${want} instances ready after ${seconds}s (${describe(spec)})`);
     }
-    // Quick looks while instances start, so a release is live soon after it can be; once a ready
-    // instance misses a check, the healthcheck's own period paces the rest of its threshold.
-    await sleep(misses.size > 0 ? options.pollMs : Math.min(options.pollMs, STARTING_POLL_MS), undefined, { signal: options.signal });
+    // With a watch, look again on each change (the period is only a fallback). Without one, quick
+    // looks while instances start, so a release is live soon after it can be; once a ready instance
+    // misses a check, the healthcheck's own period paces the rest of its threshold.
+    if (watched && misses.size === 0) await wake.wait(options.pollMs, options.signal);
+    else await sleep(misses.size > 0 ? options.pollMs : Math.min(options.pollMs, STARTING_POLL_MS), undefined, { signal: options.signal });
   }
 }
 

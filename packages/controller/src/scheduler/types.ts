@@ -115,6 +115,12 @@ export interface Scheduler {
    * `onLine` until `signal` aborts, then resolves. Optional: engines without a follow mode omit it.
    */
   followLogs?(app: string, onLine: (line: LogLine) => void, signal: AbortSignal, options?: LogOptions): Promise<void>;
+  /**
+   * Calls `onChange` whenever something about the app's instances may have changed, until `signal`
+   * aborts. Engines with a watch API offer it; readiness waits then look again on each change
+   * instead of polling. Optional: without it, waits poll.
+   */
+  watchChanges?(app: string, onChange: () => void, signal: AbortSignal): void;
   /** Removes everything the app runs. */
   destroyApp(app: string): Promise<void>;
   /**

@@ -10,6 +10,7 @@ import { followPodLogs, type PodLogFollower } from "./follow.ts";
 import { parseLogLines } from "./logs.ts";
 import { envSecretManifest, type ManifestSettings, replicationControllerManifest, serviceManifest } from "./manifests.ts";
 import { objectName, serviceAddress } from "./names.ts";
+import { watchPods } from "./changes.ts";
 import { ensureNamespace } from "./namespace.ts";
 import { type NamespaceWatcher, waitNamespaceGone } from "./namespace-gone.ts";
 import { isActive, podGroup, podInstances } from "./pods.ts";
@@ -49,7 +50,10 @@ export interface KubernetesSchedulerOptions {
   registryLogin?: RegistryLogin;
   /** Node labels every pod requires (`nodeSelector`). */
   nodeSelector?: Record<string, string>;
-  /** Watches namespaces so `destroyApp` returns once the namespace is gone; without it, once deletion started. */
+  /**
+   * client-node's `Watch`: namespaces (`destroyApp` returns once the namespace is gone; without it,
+   * once deletion started) and pods (readiness waits look again on each change instead of polling).
+   */
   namespaces?: NamespaceWatcher;
   /** client-node's `Log`, for `followLogs`; without it following logs is refused. */
   podLogs?: PodLogFollower;
@@ -210,6 +214,12 @@ export class KubernetesScheduler implements Scheduler {
       .flatMap((g) => g.instances)
       .filter((i) => i.state === "running" && (options.instances?.includes(i.name) ?? true));
     await followPodLogs(follower, objectName.namespace(app), running, onLine, signal, options.tail ?? 10);
+  }
+
+  /** Pod events of the app's namespace, for readiness waits that look again on each change. */
+  watchChanges(app: string, onChange: () => void, signal: AbortSignal): void {
+    const watcher = this.#options.namespaces;
+    if (watcher !== undefined) watchPods(watcher, objectName.namespace(app), onChange, signal);
   }
 
   /** Deletes the app's namespace, which takes everything in it; waits for it to go when it can watch. */
