@@ -60,6 +60,17 @@ test("reads the pods' logs, tagged by process type and number", async (t) => {
   t.regex(lines[0]?.time ?? "", /^\d{4}-\d\d-\d\dT/);
 });
 
+test("reads only the lines since a time, through the log API's sinceSeconds", async (t) => {
+  const f = await setup(t);
+  await deployed(f, image, { web: `echo "at boot"; (sleep 6; echo "later") & ${serve}` });
+  await eventually(async () => ((await f.scheduler.logs(f.app)).some((l) => l.line === "later") ? true : undefined), "the later line", 20_000);
+  const since = new Date(Date.now() - 1000).toISOString();
+  const recent = await f.scheduler.logs(f.app, { since });
+  t.false(recent.some((l) => l.line === "at boot"), recent.map((l) => l.line).join(", "));
+  const all = await f.scheduler.logs(f.app);
+  t.true(all.some((l) => l.line === "at boot"));
+});
+
 test("a restarted controller resumes a rollout it left half done", async (t) => {
   const f = await setup(t, { web: 3 });
   await deployed(f, image, { web: serve });

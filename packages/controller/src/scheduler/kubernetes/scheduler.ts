@@ -196,6 +196,8 @@ export class KubernetesScheduler implements Scheduler {
               container: instance.type,
               timestamps: true,
               tailLines: options.tail ?? 100,
+              // The log API takes whole seconds back from now; the caller drops what it already has.
+              ...(options.since === undefined ? {} : { sinceSeconds: Math.max(1, Math.ceil((Date.now() - Date.parse(options.since)) / 1000) + 1) }),
             }),
           [400, 404],
         );
