@@ -90,7 +90,8 @@ export async function pushedImage(docker: Docker, local: string, registry: strin
       });
     });
   } finally {
-    await docker.getImage(`${repo}:${tag}`).remove();
+    // Only the tag goes (force: a container may have been made from it; the image stays in use).
+    await docker.getImage(`${repo}:${tag}`).remove({ force: true });
   }
   return `${repo}:${tag}`;
 }
