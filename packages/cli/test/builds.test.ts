@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import test from "ava";
-import { berth, loggedIn } from "./helpers/berth.ts";
+import { berth, createApp, loggedIn } from "./helpers/berth.ts";
 import { startController, type TestController } from "./helpers/controller.ts";
 import { tempRepo } from "./helpers/repo.ts";
 
@@ -13,10 +13,7 @@ test.before(async () => {
 });
 test.after.always(() => controller?.close());
 
-async function app(name: string): Promise<string> {
-  await berth(["create", name, "--no-remote"], { home });
-  return name;
-}
+const app = (name: string) => createApp(home, name);
 
 test("builds:create deploys an image as a new release and waits for it", async (t) => {
   await app("imaged");

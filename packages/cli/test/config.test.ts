@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import test from "ava";
-import { berth, loggedIn } from "./helpers/berth.ts";
+import { berth, createApp, loggedIn } from "./helpers/berth.ts";
 import { startController, type TestController } from "./helpers/controller.ts";
 import { tempRepo } from "./helpers/repo.ts";
 
@@ -15,11 +15,7 @@ test.after.always(() => controller?.close());
 
 const tricky = { SPACES: "hello big world", EQUALS: "a=b=c", LINES: "line one\nline two\n", QUOTES: `say "hi" it's $HOME \\n` };
 
-async function app(name: string): Promise<string> {
-  const result = await berth(["create", name, "--no-remote"], { home });
-  if (result.code !== 0) throw new Error(result.stderr);
-  return name;
-}
+const app = (name: string) => createApp(home, name);
 
 async function values(name: string): Promise<Record<string, string>> {
   return JSON.parse((await berth(["config", "--json", "-a", name], { home })).stdout);

@@ -1,5 +1,5 @@
 import test from "ava";
-import { berth, loggedIn, tempHome } from "./helpers/berth.ts";
+import { berth, createApp, loggedIn, tempHome } from "./helpers/berth.ts";
 import { startController, type TestController } from "./helpers/controller.ts";
 
 let controller: TestController;
@@ -11,11 +11,7 @@ test.before(async () => {
 test.after.always(() => controller?.close());
 
 async function app(name: string, procfile?: string): Promise<void> {
-  const created = await berth(["create", name, "--no-remote"], { home });
-  if (created.code !== 0) throw new Error(created.stderr);
-  if (procfile === undefined) return;
-  const pulled = await berth(["pull", "web:1", "--procfile", procfile, "-a", name], { home });
-  if (pulled.code !== 0) throw new Error(pulled.stderr);
+  await createApp(home, name, procfile);
 }
 
 async function checks(name: string): Promise<unknown> {

@@ -1,5 +1,5 @@
 import test from "ava";
-import { berth, loggedIn, tempHome } from "./helpers/berth.ts";
+import { berth, createApp, loggedIn, tempHome } from "./helpers/berth.ts";
 import { startController, type TestController } from "./helpers/controller.ts";
 import { scriptedDeployer } from "./helpers/deployer.ts";
 
@@ -15,8 +15,7 @@ test.after.always(() => controller?.close());
 const stamp = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
 
 async function appWithReleases(name: string, ...values: string[]): Promise<void> {
-  const created = await berth(["create", name, "--no-remote"], { home });
-  if (created.code !== 0) throw new Error(created.stderr);
+  await createApp(home, name);
   for (const value of values) {
     const set = await berth(["config:set", value, "-a", name], { home });
     if (set.code !== 0) throw new Error(set.stderr);

@@ -1,6 +1,6 @@
 import type { Pod } from "@berth/api";
 import test from "ava";
-import { berth, loggedIn, tempHome } from "./helpers/berth.ts";
+import { berth, createApp, loggedIn, tempHome } from "./helpers/berth.ts";
 import { startController, type TestController } from "./helpers/controller.ts";
 import { scriptedDeployer } from "./helpers/deployer.ts";
 
@@ -29,8 +29,7 @@ function pod(app: string, type: string, k: number, fields: Partial<Pod> = {}): P
 }
 
 async function app(name: string, pods: Pod[]): Promise<void> {
-  const created = await berth(["create", name, "--no-remote"], { home });
-  if (created.code !== 0) throw new Error(created.stderr);
+  await createApp(home, name);
   engine.pods.set(name, pods);
 }
 

@@ -1,5 +1,5 @@
 import test from "ava";
-import { berth, loggedIn } from "./helpers/berth.ts";
+import { berth, createApp, loggedIn } from "./helpers/berth.ts";
 import { startController, type TestController } from "./helpers/controller.ts";
 
 let controller: TestController;
@@ -12,7 +12,7 @@ test.after.always(() => controller?.close());
 
 /** An app with v1 (created), v2 (image web:1), v3 (config A=1). */
 async function history(name: string): Promise<string> {
-  await berth(["create", name, "--no-remote"], { home });
+  await createApp(home, name);
   await berth(["pull", "web:1", "-a", name], { home });
   await berth(["config:set", "A=1", "-a", name], { home });
   return name;

@@ -1,5 +1,5 @@
 import test from "ava";
-import { berth, loggedIn, tempHome } from "./helpers/berth.ts";
+import { berth, createApp, loggedIn, tempHome } from "./helpers/berth.ts";
 import { startController, type TestController } from "./helpers/controller.ts";
 
 let controller: TestController;
@@ -10,11 +10,7 @@ test.before(async () => {
 });
 test.after.always(() => controller?.close());
 
-async function app(name: string): Promise<string> {
-  const created = await berth(["create", name, "--no-remote"], { home });
-  if (created.code !== 0) throw new Error(created.stderr);
-  return name;
-}
+const app = (name: string) => createApp(home, name);
 
 async function settings(name: string): Promise<Record<string, unknown>> {
   return JSON.parse((await berth(["settings", "--json", "-a", name], { home })).stdout);

@@ -108,3 +108,17 @@ export async function loggedIn(url: string, username = "alice"): Promise<string>
   if (result.code !== 0) throw new Error(`register failed: ${result.stderr}`);
   return home;
 }
+
+/**
+ * Creates an app through the CLI (no git remote) and, given a Procfile, deploys the image `web:1`
+ * with it so the app has process types. Throws with the CLI's error when a step fails.
+ */
+export async function createApp(home: string, name: string, procfile?: string): Promise<string> {
+  const created = await berth(["create", name, "--no-remote"], { home });
+  if (created.code !== 0) throw new Error(`create ${name} failed: ${created.stderr}`);
+  if (procfile !== undefined) {
+    const pulled = await berth(["pull", "web:1", "--procfile", procfile, "-a", name], { home });
+    if (pulled.code !== 0) throw new Error(`pull for ${name} failed: ${pulled.stderr}`);
+  }
+  return name;
+}
