@@ -1,7 +1,12 @@
 import { createWriteStream } from "node:fs";
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createJsonLogger, createRouter, createStaticRouteSource, silentLogger } from "../../packages/router/src/index.ts";
+import {
+  createJsonLogger,
+  createRouter,
+  createRouterServer,
+  createStaticRouteSource,
+  silentLogger,
+} from "../../packages/router/src/index.ts";
 
 /**
  * The Berth router as the benchmark runs it: one process, one app whose one instance is the shared
@@ -35,6 +40,6 @@ const router = createRouter({
   accessLog,
 });
 await router.start();
-const server = createServer({ keepAliveTimeout: 65_000 }, router.handler);
+const server = createRouterServer(router, { keepAliveTimeoutMs: 65_000 });
 server.listen(0, "127.0.0.1", () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));
 process.on("SIGTERM", () => process.exit(0));

@@ -1,9 +1,9 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
+import type { AddressInfo, Server as NetServer } from "node:net";
 import { ControllerClient } from "@berth/api";
 import { type Builder, createBuilder, dockerFromHost } from "@berth/builder";
 import { type Logger, startControllerRuntime } from "@berth/controller";
-import { createRouter } from "@berth/router";
+import { createRouter, createRouterServer } from "@berth/router";
 import type { PlatformConfig } from "./config.ts";
 import { platformDispatch } from "./dispatch.ts";
 
@@ -24,7 +24,7 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+function listen(server: NetServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
@@ -34,7 +34,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-function close(server: Server): Promise<void> {
+function close(server: NetServer & { closeAllConnections(): void }): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
   return closed;
@@ -77,8 +77,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   });
   await router.start();
 
-  const server = createServer(router.handler);
-  server.on("upgrade", router.upgradeHandler);
+  const server = createRouterServer(router);
   const admin = createServer(router.adminHandler);
   const port = await listen(server, config.port, config.host);
   const adminPort = await listen(admin, config.adminPort, config.adminHost);

@@ -9,3 +9,5 @@ export type { RouteSource, WatchRouteSourceOptions } from "./route-source.ts";
 export { parseRouteTable } from "./route-table.ts";
 export { createRouter } from "./router.ts";
 export type { Router, RouterDeps, RouteSourceOptions } from "./router.ts";
+export { createRouterServer, RouterServer } from "./inbound/server.ts";
+export type { RouterServerOptions } from "./inbound/server.ts";

@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { createRouterServer } from "./inbound/server.ts";
 import { loadRouterConfig, RouterConfigError } from "./config.ts";
 import { createJsonLogger, silentLogger } from "./logger.ts";
 import { createRouter } from "./router.ts";
@@ -20,8 +21,7 @@ const router = createRouter({
   accessLog: config.accessLog ? logger : silentLogger,
 });
 await router.start();
-const server = createServer({ keepAliveTimeout: 65_000 }, router.handler);
-server.on("upgrade", router.upgradeHandler);
+const server = createRouterServer(router, { keepAliveTimeoutMs: 65_000 });
 const admin = createServer(router.adminHandler);
 server.listen(config.port, config.host, () => {
   logger.info("router listening", { host: config.host, port: config.port, controller: config.controllerUrl });

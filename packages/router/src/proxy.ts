@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppTarget, Upstream } from "./host-map.ts";
-import { pages } from "./pages.ts";
+import { type Page, pages } from "./pages.ts";
 import { type RequestLog, sendPage } from "./respond.ts";
 import type { Connection, UpstreamError, UpstreamRequest, UpstreamSink } from "./upstream/pool.ts";
 import type { ResponseHead } from "./upstream/response-parser.ts";
@@ -42,7 +42,7 @@ export class Exchange implements UpstreamSink {
 
   onHead(head: ResponseHead): void {
     if (this.done) return;
-    const headers = head.headers;
+    const headers = head.headers();
     if (!head.hasRequestId) headers.push("x-request-id", this.log.requestId);
     this.log.status = head.status;
     // writeHead throws on a header Node refuses to send; the connection then fails with a 502.
@@ -78,22 +78,14 @@ export class Exchange implements UpstreamSink {
       this.finish(this.log.status);
       return;
     }
-    const n = this.target.upstreams.length;
-    if ((retry === "connect" && this.attempts < n) || (retry === "stale" && this.attempts <= n)) {
+    const page = afterUpstreamError(this.target, this.attempts, error, retry);
+    if (page === undefined) {
       this.attempts++;
       this.upstream = pick(this.target) ?? this.upstream;
       this.send();
       return;
     }
-    const route = this.target.route;
-    const code = error.code;
-    const page =
-      code === "READ_TIMEOUT"
-        ? pages.gatewayTimeout(this.target.app, "answer", route.readTimeoutMs)
-        : code === "CONNECT_TIMEOUT"
-          ? pages.gatewayTimeout(this.target.app, "accept a connection", route.connectTimeoutMs)
-          : pages.badGateway(this.target.app, code === "ECONNREFUSED" ? "connection refused" : error.message);
-    this.log.error = code;
+    this.log.error = error.code;
     sendPage(this.res, page, this.log.requestId);
     this.finish(page.status);
   }
@@ -112,4 +104,25 @@ export function pick(target: AppTarget): Upstream | undefined {
   const i = target.next;
   target.next = i + 1 >= list.length ? 0 : i + 1;
   return list[i < list.length ? i : 0];
+}
+
+/**
+ * After an upstream failed before any of its response went out: undefined when the request may be
+ * sent again (after `attempts` tries), otherwise the page to answer with.
+ */
+export function afterUpstreamError(
+  target: AppTarget,
+  attempts: number,
+  error: UpstreamError,
+  retry: "connect" | "stale" | undefined,
+): Page | undefined {
+  const n = target.upstreams.length;
+  if ((retry === "connect" && attempts < n) || (retry === "stale" && attempts <= n)) return undefined;
+  const route = target.route;
+  const code = error.code;
+  return code === "READ_TIMEOUT"
+    ? pages.gatewayTimeout(target.app, "answer", route.readTimeoutMs)
+    : code === "CONNECT_TIMEOUT"
+      ? pages.gatewayTimeout(target.app, "accept a connection", route.connectTimeoutMs)
+      : pages.badGateway(target.app, code === "ECONNREFUSED" ? "connection refused" : error.message);
 }

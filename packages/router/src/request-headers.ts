@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Field, classify } from "./header-names.ts";
 
 /** What the router reads from a request's headers, found in one pass over `rawHeaders`. */
 export interface ScannedRequest {
@@ -15,12 +16,9 @@ export interface ScannedRequest {
   chunked: boolean;
 }
 
-const same = (name: string, lower: string) => name === lower || name.toLowerCase() === lower;
-
 /**
- * One pass over `req.rawHeaders` (reading `req.headers` would build a second object). Names are
- * compared by length first, so most headers cost one switch and no string work. With `upgrade`, the
- * `connection` and `upgrade` headers stay: the tunnel needs them.
+ * One pass over `req.rawHeaders` (reading `req.headers` would build a second object). With `upgrade`,
+ * the `connection` and `upgrade` headers stay: the tunnel needs them.
  */
 export function scanRequestHeaders(raw: readonly string[], upgrade = false): ScannedRequest {
   const out: ScannedRequest = {
@@ -37,56 +35,37 @@ export function scanRequestHeaders(raw: readonly string[], upgrade = false): Sca
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
-    switch (name.length) {
-      case 2: // te
-        if (same(name, "te")) continue;
+    switch (classify(name, 0, name.length)) {
+      case Field.host:
+        out.host ??= value;
         break;
-      case 4:
-        if (same(name, "host")) out.host ??= value;
+      case Field.hopByHop:
+      case Field.expect: // node answers 100-continue itself
+        continue;
+      case Field.upgrade:
+      case Field.connection: // an upgrade request keeps both for the tunnel
+        if (!upgrade) continue;
         break;
-      case 6: // expect: node answers 100-continue itself
-        if (same(name, "expect")) continue;
+      case Field.requestId:
+        out.requestId ??= value;
+        continue;
+      case Field.contentLength:
+        if (value !== "0") out.hasBody = true;
         break;
-      case 7: // upgrade, trailer; an upgrade request keeps its upgrade header for the tunnel
-        if ((!upgrade && same(name, "upgrade")) || same(name, "trailer")) continue;
-        break;
-      case 10: // connection, keep-alive
-        if ((!upgrade && same(name, "connection")) || same(name, "keep-alive")) continue;
-        break;
-      case 12:
-        if (same(name, "x-request-id")) {
-          out.requestId ??= value;
-          continue;
-        }
-        break;
-      case 14:
-        if (same(name, "content-length") && value !== "0") out.hasBody = true;
-        break;
-      case 15:
-        if (same(name, "x-forwarded-for")) {
-          out.forwardedFor = out.forwardedFor === undefined ? value : `${out.forwardedFor}, ${value}`;
-          continue;
-        }
-        break;
-      case 16: // x-forwarded-host, proxy-connection
-        if (same(name, "x-forwarded-host")) {
-          out.forwardedHost ??= value;
-          continue;
-        }
-        if (same(name, "proxy-connection")) continue;
-        break;
-      case 17: // x-forwarded-proto, transfer-encoding
-        if (same(name, "x-forwarded-proto")) {
-          out.forwardedProto ??= value;
-          continue;
-        }
-        if (same(name, "transfer-encoding")) {
-          // Node decoded the body (and refuses it beside content-length); it goes upstream re-chunked.
-          out.hasBody = true;
-          out.chunked = true;
-          continue;
-        }
-        break;
+      case Field.forwardedFor:
+        out.forwardedFor = out.forwardedFor === undefined ? value : `${out.forwardedFor}, ${value}`;
+        continue;
+      case Field.forwardedHost:
+        out.forwardedHost ??= value;
+        continue;
+      case Field.forwardedProto:
+        out.forwardedProto ??= value;
+        continue;
+      case Field.transferEncoding:
+        // Node decoded the body (and refuses it beside content-length); it goes upstream re-chunked.
+        out.hasBody = true;
+        out.chunked = true;
+        continue;
     }
     lines += `${name}: ${value}\r\n`;
   }
@@ -100,14 +79,3 @@ const validRequestId = /^[\w.:@/+=-]{1,128}$/;
 export function requestIdFor(incoming: string | undefined): string {
   return incoming !== undefined && validRequestId.test(incoming) ? incoming : randomUUID();
 }
-
-/** Hop-by-hop response headers that must not be copied to the client. */
-export const hopByHopResponse: ReadonlySet<string> = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "te",
-  "trailer",
-  "upgrade",
-]);

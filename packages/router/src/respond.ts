@@ -1,5 +1,5 @@
-import type { ServerResponse } from "node:http";
-import { isoNow, jsonString, type RouterLogger } from "./logger.ts";
+import { STATUS_CODES, type ServerResponse } from "node:http";
+import { isoNow, jsonString, type RouterLogger, silentLogger } from "./logger.ts";
 import type { AppMetrics } from "./metrics.ts";
 import { type Page, renderPage } from "./pages.ts";
 
@@ -17,6 +17,29 @@ export function sendPage(res: ServerResponse, page: Page, requestId: string): vo
     requestId,
   ]);
   res.end(body);
+}
+
+/** One of the router's own pages as a whole raw response, for sockets without a `ServerResponse`. */
+export function rawPage(page: Page, requestId: string, close: boolean): string {
+  const body = renderPage(page);
+  return (
+    `HTTP/1.1 ${page.status} ${STATUS_CODES[page.status]}\r\ncontent-type: text/html; charset=utf-8\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nx-request-id: ${requestId}\r\n` +
+    `date: ${httpDate()}\r\n${close ? "connection: close\r\n" : ""}\r\n${body}`
+  );
+}
+
+let dateSecond = 0;
+let dateText = "";
+/** The Date header's value (RFC 9110 §5.6.7), made once a second. */
+export function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
 }
 
 /** The access-log line of one request, filled in as it goes, written once when it ends. */
@@ -51,6 +74,7 @@ export class RequestLog {
       const cls = ((this.status / 100) | 0) - 1;
       metrics[cls >= 0 && cls < 5 ? cls : 4]!++;
     } else metrics?.observe(this.status, ms);
+    if (this.sink === silentLogger) return;
     const ms3 = Math.round(ms * 1000) / 1000;
     if (this.sink.write !== undefined) {
       this.sink.write(

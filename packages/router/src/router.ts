@@ -6,6 +6,8 @@ import { normalizeAddress } from "./cidr.ts";
 import { type AppTarget, compileHostMap, type HostMap, normalizeHost } from "./host-map.ts";
 import type { RouterLogger } from "./logger.ts";
 import { RouterMetrics } from "./metrics.ts";
+import type { ClientConnection } from "./inbound/client-connection.ts";
+import type { SimpleRequest } from "./inbound/request-head.ts";
 import { pages } from "./pages.ts";
 import { Exchange, pick } from "./proxy.ts";
 import { requestIdFor, type ScannedRequest, scanRequestHeaders } from "./request-headers.ts";
@@ -48,10 +50,15 @@ export interface RouterDeps {
 }
 
 export interface Router {
-  /** Proxies requests: attach to an `http.Server`'s `request` event. */
+  /**
+   * Proxies requests: attach to an `http.Server`'s `request` event — or better, serve with
+   * `createRouterServer(router)`, which adds the fast path and uses this for the rest.
+   */
   handler: RequestListener;
   /** Proxies upgrades (WebSocket): attach to the server's `upgrade` event. */
   upgradeHandler: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** The fast path's entry (see `createRouterServer`, which calls it). */
+  dispatch(connection: ClientConnection, request: SimpleRequest): boolean;
   /** `/healthz` and `/metrics`, for a separate admin port. */
   adminHandler: RequestListener;
   routes: RouteSource;
@@ -106,12 +113,12 @@ export function createRouter(deps: RouterDeps): Router {
    * The request head an app receives: the client's headers minus hop-by-hop ones, plus X-Forwarded-*
    * and X-Request-Id (the client's forwarding headers are believed only from a trusted proxy).
    */
-  const head = (scan: ScannedRequest, req: IncomingMessage, target: AppTarget, peer: string, requestId: string) => {
+  const head = (scan: ScannedRequest, requestLine: string, tls: boolean, target: AppTarget, peer: string, requestId: string) => {
     const trustedPeer = target.trusted?.has(peer) === true;
-    const proto = trustedPeer && scan.forwardedProto !== undefined ? scan.forwardedProto : "encrypted" in req.socket ? "https" : "http";
+    const proto = trustedPeer && scan.forwardedProto !== undefined ? scan.forwardedProto : tls ? "https" : "http";
     const forwardedHost = trustedPeer && scan.forwardedHost !== undefined ? scan.forwardedHost : (scan.host ?? "");
     return (
-      `${req.method} ${req.url} HTTP/1.1\r\n${scan.lines}` +
+      `${requestLine}${scan.lines}` +
       `x-forwarded-for: ${scan.forwardedFor === undefined ? peer : `${scan.forwardedFor}, ${peer}`}\r\n` +
       `x-forwarded-proto: ${proto}\r\nx-forwarded-host: ${forwardedHost}\r\nx-request-id: ${requestId}\r\n` +
       (scan.chunked ? "transfer-encoding: chunked\r\n\r\n" : "\r\n")
@@ -158,7 +165,7 @@ export function createRouter(deps: RouterDeps): Router {
       return;
     }
     const exchange = new Exchange(req, res, target, log, {
-      head: head(scan, req, target, peer, requestId),
+      head: head(scan, `${log.method} ${log.path} HTTP/1.1\r\n`, "encrypted" in req.socket, target, peer, requestId),
       body: scan.hasBody ? req : null,
       chunked: scan.chunked,
       isHead: log.method === "HEAD",
@@ -201,7 +208,7 @@ export function createRouter(deps: RouterDeps): Router {
       socket,
       upgradeHead,
       upstream,
-      head(scan, req, target, peer, requestId),
+      head(scan, `${log.method} ${log.path} HTTP/1.1\r\n`, "encrypted" in req.socket, target, peer, requestId),
       target.route.connectTimeoutMs,
       (status, error) => {
         log.status = status;
@@ -212,9 +219,32 @@ export function createRouter(deps: RouterDeps): Router {
     );
   };
 
+  /** The fast path's share: a plain request to an app that admits it. False leaves it to `handler`. */
+  const dispatch = (connection: ClientConnection, request: SimpleRequest): boolean => {
+    const start = performance.now();
+    const host = request.host ?? "";
+    const target = lookup(host);
+    if (target === undefined) return false;
+    const peer = connection.peer;
+    if (refusal(target, peer, request.forwardedFor) !== undefined) return false;
+    const requestId = requestIdFor(request.requestId);
+    const log = new RequestLog(accessLog, start, request.method, request.target, host, peer, requestId);
+    log.app = target.app;
+    connection.proxy(target, log, {
+      head: head(request, request.requestLine, false, target, peer, requestId),
+      body: null,
+      chunked: false,
+      isHead: request.method === "HEAD",
+      readTimeoutMs: target.route.readTimeoutMs,
+      bodyTimeoutMs: bodyTimeout,
+    });
+    return true;
+  };
+
   return {
     handler,
     upgradeHandler,
+    dispatch,
     adminHandler: admin(routes, metrics, () => hosts.size),
     routes,
     metrics,

@@ -2,15 +2,12 @@ import { STATUS_CODES } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Upstream } from "./host-map.ts";
-import { type Page, renderPage } from "./pages.ts";
+import type { Page } from "./pages.ts";
+import { rawPage } from "./respond.ts";
 
 /** Answers an upgrade request that will not be proxied, on the raw socket. */
 export function refuseUpgrade(socket: Duplex, page: Page, requestId: string): void {
-  const body = renderPage(page);
-  socket.end(
-    `HTTP/1.1 ${page.status} ${STATUS_CODES[page.status]}\r\ncontent-type: text/html; charset=utf-8\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
-  );
+  socket.end(rawPage(page, requestId, true));
 }
 
 function splitAddress(address: string): { host: string; port: number } {

@@ -1,16 +1,46 @@
+import { latin1 } from "../latin1.ts";
+import { Field, classify, fieldValue, listsToken, validFieldLines } from "../header-names.ts";
+
 /**
- * An HTTP/1.1 response parser for the upstream side of the proxy: heads are parsed once into the flat
- * `[name, value, …]` form `res.writeHead` takes (hop-by-hop headers left out), bodies are framed by
+ * An HTTP/1.1 response parser for the upstream side of the proxy: heads are parsed once, their header
+ * lines kept as the app sent them (hop-by-hop ones left out), bodies are framed by
  * Content-Length, chunked encoding or connection close, and body bytes are handed on as slices of the
  * socket's buffers — never copied.
  */
 
-export interface ResponseHead {
-  status: number;
-  statusText: string;
-  /** Flat `[name, value, …]` in the upstream's case, without hop-by-hop headers. */
-  headers: string[];
-  hasRequestId: boolean;
+/** A response head as parsed: status, and the header lines to pass on (hop-by-hop ones left out). */
+export class ResponseHead {
+  readonly status: number;
+  readonly statusText: string;
+  /** `Name: value\r\n` lines, as the upstream sent them, without hop-by-hop headers ("" when none). */
+  readonly lines: string;
+  readonly hasRequestId: boolean;
+  readonly hasDate: boolean;
+  /** The body's Content-Length (a line in `lines`); -1 when the body is chunked or runs until close. */
+  readonly contentLength: number;
+
+  constructor(status: number, statusText: string, lines: string, hasRequestId: boolean, hasDate: boolean, contentLength: number) {
+    this.status = status;
+    this.statusText = statusText;
+    this.lines = lines;
+    this.hasRequestId = hasRequestId;
+    this.hasDate = hasDate;
+    this.contentLength = contentLength;
+  }
+
+  /** Flat `[name, value, …]`, as `res.writeHead` takes them. */
+  headers(): string[] {
+    const out: string[] = [];
+    const lines = this.lines;
+    let at = 0;
+    while (at < lines.length) {
+      const end = lines.indexOf("\r\n", at);
+      const colon = lines.indexOf(":", at);
+      out.push(lines.slice(at, colon), fieldValue(lines, colon + 1, end));
+      at = end + 2;
+    }
+    return out;
+  }
 }
 
 export interface ParserSink {
@@ -31,7 +61,23 @@ const CRLFCRLF = Buffer.from("\r\n\r\n");
 const State = { head: 0, length: 1, chunkSize: 2, chunkData: 3, chunkDataEnd: 4, trailers: 5, untilClose: 6, done: 7 } as const;
 type State = (typeof State)[keyof typeof State];
 
-const lower = (name: string, expected: string) => name.length === expected.length && (name === expected || name.toLowerCase() === expected);
+/** Tested, not matched: the parts are read by position (`HTTP/1.x NNN reason`), without a match array. */
+const statusLine = /^HTTP\/1\.[01] [1-9]\d\d(?: [\t\x20-\x7e\x80-\xff]*)?$/;
+
+/** The first offending field line, escaped, for the 502 page and the log. */
+function describeBadLine(fields: string): string {
+  const bad = fields.split("\r\n").find((line) => !validFieldLines.test(line)) ?? fields;
+  return JSON.stringify(bad.slice(0, 80));
+}
+
+/** `lines` without its Content-Length lines. */
+function withoutContentLength(lines: string): string {
+  return lines
+    .split("\r\n")
+    .filter((line) => line !== "" && classify(line, 0, line.indexOf(":")) !== Field.contentLength)
+    .map((line) => `${line}\r\n`)
+    .join("");
+}
 
 export class ResponseParser {
   readonly sink: ParserSink;
@@ -76,7 +122,7 @@ export class ResponseParser {
             this.#pending = data.subarray(offset);
             return flowing;
           }
-          this.#head(data.toString("latin1", offset, end));
+          this.#head(latin1(data, offset, end));
           offset = end + 4;
           break;
         }
@@ -150,79 +196,81 @@ export class ResponseParser {
   }
 
   #head(text: string): void {
-    const lines = text.split("\r\n");
-    const statusLine = lines[0]!;
-    const match = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(statusLine);
-    if (match === null) throw new UpstreamProtocolError(`bad status line "${statusLine.slice(0, 80)}"`);
-    const minor = match[1];
-    const status = Number(match[2]);
-    const headers: string[] = [];
+    const lineEnd = text.indexOf("\r\n");
+    const firstLine = lineEnd === -1 ? text : text.slice(0, lineEnd);
+    if (!statusLine.test(firstLine)) throw new UpstreamProtocolError(`bad status line ${JSON.stringify(firstLine.slice(0, 80))}`);
+    const status = (text.charCodeAt(9) - 48) * 100 + (text.charCodeAt(10) - 48) * 10 + (text.charCodeAt(11) - 48);
+    const http11 = text.charCodeAt(7) === 49;
+    const statusText = firstLine.length > 13 ? firstLine.slice(13) : "";
+    const fieldsAt = lineEnd === -1 ? text.length : lineEnd + 2;
+    if (!validFieldLines.test(text.slice(fieldsAt))) {
+      throw new UpstreamProtocolError(`invalid character or line in the response head: ${describeBadLine(text.slice(fieldsAt))}`);
+    }
+    // Kept lines are copied as runs of the original text; a dropped line ends a run.
+    let lines = "";
+    let run = fieldsAt;
     let contentLength = -1;
     let chunked = false;
     let hasTransferEncoding = false;
     let connection = "";
     let hasRequestId = false;
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(":");
-      if (colon <= 0 || line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) {
-        throw new UpstreamProtocolError(`bad header line "${line.slice(0, 80)}"`);
-      }
-      const name = line.slice(0, colon);
-      const value = line.slice(colon + 1).trim();
-      switch (name.length) {
-        case 2:
-          if (lower(name, "te")) continue;
+    let hasDate = false;
+    let at = fieldsAt;
+    while (at < text.length) {
+      let end = text.indexOf("\r\n", at);
+      if (end === -1) end = text.length;
+      const colon = text.indexOf(":", at);
+      let drop = false;
+      switch (classify(text, at, colon)) {
+        case Field.requestId:
+          hasRequestId = true;
           break;
-        case 7:
-          if (lower(name, "trailer") || lower(name, "upgrade")) continue;
+        case Field.date:
+          hasDate = true;
           break;
-        case 10:
-          if (lower(name, "connection")) {
-            connection = value.toLowerCase();
-            continue;
-          }
-          if (lower(name, "keep-alive")) continue;
+        case Field.connection:
+          connection = connection === "" ? fieldValue(text, colon + 1, end) : `${connection},${fieldValue(text, colon + 1, end)}`;
+          drop = true;
           break;
-        case 12:
-          if (lower(name, "x-request-id")) hasRequestId = true;
+        case Field.hopByHop:
+        case Field.upgrade:
+          drop = true;
           break;
-        case 14:
-          if (lower(name, "content-length")) {
-            if (!/^\d{1,15}$/.test(value)) throw new UpstreamProtocolError(`bad content-length "${value}"`);
-            const n = Number(value);
-            if (contentLength !== -1 && contentLength !== n) throw new UpstreamProtocolError("conflicting content-length headers");
-            if (contentLength !== -1) continue;
-            contentLength = n;
-          }
+        case Field.contentLength: {
+          const value = fieldValue(text, colon + 1, end);
+          if (!/^\d{1,15}$/.test(value)) throw new UpstreamProtocolError(`bad content-length "${value}"`);
+          const n = Number(value);
+          if (contentLength !== -1 && contentLength !== n) throw new UpstreamProtocolError("conflicting content-length headers");
+          drop = contentLength !== -1; // a repeated, equal one
+          contentLength = n;
           break;
-        case 16:
-          if (lower(name, "proxy-connection")) continue;
-          break;
-        case 17:
-          if (lower(name, "transfer-encoding")) {
-            hasTransferEncoding = true;
-            chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
-            continue;
-          }
+        }
+        case Field.transferEncoding:
+          hasTransferEncoding = true;
+          chunked = /(?:^|,)\s*chunked\s*$/i.test(fieldValue(text, colon + 1, end));
+          drop = true;
           break;
       }
-      headers.push(name, value);
+      if (drop) {
+        lines += text.slice(run, at);
+        run = end + 2;
+      }
+      at = end + 2;
     }
+    if (run < text.length) lines += `${text.slice(run)}\r\n`;
     if (status < 200) {
       // 100 Continue, 103 Early Hints: informational, the real response follows.
       if (status === 101) throw new UpstreamProtocolError("101 Switching Protocols to a request that did not ask for it");
       return;
     }
-    this.#keepAlive = minor === "1" ? !/(?:^|,)\s*close\s*(?:,|$)/.test(connection) : /(?:^|,)\s*keep-alive\s*(?:,|$)/.test(connection);
+    this.#keepAlive = http11 ? !listsToken(connection, "close") : listsToken(connection, "keep-alive");
     if (hasTransferEncoding && contentLength !== -1) {
       // RFC 9112 §6.3: transfer-encoding wins, and the connection must not be reused.
-      const at = headers.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === "content-length");
-      headers.splice(at, 2);
+      lines = withoutContentLength(lines);
       contentLength = -1;
       this.#keepAlive = false;
     }
-    this.sink.onHead({ status, statusText: match[3] ?? "", headers, hasRequestId });
+    this.sink.onHead(new ResponseHead(status, statusText, lines, hasRequestId, hasDate, contentLength));
     if (this.headRequest || status === 204 || status === 304) this.#finish();
     else if (chunked) this.state = State.chunkSize;
     else if (hasTransferEncoding) {

@@ -1,8 +1,9 @@
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LogFields, RouterLogger } from "../../src/logger.ts";
+import { createRouterServer, type RouterServer, type RouterServerOptions } from "../../src/inbound/server.ts";
 import { createRouter, type Router, type RouterDeps } from "../../src/router.ts";
 import { closeServer, listen } from "./servers.ts";
 
@@ -18,6 +19,7 @@ export function memoryLogger(): RouterLogger & { lines: { level: string; msg: st
 
 export interface RunningRouter {
   router: Router;
+  server: RouterServer;
   port: number;
   adminPort: number;
   logs: ReturnType<typeof memoryLogger>;
@@ -28,7 +30,7 @@ export interface RunningRouter {
 /** A router following the controller at `stub.url`, serving on real sockets on 127.0.0.1 (proxy port and admin port). */
 export async function startRouter(
   stub: { url: string; key: string },
-  options: { cacheDir?: string; deps?: Partial<RouterDeps>; waitForVersion?: number } = {},
+  options: { cacheDir?: string; deps?: Partial<RouterDeps>; waitForVersion?: number; server?: RouterServerOptions } = {},
 ): Promise<RunningRouter> {
   const dir = options.cacheDir ?? (await mkdtemp(join(tmpdir(), "berth-router-")));
   const cacheFile = join(dir, "routes.json");
@@ -39,8 +41,7 @@ export async function startRouter(
     logger: logs,
     ...options.deps,
   });
-  const server: Server = createServer(router.handler);
-  server.on("upgrade", router.upgradeHandler);
+  const server = createRouterServer(router, options.server);
   const adminServer = createServer(router.adminHandler);
   const port = await listen(server);
   const adminPort = await listen(adminServer);
@@ -48,6 +49,7 @@ export async function startRouter(
   if (options.waitForVersion !== undefined) await waitFor(() => router.routes.current().version >= options.waitForVersion!);
   return {
     router,
+    server,
     port,
     adminPort,
     logs,

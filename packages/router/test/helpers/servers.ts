@@ -1,5 +1,5 @@
 import { request as httpRequest, createServer, type IncomingHttpHeaders, type RequestListener, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server as NetServer } from "node:net";
 
 export interface Upstream {
   name: string;
@@ -30,12 +30,12 @@ export async function startUpstream(name: string, handler?: RequestListener): Pr
   };
 }
 
-export async function listen(server: Server): Promise<number> {
+export async function listen(server: NetServer): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return (server.address() as AddressInfo).port;
 }
 
-export function closeServer(server: Server): Promise<void> {
+export function closeServer(server: NetServer & { closeAllConnections(): void }): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }

@@ -1,0 +1,214 @@
+import { connect } from "node:net";
+import test from "ava";
+import { ControllerStub, route } from "./helpers/controller-stub.ts";
+import { startRouter, waitFor } from "./helpers/router.ts";
+import { get, startUpstream } from "./helpers/servers.ts";
+
+/**
+ * The router's own HTTP/1.1 reading (the fast path) and its hand-off to Node's HTTP server, driven
+ * with raw bytes on real sockets so that keep-alive, pipelining and malformed input are exact.
+ */
+
+interface RawClient {
+  send(bytes: string): void;
+  /** Resolves with everything received once `done(text)` holds (or rejects after 3 s). */
+  until(done: (text: string) => boolean): Promise<string>;
+  closed: Promise<void>;
+  end(): void;
+}
+
+async function rawClient(port: number): Promise<RawClient> {
+  const socket = connect(port, "127.0.0.1");
+  await new Promise((resolve) => socket.once("connect", resolve));
+  let text = "";
+  let wake = () => {};
+  socket.on("data", (chunk: Buffer) => {
+    text += chunk.toString("latin1");
+    wake();
+  });
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  socket.on("close", () => wake());
+  socket.on("error", () => {});
+  return {
+    send: (bytes) => void socket.write(bytes, "latin1"),
+    until: (done) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(text)}`)), 3000);
+        wake = () => {
+          if (done(text) || socket.destroyed) {
+            clearTimeout(timer);
+            resolve(text);
+          }
+        };
+        wake();
+      }),
+    closed,
+    end: () => socket.destroy(),
+  };
+}
+
+const count = (text: string, what: string) => text.split(what).length - 1;
+
+async function setUp(t: import("ava").ExecutionContext, server: { keepAliveTimeoutMs?: number; headersTimeoutMs?: number } = {}) {
+  const stub = await new ControllerStub().start();
+  const web = await startUpstream("web-1", (req, res) => {
+    if (req.url === "/slow") {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("first part ");
+      setTimeout(() => res.end("second part"), 300);
+      return;
+    }
+    let body = "";
+    req.on("data", (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "text/plain", "content-length": String(`${req.method} ${req.url} ${body}`.length) });
+      res.end(`${req.method} ${req.url} ${body}`);
+    });
+  });
+  stub.publish([route("shop", { upstreams: [web.address] })]);
+  const r = await startRouter(stub, {
+    waitForVersion: 1,
+    server,
+    deps: { platformHandler: (_req, res) => res.writeHead(200, { "content-type": "text/plain", "content-length": "8" }).end("platform") },
+  });
+  t.teardown(async () => Promise.all([r.stop(), stub.stop(), web.close()]));
+  return { r, web };
+}
+
+test("serves plain requests on its own, keeping the connection alive, with date and request id", async (t) => {
+  const { r } = await setUp(t);
+  const c = await rawClient(r.port);
+  t.teardown(() => c.end());
+  c.send("GET /one HTTP/1.1\r\nHost: shop.test.local\r\n\r\n");
+  const first = await c.until((s) => s.includes("GET /one "));
+  c.send("GET /two HTTP/1.1\r\nHost: shop.test.local\r\n\r\n");
+  const both = await c.until((s) => s.includes("GET /two "));
+  t.regex(first, /^HTTP\/1\.1 200 OK\r\n/);
+  t.regex(first, /\r\nx-request-id: [\w-]+\r\n/i);
+  t.regex(first, /\r\ndate: \w{3}, \d\d \w{3} \d{4} [\d:]{8} GMT\r\n/i);
+  t.notRegex(first, /\r\nconnection: close/i);
+  t.is(count(both, "HTTP/1.1 200 OK"), 2);
+  t.is(r.server.handOffs, 0);
+});
+
+test("answers pipelined requests in order", async (t) => {
+  const { r } = await setUp(t);
+  const c = await rawClient(r.port);
+  t.teardown(() => c.end());
+  const requests = ["/a", "/b", "/c"].map((p) => `GET ${p} HTTP/1.1\r\nHost: shop.test.local\r\n\r\n`).join("");
+  c.send(requests);
+  const text = await c.until((s) => s.includes("GET /c "));
+  t.true(text.indexOf("GET /a ") < text.indexOf("GET /b ") && text.indexOf("GET /b ") < text.indexOf("GET /c "));
+  t.is(count(text, "HTTP/1.1 200 OK"), 3);
+  t.is(r.server.handOffs, 0);
+});
+
+test("reads a request head that arrives in pieces", async (t) => {
+  const { r } = await setUp(t);
+  const c = await rawClient(r.port);
+  t.teardown(() => c.end());
+  for (const piece of ["GET /pie", "ces HTTP/1.1\r\nHo", "st: shop.test.local\r", "\n\r", "\n"]) {
+    c.send(piece);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  t.regex(await c.until((s) => s.includes("GET /pieces ")), /^HTTP\/1\.1 200 OK/);
+});
+
+test("hands the connection to Node's server mid-way, for a body and for the platform's host", async (t) => {
+  const { r } = await setUp(t);
+  const c = await rawClient(r.port);
+  t.teardown(() => c.end());
+  c.send("GET /fast HTTP/1.1\r\nHost: shop.test.local\r\n\r\n");
+  await c.until((s) => s.includes("GET /fast "));
+  c.send("POST /form HTTP/1.1\r\nHost: shop.test.local\r\nContent-Length: 5\r\n\r\nhello");
+  await c.until((s) => s.includes("POST /form hello"));
+  t.is(r.server.handOffs, 1);
+  c.send("GET /api HTTP/1.1\r\nHost: berth.test.local\r\n\r\nGET /after HTTP/1.1\r\nHost: shop.test.local\r\n\r\n");
+  const text = await c.until((s) => s.includes("GET /after "));
+  t.true(text.includes("platform"));
+  t.is(count(text, "HTTP/1.1 200 OK"), 4);
+});
+
+test("a platform request first goes straight to Node's server", async (t) => {
+  const { r } = await setUp(t);
+  const reply = await get(r.port, "berth.test.local", "/v2/");
+  t.is(reply.body, "platform");
+  t.is(r.server.handOffs, 1);
+});
+
+for (const [what, bytes, status] of [
+  ["a header line without a colon", "GET / HTTP/1.1\r\nHost: shop.test.local\r\nno colon here\r\n\r\n", 400],
+  [
+    "Content-Length beside Transfer-Encoding",
+    "POST / HTTP/1.1\r\nHost: shop.test.local\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    400,
+  ],
+  ["a bare LF inside a header", "GET / HTTP/1.1\r\nHost: shop.test.local\r\nX-A: 1\nX-B: 2\r\n\r\n", 400],
+  ["a head over 16 KiB", `GET / HTTP/1.1\r\nHost: shop.test.local\r\nX-Big: ${"a".repeat(17 * 1024)}\r\n\r\n`, 431],
+] as const) {
+  test(`leaves ${what} to Node's server, which refuses it`, async (t) => {
+    const { r, web } = await setUp(t);
+    const c = await rawClient(r.port);
+    t.teardown(() => c.end());
+    c.send(bytes);
+    const text = await c.until((s) => /^HTTP\/1\.1 \d{3}/.test(s));
+    t.regex(text, new RegExp(`^HTTP/1\\.1 ${status} `));
+    t.is(r.server.handOffs, 1);
+    t.is(web.seen.length, 0);
+  });
+}
+
+test("closes after the response when the client asks to", async (t) => {
+  const { r } = await setUp(t);
+  const c = await rawClient(r.port);
+  c.send("GET /bye HTTP/1.1\r\nHost: shop.test.local\r\nConnection: close\r\n\r\n");
+  await c.closed;
+  const text = await c.until(() => true);
+  t.regex(text, /\r\nconnection: close\r\n/i);
+  t.true(text.endsWith("GET /bye "));
+});
+
+test("re-chunks a streamed response and logs 499 when the client leaves in the middle", async (t) => {
+  const { r } = await setUp(t);
+  const c = await rawClient(r.port);
+  c.send("GET /slow HTTP/1.1\r\nHost: shop.test.local\r\n\r\n");
+  const text = await c.until((s) => s.includes("first part"));
+  t.regex(text, /\r\ntransfer-encoding: chunked\r\n/i);
+  t.true(text.includes("b\r\nfirst part \r\n"));
+  c.end();
+  await waitFor(() => r.logs.lines.some((l) => l.msg === "request" && l.fields.status === 499), "a 499 in the access log");
+  const streamed = await rawClient(r.port);
+  t.teardown(() => streamed.end());
+  streamed.send("GET /slow HTTP/1.1\r\nHost: shop.test.local\r\n\r\n");
+  t.true((await streamed.until((s) => s.endsWith("0\r\n\r\n"))).includes("first part \r\nb\r\nsecond part\r\n0\r\n\r\n"));
+});
+
+test("closes idle connections after the keep-alive timeout and answers a stalled head with 408", async (t) => {
+  const { r } = await setUp(t, { keepAliveTimeoutMs: 200, headersTimeoutMs: 300 });
+  const idle = await rawClient(r.port);
+  idle.send("GET / HTTP/1.1\r\nHost: shop.test.local\r\n\r\n");
+  await idle.until((s) => s.includes("GET / "));
+  await idle.closed;
+  const slow = await rawClient(r.port);
+  slow.send("GET / HTTP/1.1\r\nHost: shop.t");
+  await slow.closed;
+  t.regex(await slow.until(() => true), /^HTTP\/1\.1 408 /);
+});
+
+test("closing the server ends idle connections and lets a busy one finish", async (t) => {
+  const { r } = await setUp(t);
+  const idle = await rawClient(r.port);
+  idle.send("GET / HTTP/1.1\r\nHost: shop.test.local\r\n\r\n");
+  await idle.until((s) => s.includes("GET / "));
+  const busy = await rawClient(r.port);
+  busy.send("GET /slow HTTP/1.1\r\nHost: shop.test.local\r\n\r\n");
+  await busy.until((s) => s.includes("first part"));
+  const closed = new Promise<void>((resolve) => r.server.close(() => resolve()));
+  await idle.closed;
+  const text = await busy.until((s) => s.endsWith("0\r\n\r\n"));
+  t.true(text.includes("second part"));
+  await busy.closed;
+  await closed;
+});
