@@ -72,6 +72,59 @@ export function classify(text: string, start: number, end: number): Field {
  */
 export const validFieldLines = /^(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*(?:\r\n|$))*$/;
 
+/**
+ * Walks the field lines of a head (`text` from `from`, lines split by CRLF, already validated) and
+ * builds the lines to pass on: kept ones are copied as runs of the original text, so a head whose
+ * lines all stay costs one slice.
+ */
+export class FieldLines {
+  readonly text: string;
+  /** The current line: its name is `[start, colon)`, its value `(colon, end)`. */
+  start = 0;
+  colon = 0;
+  end = 0;
+  #next: number;
+  #run: number;
+  #kept = "";
+
+  constructor(text: string, from: number) {
+    this.text = text;
+    this.#next = from;
+    this.#run = from;
+  }
+
+  /** Moves to the next line; false after the last. */
+  next(): boolean {
+    const text = this.text;
+    if (this.#next >= text.length) return false;
+    this.start = this.#next;
+    const end = text.indexOf("\r\n", this.start);
+    this.end = end === -1 ? text.length : end;
+    this.colon = text.indexOf(":", this.start);
+    this.#next = this.end + 2;
+    return true;
+  }
+
+  field(): Field {
+    return classify(this.text, this.start, this.colon);
+  }
+
+  value(): string {
+    return fieldValue(this.text, this.colon + 1, this.end);
+  }
+
+  /** Leaves the current line out of {@link kept}. */
+  drop(): void {
+    this.#kept += this.text.slice(this.#run, this.start);
+    this.#run = this.end + 2;
+  }
+
+  /** The lines not dropped, each ending in CRLF ("" when none). */
+  kept(): string {
+    return this.#run < this.text.length ? `${this.#kept}${this.text.slice(this.#run)}\r\n` : this.#kept;
+  }
+}
+
 /** OWS around a value: spaces and tabs only (`trim` would also take latin1's NBSP). */
 export function fieldValue(text: string, start: number, end: number): string {
   while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;

@@ -16,12 +16,9 @@ export interface ScannedRequest {
   chunked: boolean;
 }
 
-/**
- * One pass over `req.rawHeaders` (reading `req.headers` would build a second object). With `upgrade`,
- * the `connection` and `upgrade` headers stay: the tunnel needs them.
- */
-export function scanRequestHeaders(raw: readonly string[], upgrade = false): ScannedRequest {
-  const out: ScannedRequest = {
+/** A scan that found nothing yet (one literal, so every scan has the same shape). */
+export function emptyScan(): ScannedRequest {
+  return {
     lines: "",
     host: undefined,
     forwardedFor: undefined,
@@ -31,6 +28,14 @@ export function scanRequestHeaders(raw: readonly string[], upgrade = false): Sca
     hasBody: false,
     chunked: false,
   };
+}
+
+/**
+ * One pass over `req.rawHeaders` (reading `req.headers` would build a second object). With `upgrade`,
+ * the `connection` and `upgrade` headers stay: the tunnel needs them.
+ */
+export function scanRequestHeaders(raw: readonly string[], upgrade = false): ScannedRequest {
+  const out = emptyScan();
   let lines = "";
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;

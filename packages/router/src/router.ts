@@ -222,16 +222,17 @@ export function createRouter(deps: RouterDeps): Router {
   /** The fast path's share: a plain request to an app that admits it. False leaves it to `handler`. */
   const dispatch = (connection: ClientConnection, request: SimpleRequest): boolean => {
     const start = performance.now();
-    const host = request.host ?? "";
+    const scan = request.scan;
+    const host = scan.host ?? "";
     const target = lookup(host);
     if (target === undefined) return false;
     const peer = connection.peer;
-    if (refusal(target, peer, request.forwardedFor) !== undefined) return false;
-    const requestId = requestIdFor(request.requestId);
+    if (refusal(target, peer, scan.forwardedFor) !== undefined) return false;
+    const requestId = requestIdFor(scan.requestId);
     const log = new RequestLog(accessLog, start, request.method, request.target, host, peer, requestId);
     log.app = target.app;
     connection.proxy(target, log, {
-      head: head(request, request.requestLine, false, target, peer, requestId),
+      head: head(scan, request.requestLine, false, target, peer, requestId),
       body: null,
       chunked: false,
       isHead: request.method === "HEAD",

@@ -1,5 +1,5 @@
 import { latin1 } from "../latin1.ts";
-import { Field, classify, fieldValue, listsToken, validFieldLines } from "../header-names.ts";
+import { classify, Field, FieldLines, fieldValue, listsToken, validFieldLines } from "../header-names.ts";
 
 /**
  * An HTTP/1.1 response parser for the upstream side of the proxy: heads are parsed once, their header
@@ -206,22 +206,15 @@ export class ResponseParser {
     if (!validFieldLines.test(text.slice(fieldsAt))) {
       throw new UpstreamProtocolError(`invalid character or line in the response head: ${describeBadLine(text.slice(fieldsAt))}`);
     }
-    // Kept lines are copied as runs of the original text; a dropped line ends a run.
-    let lines = "";
-    let run = fieldsAt;
+    const fields = new FieldLines(text, fieldsAt);
     let contentLength = -1;
     let chunked = false;
     let hasTransferEncoding = false;
     let connection = "";
     let hasRequestId = false;
     let hasDate = false;
-    let at = fieldsAt;
-    while (at < text.length) {
-      let end = text.indexOf("\r\n", at);
-      if (end === -1) end = text.length;
-      const colon = text.indexOf(":", at);
-      let drop = false;
-      switch (classify(text, at, colon)) {
+    while (fields.next()) {
+      switch (fields.field()) {
         case Field.requestId:
           hasRequestId = true;
           break;
@@ -229,35 +222,30 @@ export class ResponseParser {
           hasDate = true;
           break;
         case Field.connection:
-          connection = connection === "" ? fieldValue(text, colon + 1, end) : `${connection},${fieldValue(text, colon + 1, end)}`;
-          drop = true;
+          connection = connection === "" ? fields.value() : `${connection},${fields.value()}`;
+          fields.drop();
           break;
         case Field.hopByHop:
         case Field.upgrade:
-          drop = true;
+          fields.drop();
           break;
         case Field.contentLength: {
-          const value = fieldValue(text, colon + 1, end);
+          const value = fields.value();
           if (!/^\d{1,15}$/.test(value)) throw new UpstreamProtocolError(`bad content-length "${value}"`);
           const n = Number(value);
           if (contentLength !== -1 && contentLength !== n) throw new UpstreamProtocolError("conflicting content-length headers");
-          drop = contentLength !== -1; // a repeated, equal one
+          if (contentLength !== -1) fields.drop(); // a repeated, equal one
           contentLength = n;
           break;
         }
         case Field.transferEncoding:
           hasTransferEncoding = true;
-          chunked = /(?:^|,)\s*chunked\s*$/i.test(fieldValue(text, colon + 1, end));
-          drop = true;
+          chunked = /(?:^|,)\s*chunked\s*$/i.test(fields.value());
+          fields.drop();
           break;
       }
-      if (drop) {
-        lines += text.slice(run, at);
-        run = end + 2;
-      }
-      at = end + 2;
     }
-    if (run < text.length) lines += `${text.slice(run)}\r\n`;
+    let lines = fields.kept();
     if (status < 200) {
       // 100 Continue, 103 Early Hints: informational, the real response follows.
       if (status === 101) throw new UpstreamProtocolError("101 Switching Protocols to a request that did not ask for it");
