@@ -76,7 +76,8 @@ test("following logs follows a crashing container again each time it is restarte
     release: 1,
     type: "worker",
     image,
-    command: 'echo "run at $(date +%s%N)"; sleep 0.5; exit 3',
+    // Each run is a new container, a second or more after the one before.
+    command: 'echo "run at $(date +%s)"; sleep 1; exit 3',
     env: {},
     limits: undefined,
     readiness: { mode: "running", path: undefined, initialDelay: 0, timeout: 1, period: 1, failureThreshold: 3 },
