@@ -1,4 +1,5 @@
 import type { V1Pod } from "@kubernetes/client-node";
+import { watchBackoff, watchFailed } from "../watch-backoff.ts";
 import type { NamespaceWatcher } from "./namespace-gone.ts";
 
 export interface PodWatchOptions {
@@ -7,11 +8,6 @@ export interface PodWatchOptions {
   resourceVersion?: string;
   /** Called before a watch that starts over without a resourceVersion: its ADDED events list every pod again. */
   onRelist?: () => void;
-}
-
-/** Pause before the next try after `failures` watches in a row could not connect: 1 s, doubling up to 30 s. */
-export function watchBackoff(failures: number): number {
-  return Math.min(30_000, 1000 * 2 ** Math.max(0, failures - 1));
 }
 
 /**
@@ -52,11 +48,10 @@ export function watchPods(
       ...(version === undefined ? {} : { resourceVersion: version }),
     };
     // client-node calls `done` before `watch` resolves when it could not connect, after it otherwise.
-    // A watch that connected but said nothing and ended at once (an ERROR) counts as a failure too.
     const done = () => {
       current = undefined;
       if (signal.aborted) return;
-      const failed = !connected || (!heard && Date.now() - began < 5000);
+      const failed = watchFailed(connected, heard, began);
       failures = failed ? failures + 1 : 0;
       pause = setTimeout(start, failed ? watchBackoff(failures) : 100).unref();
     };
