@@ -54,6 +54,8 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
   readonly #running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   /** Restart counts seen by `checkCrashes`, per instance name; undefined before the first check. */
   #restarts: Map<string, number> | undefined;
+  /** The scheduler's follow mode, when it has one. */
+  readonly followLogs?: NonNullable<Deployer["followLogs"]>;
 
   constructor(deps: RolloutDeployerDeps, options: RolloutDeployerOptions = {}) {
     const logger = deps.logger.child({ component: "deployer" });
@@ -69,6 +71,8 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
       pollMs: options.pollMs,
       drainer: new Drainer(options.drainMs ?? 0, (app) => deps.onRoutesChanged?.(app)),
     };
+    const follow = deps.scheduler.followLogs?.bind(deps.scheduler);
+    if (follow !== undefined) this.followLogs = follow;
   }
 
   async createApp(app: string): Promise<void> {
