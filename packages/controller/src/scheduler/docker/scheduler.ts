@@ -258,7 +258,8 @@ export class DockerScheduler implements Scheduler {
       ready,
       started,
       restarts,
-      exitCode: state === "exited" || state === "restarting" || restarts > 0 ? info.State.ExitCode : null,
+      // The engine resets the exit code when it starts the container again: a running one has none to tell.
+      exitCode: state === "exited" || state === "restarting" ? info.State.ExitCode : null,
       address: address === null ? null : `${address.host}:${address.port}`,
     };
   }
