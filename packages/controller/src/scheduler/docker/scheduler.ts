@@ -6,6 +6,7 @@ import { groupName } from "../names.ts";
 import type { Group, GroupRef, GroupSpec, Instance, InstanceState, LogLine, LogOptions, ReadinessCheck, Scheduler } from "../types.ts";
 import { type ContainerOptionsSettings, containerOptions, type DockerNetwork } from "./container-options.ts";
 import { engineError, statusOf } from "./errors.ts";
+import { watchContainerEvents } from "./events.ts";
 import { followContainerLogs } from "./follow.ts";
 import { LABEL, labelFilter } from "./labels.ts";
 import { demuxLogs } from "./logs.ts";
@@ -181,6 +182,17 @@ export class DockerScheduler implements Scheduler {
    */
   followLogs(app: string, onLine: (line: LogLine) => void, signal: AbortSignal, options: LogOptions = {}): Promise<void> {
     return followContainerLogs(this.#docker, app, onLine, signal, { tail: options.tail ?? 10, instances: options.instances });
+  }
+
+  /** The engine's `die` and `start` events of every Berth container (label `berth.app`), named by app. */
+  watchInstances(onChange: (app: string | undefined) => void, signal: AbortSignal): void {
+    void watchContainerEvents(
+      this.#docker,
+      { event: ["die", "start"], label: [LABEL.app] },
+      (event) => onChange(event.attributes[LABEL.app]),
+      signal,
+      () => onChange(undefined),
+    );
   }
 
   /** Removes the app's containers, then the images its builds made (`<app>:git-<sha>`); pulled images stay. */

@@ -76,3 +76,10 @@ export function watchPods(
   };
   start();
 }
+
+/** Whether a pod's containers have exited or restarted: what crash reports look at. */
+export function podRestarted(pod: V1Pod): boolean {
+  return (pod.status?.containerStatuses ?? []).some(
+    (s) => s.restartCount > 0 || s.state?.terminated !== undefined || s.lastState?.terminated !== undefined,
+  );
+}

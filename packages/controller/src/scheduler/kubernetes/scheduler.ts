@@ -10,7 +10,7 @@ import { followPodLogs, type PodLogFollower } from "./follow.ts";
 import { parseLogLines } from "./logs.ts";
 import { envSecretManifest, type ManifestSettings, replicationControllerManifest, serviceManifest } from "./manifests.ts";
 import { objectName, serviceAddress } from "./names.ts";
-import { watchPods } from "./changes.ts";
+import { podRestarted, watchPods } from "./changes.ts";
 import { ensureNamespace } from "./namespace.ts";
 import { type NamespaceWatcher, waitNamespaceGone } from "./namespace-gone.ts";
 import { isActive, podGroup, podInstances } from "./pods.ts";
@@ -229,6 +229,20 @@ export class KubernetesScheduler implements Scheduler {
   watchChanges(app: string, onChange: () => void, signal: AbortSignal): void {
     const watcher = this.#options.namespaces;
     if (watcher !== undefined) watchPods(watcher, objectName.namespace(app), () => onChange(), signal);
+  }
+
+  /**
+   * One pod watch across namespaces (`heritage=berth`): an app is named whenever one of its pods
+   * shows an exit or a restart. Without a watcher nothing is watched.
+   */
+  watchInstances(onChange: (app: string | undefined) => void, signal: AbortSignal): void {
+    const watcher = this.#options.namespaces;
+    if (watcher === undefined) return;
+    const onPod = (_phase: string, pod: V1Pod) => {
+      const app = groupOf(pod.metadata?.labels)?.app;
+      if (app !== undefined && podRestarted(pod)) onChange(app);
+    };
+    watchPods(watcher, undefined, onPod, signal, { labelSelector: berthSelector() });
   }
 
   /** Deletes the app's namespace, which takes everything in it; waits for it to go when it can watch. */
