@@ -23,7 +23,10 @@ const followMargin = 100;
 
 /** The app's last `limit` lines: instance output and platform events, in time order. */
 export async function readRecentLogs(deps: LogReader, app: string, limit: number): Promise<RecentLogs> {
-  const [lines, events] = await Promise.all([deps.deployer.logs(app, { tail: Math.max(1, limit) }), recentEvents(deps.store.db, app, limit)]);
+  const [lines, events] = await Promise.all([
+    deps.deployer.logs(app, { tail: Math.max(1, limit) }),
+    recentEvents(deps.store.db, app, limit),
+  ]);
   return { entries: mergeLogs(lines.map(fromInstance), events.map(fromEvent), limit), lines, limit };
 }
 
@@ -69,7 +72,13 @@ async function streamLogs(
  * Follows an app's logs after `recent` until `signal` aborts: through the engine's follow mode when
  * it has one, else by polling.
  */
-export function followLogs(deps: LogReader, app: string, recent: RecentLogs, send: (entry: LogEntry) => void, signal: AbortSignal): Promise<void> {
+export function followLogs(
+  deps: LogReader,
+  app: string,
+  recent: RecentLogs,
+  send: (entry: LogEntry) => void,
+  signal: AbortSignal,
+): Promise<void> {
   const follow = deps.deployer.followLogs?.bind(deps.deployer);
   if (follow !== undefined) return streamLogs(deps, follow, app, recent, send, signal);
   return pollLogs(deps, app, recent.entries, send, signal);

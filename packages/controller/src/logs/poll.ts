@@ -51,7 +51,14 @@ async function poll(
  * engines without a follow mode. Engines answer "since" to the second, so lines already sent are
  * remembered for the last seconds and skipped.
  */
-export function pollLogs(deps: LogReader, app: string, start: LogEntry[], send: (entry: LogEntry) => void, signal: AbortSignal, pollMs = 1000) {
+export function pollLogs(
+  deps: LogReader,
+  app: string,
+  start: LogEntry[],
+  send: (entry: LogEntry) => void,
+  signal: AbortSignal,
+  pollMs = 1000,
+) {
   return poll(
     start,
     async (lineSince, eventSince) => {
@@ -72,7 +79,20 @@ export function pollLogs(deps: LogReader, app: string, start: LogEntry[], send: 
  * routes in their transactions, the deployer, other controller replicas on PostgreSQL), so the
  * store is where they meet: it is asked for new ones every `pollMs`.
  */
-export function pollEvents(deps: Pick<LogReader, "store">, app: string, start: LogEntry[], send: (entry: LogEntry) => void, signal: AbortSignal, pollMs = 1000) {
+export function pollEvents(
+  deps: Pick<LogReader, "store">,
+  app: string,
+  start: LogEntry[],
+  send: (entry: LogEntry) => void,
+  signal: AbortSignal,
+  pollMs = 1000,
+) {
   const events = start.filter((e) => e.source === "berth");
-  return poll(events, async (_lineSince, eventSince) => (await eventsAfter(deps.store.db, app, eventSince)).map(fromEvent), send, signal, pollMs);
+  return poll(
+    events,
+    async (_lineSince, eventSince) => (await eventsAfter(deps.store.db, app, eventSince)).map(fromEvent),
+    send,
+    signal,
+    pollMs,
+  );
 }

@@ -26,7 +26,8 @@ export function countedDocker(docker: Docker) {
     getImage: docker.getImage.bind(docker),
     pull: docker.pull.bind(docker),
     listImages: docker.listImages.bind(docker),
-    getEvents: (async (options?: Docker.GetEventsOptions) => counted("events", await docker.getEvents(options))) as DockerClient["getEvents"],
+    getEvents: (async (options?: Docker.GetEventsOptions) =>
+      counted("events", await docker.getEvents(options))) as DockerClient["getEvents"],
     getContainer(id) {
       const container = docker.getContainer(id);
       const logs = container.logs.bind(container) as (options: Docker.ContainerLogsOptions) => Promise<NodeJS.ReadableStream | Buffer>;

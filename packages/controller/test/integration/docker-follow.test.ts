@@ -65,7 +65,11 @@ test("following logs picks up a container that starts later, from its first line
   await eventually(async () => (ticks(followed.lines, "web.2").length >= 3 ? true : undefined), "web.2 to tick");
   t.is(followed.lines.find((l) => l.tag === "web.2")?.line, "booting", "a container that started later is followed from its first line");
   const web2 = ticks(followed.lines, "web.2");
-  t.deepEqual(web2, [...web2.keys()].map((i) => i + 1), "no line twice, none missing");
+  t.deepEqual(
+    web2,
+    [...web2.keys()].map((i) => i + 1),
+    "no line twice, none missing",
+  );
   const web1 = ticks(followed.lines, "web.1");
   t.true(
     web1.every((n, i) => i === 0 || n === (web1[i - 1] ?? 0) + 1),
@@ -99,7 +103,11 @@ test("following logs follows a crashing container again on each restart, each ru
       .join(", "),
   );
   const seen = runs().map((l) => l.line);
-  t.deepEqual(seen, [...seen.keys()].map((i) => `run ${i + 1}`), "each run's line once, none missing");
+  t.deepEqual(
+    seen,
+    [...seen.keys()].map((i) => `run ${i + 1}`),
+    "each run's line once, none missing",
+  );
   await followed.stop();
   t.is(open.logs, 0);
   await eventually(async () => (open.events === 0 ? true : undefined), "the event stream to close", 1000);

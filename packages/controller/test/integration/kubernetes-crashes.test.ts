@@ -19,7 +19,10 @@ test("a pod whose container crashes is reported within seconds through a pod wat
   f.deployer.watchCrashes({ intervalMs: 600_000 });
   const v2 = await deployed(f, image, { worker: "sleep 3; exit 3" });
   t.is((await f.release(v2)).state, "deployed", (await f.release(v2)).failure ?? "");
-  t.false(f.events.some((e) => e.kind === "crash"), "nothing crashed yet");
+  t.false(
+    f.events.some((e) => e.kind === "crash"),
+    "nothing crashed yet",
+  );
 
   const crash = await eventually(async () => f.events.find((e) => e.kind === "crash"), "a crash event", 15_000);
   t.is(crash.release, "v2");

@@ -52,7 +52,11 @@ test("following logs picks up a pod that starts later, from its first line, and 
   await eventually(async () => (ticks(followed.lines, "web.2").length >= 3 ? true : undefined), "web.2 to tick", 20_000);
   const web2 = followed.lines.filter((l) => l.tag === "web.2");
   t.is(web2[0]?.line, "booting", "a pod that started later is followed from its first line");
-  t.deepEqual(ticks(followed.lines, "web.2"), [...ticks(followed.lines, "web.2").keys()].map((i) => i + 1), "no line twice, none missing");
+  t.deepEqual(
+    ticks(followed.lines, "web.2"),
+    [...ticks(followed.lines, "web.2").keys()].map((i) => i + 1),
+    "no line twice, none missing",
+  );
   const web1 = ticks(followed.lines, "web.1");
   t.true(
     web1.every((n, i) => i === 0 || n === (web1[i - 1] ?? 0) + 1),
