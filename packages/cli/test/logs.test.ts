@@ -78,7 +78,7 @@ test("the process name is coloured on a terminal only, the same colour for a typ
   t.false(noColor.raw.stdout.includes("\u001b"));
 });
 
-test("-f prints new lines as they happen and ends cleanly with 130 on Ctrl-C", async (t) => {
+test("-f prints new lines as the engine streams them and ends cleanly with 130 on Ctrl-C", async (t) => {
   await appWithReleases("followed", "A=1");
   let shown!: () => void;
   const started = new Promise<void>((resolve) => {
@@ -90,7 +90,7 @@ test("-f prints new lines as they happen and ends cleanly with 130 on Ctrl-C", a
     interruptOnStdout: "v3 created",
   });
   await started;
-  engine.lines.set("followed", [{ instance: "followed-v2-web-1", tag: "web.1", time: new Date().toISOString(), line: "GET / 200" }]);
+  engine.print("followed", { instance: "followed-v2-web-1", tag: "web.1", time: new Date().toISOString(), line: "GET / 200" });
   t.is((await berth(["config:set", "B=2", "-a", "followed"], { home })).code, 0);
   const result = await following;
   t.is(result.code, 130);

@@ -30,6 +30,12 @@ export interface Deployer {
   pods(app: string): Promise<Pod[]>;
   /** Recent output of the app's instances, oldest first. */
   logs(app: string, options?: LogOptions): Promise<LogLine[]>;
+  /**
+   * Streams the output of the app's instances as it is written, picking up instances that start
+   * later, until `signal` aborts (`Scheduler.followLogs`). Absent when the engine cannot follow:
+   * callers then poll `logs`.
+   */
+  followLogs?(app: string, onLine: (line: LogLine) => void, signal: AbortSignal, options?: LogOptions): Promise<void>;
   /** Removes everything the app runs. */
   destroy(app: string): Promise<void>;
 }

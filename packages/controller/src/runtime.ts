@@ -88,6 +88,7 @@ export async function startControllerRuntime(
   const docker = config.scheduler === "docker" ? await dockerDeployer(config, store, logger, routeHub) : undefined;
   const deployer = docker?.deployer ?? (config.scheduler === "kubernetes" ? kubernetesDeployer(config, store, logger, routeHub) : undefined);
   deployer?.reconcile().catch((err: unknown) => logger.error("reconcile failed; apps may be missing instances", { err }));
+  // Stopped by `deployer.close()` below.
   deployer?.watchCrashes();
   const { app } = createController({
     store,

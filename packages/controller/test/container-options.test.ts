@@ -1,6 +1,6 @@
 import test from "ava";
 import { containerOptions, memoryBytes, nanoCpus } from "../src/scheduler/docker/container-options.ts";
-import { demuxLogs } from "../src/scheduler/docker/logs.ts";
+import { demuxLogs, LogReader } from "../src/scheduler/docker/logs.ts";
 import type { GroupSpec } from "../src/scheduler/types.ts";
 
 const spec: GroupSpec = {
@@ -67,14 +67,15 @@ test("limits, init and the restart policy come from the spec and settings", (t) 
   t.is(nanoCpus("500m"), 500_000_000);
 });
 
+function frame(stream: number, text: string): Buffer {
+  const body = Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(body.length, 4);
+  return Buffer.concat([header, body]);
+}
+
 test("splits the engine's multiplexed log frames into timestamped lines", (t) => {
-  const frame = (stream: number, text: string) => {
-    const body = Buffer.from(text);
-    const header = Buffer.alloc(8);
-    header[0] = stream;
-    header.writeUInt32BE(body.length, 4);
-    return Buffer.concat([header, body]);
-  };
   const raw = Buffer.concat([
     frame(1, "2026-01-01T00:00:01Z hello\n"),
     frame(2, "2026-01-01T00:00:02Z oops\n2026-01-01T00:00:03Z again\n"),
@@ -84,4 +85,24 @@ test("splits the engine's multiplexed log frames into timestamped lines", (t) =>
     { time: "2026-01-01T00:00:02Z", line: "oops" },
     { time: "2026-01-01T00:00:03Z", line: "again" },
   ]);
+});
+
+test("reads a followed log stream whose frames, lines and characters are cut across chunks", (t) => {
+  const raw = Buffer.concat([frame(1, "2026-01-01T00:00:01Z héllo\n"), frame(2, "2026-01-01T00:00:02Z par"), frame(2, "tial\n2026-01-01T00:00:03Z last")]);
+  const reader = new LogReader();
+  const lines = [];
+  // Cut everywhere: inside a header, inside the two-byte é, between frames.
+  for (let at = 0; at < raw.length; at += 3) lines.push(...reader.push(raw.subarray(at, at + 3)));
+  t.deepEqual(lines, [
+    { time: "2026-01-01T00:00:01Z", line: "héllo" },
+    { time: "2026-01-01T00:00:02Z", line: "partial" },
+  ]);
+  t.deepEqual(reader.end(), [{ time: "2026-01-01T00:00:03Z", line: "last" }]);
+});
+
+test("reads a stream without frames (a TTY) as plain lines", (t) => {
+  const reader = new LogReader();
+  t.deepEqual(reader.push(Buffer.from("2026-01-01T00:00:01Z a\n2026")), [{ time: "2026-01-01T00:00:01Z", line: "a" }]);
+  t.deepEqual(reader.push(Buffer.from("-01-01T00:00:02Z b\n")), [{ time: "2026-01-01T00:00:02Z", line: "b" }]);
+  t.deepEqual(demuxLogs(Buffer.from("ok")), [{ time: "", line: "ok" }]);
 });

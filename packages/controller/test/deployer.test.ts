@@ -304,6 +304,25 @@ for (const backend of testBackends) {
     );
   });
 
+  test(`${backend}: a crash the scheduler's watch reports is checked at once, not at the interval, until close`, async (t) => {
+    const f = await deployFixture(t, backend);
+    await deployed(f, "shop:1");
+    f.deployer.watchCrashes({ intervalMs: 600_000, debounceMs: 5 });
+    t.is(f.scheduler.watchers.size, 1);
+    // The first check, right away, takes note of what runs.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    f.scheduler.crash(ref(2), 1, 137);
+    const crashes = () => f.events.filter((e) => e.kind === "crash").map((e) => e.message);
+    for (let i = 0; i < 100 && crashes().length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    t.deepEqual(crashes(), ["web.1 (shop-v2-web-1) exited with code 137; restarted 1 time(s)"]);
+
+    await f.deployer.close();
+    t.is(f.scheduler.watchers.size, 0, "close stops the watch");
+    f.scheduler.crash(ref(2), 1, 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    t.is(crashes().length, 1, "nothing is checked after close");
+  });
+
   test(`${backend}: lists pods from the scheduler and removes everything on destroy`, async (t) => {
     const f = await deployFixture(t, backend);
     await deployed(f, "shop:1");

@@ -49,6 +49,8 @@ export interface ScriptedDeployer {
   pods: Map<string, Pod[]>;
   /** Output of an app's instances, oldest first. */
   lines: Map<string, LogLine[]>;
+  /** An instance writes a line: kept in `lines` and streamed to the app's followers, as an engine's follow mode does. */
+  print(app: string, line: LogLine): void;
   /** `[app, type]` of every restart asked for. */
   restarts: [string, string | undefined][];
 }
@@ -61,10 +63,15 @@ export function scriptedDeployer(): ScriptedDeployer {
   const pods = new Map<string, Pod[]>();
   const lines = new Map<string, LogLine[]>();
   const restarts: [string, string | undefined][] = [];
+  const followers = new Set<{ app: string; onLine: (line: LogLine) => void }>();
   return {
     pods,
     lines,
     restarts,
+    print(app, line) {
+      lines.set(app, [...(lines.get(app) ?? []), line]);
+      for (const follower of followers) if (follower.app === app) follower.onLine(line);
+    },
     deployer(store) {
       return {
         ...recordOnlyDeployer(store),
@@ -75,6 +82,12 @@ export function scriptedDeployer(): ScriptedDeployer {
           const since = options?.since;
           const all = (lines.get(app) ?? []).filter((line) => since === undefined || line.time >= since);
           return all.slice(Math.max(0, all.length - (options?.tail ?? all.length)));
+        },
+        async followLogs(app, onLine, signal) {
+          const follower = { app, onLine };
+          followers.add(follower);
+          await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+          followers.delete(follower);
         },
         async restart(app, type) {
           restarts.push([app, type]);

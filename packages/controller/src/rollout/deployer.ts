@@ -9,6 +9,7 @@ import type { Store } from "../store/open.ts";
 import { lockApp } from "../store/releases.ts";
 import { deleteRollout, findRollout, insertRollout, listRollouts, type Rollout } from "../store/rollouts.ts";
 import type { Tx } from "../store/schema.ts";
+import { type CrashWatchOptions, watchCrashes } from "./crash-watch.ts";
 import { Drainer } from "./drain.ts";
 import { type AppEvent, appEvent, type EventSink } from "./events.ts";
 import { restartLive, restore, scaleLive } from "./maintain.ts";
@@ -52,8 +53,11 @@ function inProgress(rollout: Rollout): BerthError {
 export class RolloutDeployer implements Deployer, UpstreamSource {
   readonly #deps: RollDeps;
   readonly #running = new Map<string, { abort: AbortController; done: Promise<void> }>();
-  /** Restart counts seen by `checkCrashes`, per instance name; undefined before the first check. */
-  #restarts: Map<string, number> | undefined;
+  /** Restart counts seen by `checkCrashes`, per app and instance name; undefined before the first check. */
+  #restarts: Map<string, Map<string, number>> | undefined;
+  #stopCrashWatch: (() => Promise<void>) | undefined;
+  /** The scheduler's follow mode, when it has one. */
+  readonly followLogs?: NonNullable<Deployer["followLogs"]>;
 
   constructor(deps: RolloutDeployerDeps, options: RolloutDeployerOptions = {}) {
     const logger = deps.logger.child({ component: "deployer" });
@@ -69,6 +73,8 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
       pollMs: options.pollMs,
       drainer: new Drainer(options.drainMs ?? 0, (app) => deps.onRoutesChanged?.(app)),
     };
+    const follow = deps.scheduler.followLogs?.bind(deps.scheduler);
+    if (follow !== undefined) this.followLogs = follow;
   }
 
   async createApp(app: string): Promise<void> {
@@ -179,39 +185,48 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
 
   /**
    * Reports every instance the engine restarted since the last check as a `crash` event with its
-   * restart count. The first check only takes note, so a restarted controller does not report old crashes.
+   * restart count: of these apps, or of every app. The first check looks at every app and only
+   * takes note, so a restarted controller does not report old crashes.
    */
-  async checkCrashes(): Promise<void> {
+  async checkCrashes(apps?: string[]): Promise<void> {
     const first = this.#restarts === undefined;
-    const seen = new Map<string, number>();
-    const apps = await this.#deps.store.db.selectFrom("apps").select("id").orderBy("id").execute();
-    for (const { id } of apps) {
+    const known = this.#restarts ?? new Map<string, Map<string, number>>();
+    const wanted = first ? undefined : apps;
+    if (wanted?.length === 0) return;
+    let query = this.#deps.store.db.selectFrom("apps").select("id").orderBy("id");
+    // Named apps that are not in the store (another installation's containers) are left alone.
+    if (wanted !== undefined) query = query.where("id", "in", wanted);
+    const ids = (await query.execute()).map((row) => row.id);
+    if (wanted === undefined) for (const app of known.keys()) if (!ids.includes(app)) known.delete(app);
+    for (const id of ids) {
+      const before = known.get(id);
+      const seen = new Map<string, number>();
       for (const instance of (await this.#deps.scheduler.listGroups(id)).flatMap((g) => g.instances)) {
         seen.set(instance.name, instance.restarts);
-        const before = this.#restarts?.get(instance.name) ?? 0;
-        if (first || instance.restarts <= before) continue;
+        if (first || instance.restarts <= (before?.get(instance.name) ?? 0)) continue;
         const code = instance.exitCode === null ? "" : ` with code ${instance.exitCode}`;
         const message = `${instance.type}.${instance.index} (${instance.name}) exited${code}; restarted ${instance.restarts} time(s)`;
         this.#deps.emit(appEvent(id, "crash", message, instance.release));
       }
+      known.set(id, seen);
     }
-    this.#restarts = seen;
+    this.#restarts = known;
   }
 
-  /** Runs `checkCrashes` every `intervalMs`; returns the function that stops it. */
-  watchCrashes(intervalMs = 10_000): () => void {
-    let busy = false;
-    const timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      this.checkCrashes()
-        .catch((err: unknown) => this.#deps.logger.warn("could not check instances for crashes", { err }))
-        .finally(() => {
-          busy = false;
-        });
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+  /**
+   * Checks for crashes whenever the scheduler reports instances changed (its watch), and every
+   * `intervalMs` besides, for engines without a watch and for a watch's gaps; `close` stops it.
+   * Returns the function that stops it too.
+   */
+  watchCrashes(options: CrashWatchOptions = {}): () => Promise<void> {
+    const stop = watchCrashes(
+      this.#deps.scheduler,
+      (apps) => this.checkCrashes(apps),
+      (err) => this.#deps.logger.warn("could not check instances for crashes", { err }),
+      options,
+    );
+    this.#stopCrashWatch = stop;
+    return stop;
   }
 
   /** Resolves when no rollout runs (for one app, or for all). */
@@ -220,8 +235,9 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
     await Promise.all(runs.map((r) => r.done.catch(() => {})));
   }
 
-  /** Stops background rollouts where they stand, for a clean shutdown; `reconcile` resumes them. */
+  /** Stops the crash watch and background rollouts where they stand, for a clean shutdown; `reconcile` resumes them. */
   async close(): Promise<void> {
+    await this.#stopCrashWatch?.();
     for (const run of this.#running.values()) run.abort.abort();
     await this.idle();
   }

@@ -121,6 +121,13 @@ export interface Scheduler {
    * instead of polling. Optional: without it, waits poll.
    */
   watchChanges?(app: string, onChange: () => void, signal: AbortSignal): void;
+  /**
+   * Calls `onChange(app)` whenever an instance of any Berth app may have exited or been restarted,
+   * until `signal` aborts; `onChange(undefined)` when the watch was down and any app may have
+   * changed. The watch reconnects by itself after errors. Optional: without it, crashes are found
+   * by a periodic look.
+   */
+  watchInstances?(onChange: (app: string | undefined) => void, signal: AbortSignal): void;
   /** Removes everything the app runs. */
   destroyApp(app: string): Promise<void>;
   /**

@@ -41,7 +41,14 @@ export class FakeScheduler implements Scheduler {
   readonly minReadyAfterRemoval = new Map<string, number>();
   /** Called after every scale, e.g. to stop a deployer mid-rollout. */
   onScale: ((spec: GroupSpec, replicas: number) => void) | undefined;
+  /** Who watches instances now (`watchInstances` until its signal aborts). */
+  readonly watchers = new Set<(app: string | undefined) => void>();
   #serial = 0;
+
+  watchInstances(onChange: (app: string | undefined) => void, signal: AbortSignal): void {
+    this.watchers.add(onChange);
+    signal.addEventListener("abort", () => this.watchers.delete(onChange), { once: true });
+  }
 
   async createGroup(spec: GroupSpec): Promise<void> {
     if (spec.image.endsWith(":missing")) throw new Error(`image ${spec.image} not found`);
@@ -129,6 +136,7 @@ export class FakeScheduler implements Scheduler {
     if (instance === undefined) throw new Error(`no instance ${index} in ${groupName(ref)}`);
     instance.restarts++;
     instance.exitCode = exitCode;
+    for (const watcher of this.watchers) watcher(ref.app);
   }
 
   #look(spec: GroupSpec, instance: FakeInstance): Instance {

@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import type { LogEntry } from "@berth/api";
 import type { Router } from "@koa/router";
 import { invalid } from "../../errors.ts";
-import { followLogs, recentLogs } from "../../logs/follow.ts";
+import { followLogs, readRecentLogs } from "../../logs/follow.ts";
 import { loadApp } from "../access.ts";
 import type { RouteDeps, State } from "../context.ts";
 
@@ -12,7 +12,8 @@ export function logRoutes(router: Router<State>, deps: RouteDeps): void {
     const raw = ctx.query.lines ?? ctx.query.log_lines;
     const lines = raw === undefined ? 100 : Number(raw);
     if (!Number.isInteger(lines) || lines < 0 || lines > 10_000) throw invalid("lines", "must be a whole number from 0 to 10000");
-    const start = await recentLogs(deps, app.id, lines);
+    const recent = await readRecentLogs(deps, app.id, lines);
+    const start = recent.entries;
     const follow = ctx.query.follow === "1" || ctx.query.follow === "true";
     ctx.type = "application/x-ndjson";
     ctx.set("Cache-Control", "no-store");
@@ -26,7 +27,7 @@ export function logRoutes(router: Router<State>, deps: RouteDeps): void {
     const abort = new AbortController();
     // The stream ends cleanly when the client leaves.
     ctx.res.on("close", () => abort.abort());
-    followLogs(deps, app.id, start, write, abort.signal)
+    followLogs(deps, app.id, recent, write, abort.signal)
       .catch((err: unknown) => deps.logger.warn("log stream stopped", { app: app.id, err }))
       .finally(() => stream.end());
     ctx.body = stream;

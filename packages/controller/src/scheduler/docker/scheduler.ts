@@ -5,31 +5,21 @@ import { BerthError } from "../../errors.ts";
 import { groupName } from "../names.ts";
 import type { Group, GroupRef, GroupSpec, Instance, InstanceState, LogLine, LogOptions, ReadinessCheck, Scheduler } from "../types.ts";
 import { type ContainerOptionsSettings, containerOptions, type DockerNetwork } from "./container-options.ts";
+import { engineError, statusOf } from "./errors.ts";
+import { watchContainerEvents } from "./events.ts";
+import { followContainerLogs } from "./follow.ts";
 import { LABEL, labelFilter } from "./labels.ts";
 import { demuxLogs } from "./logs.ts";
 import { probe } from "./probe.ts";
 
 /** The parts of dockerode the scheduler uses. */
-export type DockerClient = Pick<Docker, "listContainers" | "createContainer" | "getContainer" | "getImage" | "pull" | "listImages">;
+export type DockerClient = Pick<Docker, "listContainers" | "createContainer" | "getContainer" | "getImage" | "pull" | "listImages" | "getEvents">;
 
 export interface DockerSchedulerOptions {
   network?: DockerNetwork;
   maxRestarts?: number;
   stopTimeout?: number;
   labels?: Record<string, string>;
-}
-
-function statusOf(error: unknown): number | undefined {
-  return typeof error === "object" && error !== null && "statusCode" in error ? Number(error.statusCode) : undefined;
-}
-
-/** Engine failures become one error the API can show, with the driver's error as cause. */
-function engineError(what: string, cause: unknown): BerthError {
-  const detail = cause instanceof Error ? `: ${cause.message}` : "";
-  return new BerthError("UNAVAILABLE", `the Docker engine could not ${what}${detail}`, {
-    cause,
-    hint: "check that dockerd runs and that DOCKER_HOST points at it",
-  });
 }
 
 function freePort(): Promise<number> {
@@ -186,6 +176,25 @@ export class DockerScheduler implements Scheduler {
     return perInstance.flat().sort((a, b) => a.time.localeCompare(b.time));
   }
 
+  /**
+   * Follows the app's containers' logs (the engine's follow mode): the running ones from their last
+   * `tail` lines, and every container that starts later (seen in the engine's events) from its start.
+   */
+  followLogs(app: string, onLine: (line: LogLine) => void, signal: AbortSignal, options: LogOptions = {}): Promise<void> {
+    return followContainerLogs(this.#docker, app, onLine, signal, { tail: options.tail ?? 10, instances: options.instances });
+  }
+
+  /** The engine's `die` and `start` events of every Berth container (label `berth.app`), named by app. */
+  watchInstances(onChange: (app: string | undefined) => void, signal: AbortSignal): void {
+    void watchContainerEvents(
+      this.#docker,
+      { event: ["die", "start"], label: [LABEL.app] },
+      (event) => onChange(event.attributes[LABEL.app]),
+      signal,
+      () => onChange(undefined),
+    );
+  }
+
   /** Removes the app's containers, then the images its builds made (`<app>:git-<sha>`); pulled images stay. */
   async destroyApp(app: string): Promise<void> {
     const containers = await this.#containers(app);
@@ -261,7 +270,8 @@ export class DockerScheduler implements Scheduler {
       ready,
       started,
       restarts,
-      exitCode: state === "exited" || state === "restarting" || restarts > 0 ? info.State.ExitCode : null,
+      // The engine resets the exit code when it starts the container again: a running one has none to tell.
+      exitCode: state === "exited" || state === "restarting" ? info.State.ExitCode : null,
       address: address === null ? null : `${address.host}:${address.port}`,
     };
   }

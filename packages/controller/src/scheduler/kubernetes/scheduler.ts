@@ -10,7 +10,7 @@ import { followPodLogs, type PodLogFollower } from "./follow.ts";
 import { parseLogLines } from "./logs.ts";
 import { envSecretManifest, type ManifestSettings, replicationControllerManifest, serviceManifest } from "./manifests.ts";
 import { objectName, serviceAddress } from "./names.ts";
-import { watchPods } from "./changes.ts";
+import { podRestarted, watchPods } from "./changes.ts";
 import { ensureNamespace } from "./namespace.ts";
 import { type NamespaceWatcher, waitNamespaceGone } from "./namespace-gone.ts";
 import { isActive, podGroup, podInstances } from "./pods.ts";
@@ -207,21 +207,42 @@ export class KubernetesScheduler implements Scheduler {
     return perPod.flat().sort((a, b) => a.time.localeCompare(b.time));
   }
 
+  /**
+   * Follows the app's pods' logs through the log API (`follow=true`): the running ones from their last
+   * `tail` lines, then, when pods can be watched, every container that starts later from its first.
+   */
   async followLogs(app: string, onLine: (line: LogLine) => void, signal: AbortSignal, options: LogOptions = {}): Promise<void> {
     const follower = this.#options.podLogs;
     if (follower === undefined) {
       throw new BerthError("UNAVAILABLE", "this controller cannot follow pod logs", { hint: "read them without following" });
     }
-    const running = (await this.listGroups(app))
-      .flatMap((g) => g.instances)
-      .filter((i) => i.state === "running" && (options.instances?.includes(i.name) ?? true));
-    await followPodLogs(follower, objectName.namespace(app), running, onLine, signal, options.tail ?? 10);
+    const namespace = objectName.namespace(app);
+    // The list's resourceVersion is where the watch for later pods starts: nothing falls between.
+    const listed = await tolerate(`list the pods of ${app}`, () => this.#core.listNamespacedPod({ namespace, labelSelector: berthSelector() }));
+    await followPodLogs({ follower, watcher: this.#options.namespaces, namespace }, listed, onLine, signal, {
+      tail: options.tail ?? 10,
+      instances: options.instances,
+    });
   }
 
   /** Pod events of the app's namespace, for readiness waits that look again on each change. */
   watchChanges(app: string, onChange: () => void, signal: AbortSignal): void {
     const watcher = this.#options.namespaces;
-    if (watcher !== undefined) watchPods(watcher, objectName.namespace(app), onChange, signal);
+    if (watcher !== undefined) watchPods(watcher, objectName.namespace(app), () => onChange(), signal);
+  }
+
+  /**
+   * One pod watch across namespaces (`heritage=berth`): an app is named whenever one of its pods
+   * shows an exit or a restart. Without a watcher nothing is watched.
+   */
+  watchInstances(onChange: (app: string | undefined) => void, signal: AbortSignal): void {
+    const watcher = this.#options.namespaces;
+    if (watcher === undefined) return;
+    const onPod = (_phase: string, pod: V1Pod) => {
+      const app = groupOf(pod.metadata?.labels)?.app;
+      if (app !== undefined && podRestarted(pod)) onChange(app);
+    };
+    watchPods(watcher, undefined, onPod, signal, { labelSelector: berthSelector() });
   }
 
   /** Deletes the app's namespace, which takes everything in it; waits for it to go when it can watch. */
