@@ -212,3 +212,19 @@ test("closing the server ends idle connections and lets a busy one finish", asyn
   await busy.closed;
   await closed;
 });
+
+test("answers every request of a pipelined flood larger than a head, in order", async (t) => {
+  const { r, web } = await setUp(t);
+  const c = await rawClient(r.port);
+  t.teardown(() => c.end());
+  const n = 1500;
+  const filler = "f".repeat(600);
+  let requests = "";
+  for (let i = 0; i < n; i++) requests += `GET /p${i} HTTP/1.1\r\nHost: shop.test.local\r\nX-Filler: ${filler}\r\n\r\n`;
+  c.send(requests);
+  const text = await c.until((s) => s.includes(`GET /p${n - 1} `));
+  const order = [...text.matchAll(/GET \/p(\d+) /g)].map((m) => Number(m[1]));
+  t.deepEqual(order, Array.from({ length: n }, (_, i) => i));
+  t.is(r.server.handOffs, 0);
+  t.is(web.seen.length, n);
+});

@@ -50,6 +50,11 @@ export class ClientConnection implements UpstreamSink, Expirable {
   #handedOff = false;
   /** A 408 is on its way out; the next expiry closes for good. */
   #ending = false;
+  /**
+   * A parse of the pipelined bytes in `#unread` is queued (see `#finish`): bytes read meanwhile join
+   * them there, so requests are read in the order they came.
+   */
+  #parseQueued = false;
 
   // The exchange in progress, when `#active`.
   #active = false;
@@ -71,6 +76,16 @@ export class ClientConnection implements UpstreamSink, Expirable {
   readonly #onEnd = () => this.#gone();
   readonly #onClose = () => this.#gone();
   readonly #onError = () => this.#gone();
+  readonly #parseNext = () => {
+    this.#parseQueued = false;
+    const next = this.#unread;
+    if (next === undefined || this.#active || this.#handedOff || this.socket.destroyed) return;
+    this.#parse(next);
+    // A flood stays paused while the request it parsed runs and a head's worth is still waiting.
+    if (!this.#handedOff && this.socket.isPaused() && (this.#unread === undefined || this.#unread.length <= MAX_HEAD)) {
+      this.socket.resume();
+    }
+  };
   readonly #onDrain = () => {
     if (!this.#waitingForDrain) return;
     this.#waitingForDrain = false;
@@ -97,7 +112,7 @@ export class ClientConnection implements UpstreamSink, Expirable {
   }
 
   #read(chunk: Buffer): void {
-    if (this.#active) {
+    if (this.#active || this.#parseQueued) {
       // A pipelined request: it waits for the response in flight; a flood stops being read.
       this.#unread = this.#unread === undefined ? chunk : Buffer.concat([this.#unread, chunk]);
       if (this.#unread.length > MAX_HEAD) this.socket.pause();
@@ -266,12 +281,8 @@ export class ClientConnection implements UpstreamSink, Expirable {
     }
     if (this.#unread !== undefined) {
       // The next pipelined request; after this turn, so the upstream connection is back in its pool.
-      const next = this.#unread;
-      this.#unread = undefined;
-      if (this.socket.isPaused()) this.socket.resume();
-      queueMicrotask(() => {
-        if (!this.socket.destroyed && !this.#active) this.#parse(next);
-      });
+      this.#parseQueued = true;
+      queueMicrotask(this.#parseNext);
       return;
     }
     this.deadline = coarseNow() + this.inbound.keepAliveTimeoutMs;
