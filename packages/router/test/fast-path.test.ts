@@ -228,3 +228,17 @@ test("answers every request of a pipelined flood larger than a head, in order", 
   t.is(r.server.handOffs, 0);
   t.is(web.seen.length, n);
 });
+
+test("after answering a stalled head with 408, reads no more of it", async (t) => {
+  const { r, web } = await setUp(t, { headersTimeoutMs: 200 });
+  const c = await rawClient(r.port);
+  t.teardown(() => c.end());
+  c.send("GET /late HTTP/1.1\r\nHost: shop.t");
+  await c.until((s) => s.includes("408"));
+  c.send("est.local\r\n\r\n");
+  await c.closed;
+  t.regex(await c.until(() => true), /^HTTP\/1\.1 408 [^]*\r\n\r\n$/);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.is(web.seen.length, 0);
+  t.false(r.logs.lines.some((l) => l.msg === "request" && l.fields.path === "/late"));
+});

@@ -306,6 +306,8 @@ export class ClientConnection implements UpstreamSink, Expirable {
     if (this.#active || this.#handedOff) return;
     if (this.#unread !== undefined && !this.#ending) {
       this.#ending = true;
+      // The rest of that head, should it come now, is not a request any more.
+      this.socket.off("data", this.#onData);
       this.socket.end("HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
       this.deadline = coarseNow() + 1000;
       return;
