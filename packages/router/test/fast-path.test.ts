@@ -242,3 +242,20 @@ test("after answering a stalled head with 408, reads no more of it", async (t) =
   t.is(web.seen.length, 0);
   t.false(r.logs.lines.some((l) => l.msg === "request" && l.fields.path === "/late"));
 });
+
+test("hands a flooded connection to Node's server at a request with a body, keeping the order", async (t) => {
+  const { r } = await setUp(t);
+  const c = await rawClient(r.port);
+  t.teardown(() => c.end());
+  const get = (i: number) => `GET /p${i} HTTP/1.1\r\nHost: shop.test.local\r\nX-Filler: ${"f".repeat(600)}\r\n\r\n`;
+  let requests = "";
+  for (let i = 0; i < 400; i++) requests += get(i);
+  requests += "POST /p400 HTTP/1.1\r\nHost: shop.test.local\r\nContent-Length: 4\r\n\r\nbody";
+  for (let i = 401; i < 800; i++) requests += get(i);
+  c.send(requests);
+  const text = await c.until((s) => s.includes("GET /p799 "));
+  const order = [...text.matchAll(/(?:GET|POST) \/p(\d+) /g)].map((m) => Number(m[1]));
+  t.deepEqual(order, Array.from({ length: 800 }, (_, i) => i));
+  t.true(text.includes("POST /p400 body"));
+  t.is(r.server.handOffs, 1);
+});
