@@ -55,6 +55,8 @@ export class ClientConnection implements UpstreamSink, Expirable {
    * them there, so requests are read in the order they came.
    */
   #parseQueued = false;
+  /** The client is not taking its responses: no request is read until the socket drains. */
+  #readAfterDrain = false;
 
   // The exchange in progress, when `#active`.
   #active = false;
@@ -87,9 +89,14 @@ export class ClientConnection implements UpstreamSink, Expirable {
     }
   };
   readonly #onDrain = () => {
-    if (!this.#waitingForDrain) return;
-    this.#waitingForDrain = false;
-    this.#connection?.resume();
+    if (this.#waitingForDrain) {
+      this.#waitingForDrain = false;
+      this.#connection?.resume();
+    } else if (this.#readAfterDrain) {
+      this.#readAfterDrain = false;
+      if (this.#parseQueued) this.#parseNext();
+      else this.socket.resume();
+    }
   };
 
   constructor(socket: Socket, inbound: Inbound) {
@@ -279,10 +286,15 @@ export class ClientConnection implements UpstreamSink, Expirable {
       this.socket.end();
       return;
     }
+    if (this.socket.writableNeedDrain) {
+      // Responses pile up unread: more requests would only pile up more of them (as Node's server, wait).
+      this.#readAfterDrain = true;
+      this.socket.pause();
+    }
     if (this.#unread !== undefined) {
       // The next pipelined request; after this turn, so the upstream connection is back in its pool.
       this.#parseQueued = true;
-      queueMicrotask(this.#parseNext);
+      if (!this.#readAfterDrain) queueMicrotask(this.#parseNext);
       return;
     }
     this.deadline = coarseNow() + this.inbound.keepAliveTimeoutMs;
@@ -319,7 +331,7 @@ export class ClientConnection implements UpstreamSink, Expirable {
 
   /** Stops serving: now when idle, otherwise after the response in flight. */
   close(): void {
-    if (this.#active) this.#close = true;
+    if (this.#active || this.#parseQueued) this.#close = true;
     else this.expire();
   }
 
