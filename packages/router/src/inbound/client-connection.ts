@@ -50,6 +50,13 @@ export class ClientConnection implements UpstreamSink, Expirable {
   #handedOff = false;
   /** A 408 is on its way out; the next expiry closes for good. */
   #ending = false;
+  /**
+   * A parse of the pipelined bytes in `#unread` is queued (see `#finish`): bytes read meanwhile join
+   * them there, so requests are read in the order they came.
+   */
+  #parseQueued = false;
+  /** The client is not taking its responses: no request is read until the socket drains. */
+  #readAfterDrain = false;
 
   // The exchange in progress, when `#active`.
   #active = false;
@@ -71,10 +78,25 @@ export class ClientConnection implements UpstreamSink, Expirable {
   readonly #onEnd = () => this.#gone();
   readonly #onClose = () => this.#gone();
   readonly #onError = () => this.#gone();
+  readonly #parseNext = () => {
+    this.#parseQueued = false;
+    const next = this.#unread;
+    if (next === undefined || this.#active || this.#handedOff || this.socket.destroyed) return;
+    this.#parse(next);
+    // A flood stays paused while the request it parsed runs and a head's worth is still waiting.
+    if (!this.#handedOff && this.socket.isPaused() && (this.#unread === undefined || this.#unread.length <= MAX_HEAD)) {
+      this.socket.resume();
+    }
+  };
   readonly #onDrain = () => {
-    if (!this.#waitingForDrain) return;
-    this.#waitingForDrain = false;
-    this.#connection?.resume();
+    if (this.#waitingForDrain) {
+      this.#waitingForDrain = false;
+      this.#connection?.resume();
+    } else if (this.#readAfterDrain) {
+      this.#readAfterDrain = false;
+      if (this.#parseQueued) this.#parseNext();
+      else this.socket.resume();
+    }
   };
 
   constructor(socket: Socket, inbound: Inbound) {
@@ -97,7 +119,7 @@ export class ClientConnection implements UpstreamSink, Expirable {
   }
 
   #read(chunk: Buffer): void {
-    if (this.#active) {
+    if (this.#active || this.#parseQueued) {
       // A pipelined request: it waits for the response in flight; a flood stops being read.
       this.#unread = this.#unread === undefined ? chunk : Buffer.concat([this.#unread, chunk]);
       if (this.#unread.length > MAX_HEAD) this.socket.pause();
@@ -264,14 +286,15 @@ export class ClientConnection implements UpstreamSink, Expirable {
       this.socket.end();
       return;
     }
+    if (this.socket.writableNeedDrain) {
+      // Responses pile up unread: more requests would only pile up more of them (as Node's server, wait).
+      this.#readAfterDrain = true;
+      this.socket.pause();
+    }
     if (this.#unread !== undefined) {
       // The next pipelined request; after this turn, so the upstream connection is back in its pool.
-      const next = this.#unread;
-      this.#unread = undefined;
-      if (this.socket.isPaused()) this.socket.resume();
-      queueMicrotask(() => {
-        if (!this.socket.destroyed && !this.#active) this.#parse(next);
-      });
+      this.#parseQueued = true;
+      if (!this.#readAfterDrain) queueMicrotask(this.#parseNext);
       return;
     }
     this.deadline = coarseNow() + this.inbound.keepAliveTimeoutMs;
@@ -295,6 +318,8 @@ export class ClientConnection implements UpstreamSink, Expirable {
     if (this.#active || this.#handedOff) return;
     if (this.#unread !== undefined && !this.#ending) {
       this.#ending = true;
+      // The rest of that head, should it come now, is not a request any more.
+      this.socket.off("data", this.#onData);
       this.socket.end("HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
       this.deadline = coarseNow() + 1000;
       return;
@@ -306,7 +331,7 @@ export class ClientConnection implements UpstreamSink, Expirable {
 
   /** Stops serving: now when idle, otherwise after the response in flight. */
   close(): void {
-    if (this.#active) this.#close = true;
+    if (this.#active || this.#parseQueued) this.#close = true;
     else this.expire();
   }
 
