@@ -296,3 +296,4 @@ test("stops reading pipelined requests while the client does not read the respon
   await waitFor(() => responses === n, `${n} responses`);
   t.is(web.seen.length, n);
 });
+

@@ -324,6 +324,14 @@ export class ClientConnection implements UpstreamSink, Expirable {
       this.deadline = coarseNow() + 1000;
       return;
     }
+    if (this.socket.writableLength > 0 && !this.#ending) {
+      // A slow reader still has a response on its way: end after it rather than cut it.
+      this.#ending = true;
+      this.socket.off("data", this.#onData);
+      this.socket.end();
+      this.deadline = coarseNow() + this.inbound.keepAliveTimeoutMs;
+      return;
+    }
     this.#detach();
     this.socket.on("error", () => {}); // nothing more to do for this socket
     this.socket.destroy();
