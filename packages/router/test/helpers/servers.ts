@@ -1,5 +1,5 @@
 import { request as httpRequest, createServer, type IncomingHttpHeaders, type RequestListener, type Server } from "node:http";
-import type { AddressInfo, Server as NetServer } from "node:net";
+import { type AddressInfo, connect, type Server as NetServer } from "node:net";
 
 export interface Upstream {
   name: string;
@@ -40,11 +40,23 @@ export function closeServer(server: NetServer & { closeAllConnections(): void })
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** A port that refuses connections (bound, then closed). */
+let nextDeadPort = 1;
+/**
+ * An address that refuses connections: a port below 6 on loopback, where nothing listens. (A freed
+ * ephemeral port is not safe: a test running beside can be given it and answer.)
+ */
 export async function deadAddress(): Promise<string> {
-  const server = createServer();
-  const port = await listen(server);
-  await closeServer(server);
+  const port = nextDeadPort;
+  nextDeadPort = nextDeadPort === 5 ? 1 : nextDeadPort + 1;
+  const refused = await new Promise<boolean>((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
+  });
+  if (!refused) throw new Error(`something listens on 127.0.0.1:${port}; the tests need it to refuse connections`);
   return `127.0.0.1:${port}`;
 }
 
