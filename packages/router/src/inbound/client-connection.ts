@@ -28,6 +28,7 @@ export interface Inbound {
 /** Node's default limit on a request head (`--max-http-header-size`); a longer one goes to Node. */
 const MAX_HEAD = 16 * 1024;
 const CRLFCRLF = Buffer.from("\r\n\r\n");
+const REQUEST_TIMEOUT = "HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
 const NO_BODY = (status: number) => status === 204 || status === 304 || status < 200;
 
 /**
@@ -201,9 +202,7 @@ export class ClientConnection implements UpstreamSink, Expirable {
     const socket = this.socket;
     socket.cork();
     this.#flushHead();
-    if (this.#chunked) socket.write(`${chunk.length.toString(16)}\r\n`, "latin1");
-    let ok = socket.write(chunk);
-    if (this.#chunked) ok = socket.write("\r\n", "latin1");
+    const ok = this.#writeBody(chunk);
     socket.uncork();
     if (ok) return true;
     this.#waitingForDrain = true;
@@ -229,9 +228,7 @@ export class ClientConnection implements UpstreamSink, Expirable {
     this.#flushHead();
     if (last !== undefined && last.length > 0) {
       this.#log!.bytes += last.length;
-      if (this.#chunked) socket.write(`${last.length.toString(16)}\r\n`, "latin1");
-      socket.write(last);
-      if (this.#chunked) socket.write("\r\n", "latin1");
+      this.#writeBody(last);
     }
     if (this.#chunked) socket.write("0\r\n\r\n", "latin1");
     socket.uncork();
@@ -260,6 +257,15 @@ export class ClientConnection implements UpstreamSink, Expirable {
     log.error = error.code;
     this.socket.write(rawPage(page, log.requestId, this.#close || this.inbound.closing), "latin1");
     this.#finish(page.status);
+  }
+
+  /** Body bytes, framed as a chunk when the response is re-chunked; false when the socket is full. */
+  #writeBody(chunk: Buffer): boolean {
+    const socket = this.socket;
+    if (!this.#chunked) return socket.write(chunk);
+    socket.write(`${chunk.length.toString(16)}\r\n`, "latin1");
+    socket.write(chunk);
+    return socket.write("\r\n", "latin1");
   }
 
   #flushHead(): void {
@@ -308,6 +314,11 @@ export class ClientConnection implements UpstreamSink, Expirable {
       this.#close = true;
       this.#finish(499);
     }
+    this.#drop();
+  }
+
+  /** Forgets the socket and destroys it, keeping an error listener for whatever it still reports. */
+  #drop(): void {
     this.#detach();
     this.socket.on("error", () => {});
     if (!this.socket.destroyed) this.socket.destroy();
@@ -316,25 +327,17 @@ export class ClientConnection implements UpstreamSink, Expirable {
   /** The deadline passed: idle for the keep-alive timeout, or a head that took too long to arrive. */
   expire(): void {
     if (this.#active || this.#handedOff) return;
-    if (this.#unread !== undefined && !this.#ending) {
-      this.#ending = true;
-      // The rest of that head, should it come now, is not a request any more.
-      this.socket.off("data", this.#onData);
-      this.socket.end("HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-      this.deadline = coarseNow() + 1000;
-      return;
-    }
-    if (this.socket.writableLength > 0 && !this.#ending) {
-      // A slow reader still has a response on its way: end after it rather than cut it.
+    if (!this.#ending && (this.#unread !== undefined || this.socket.writableLength > 0)) {
+      // A stalled head gets a 408; a slow reader still receiving a response gets the rest of it.
+      // Either way nothing more is read, and the connection ends after what is queued.
       this.#ending = true;
       this.socket.off("data", this.#onData);
-      this.socket.end();
-      this.deadline = coarseNow() + this.inbound.keepAliveTimeoutMs;
+      if (this.#unread !== undefined) this.socket.end(REQUEST_TIMEOUT);
+      else this.socket.end();
+      this.deadline = coarseNow() + (this.#unread !== undefined ? 1000 : this.inbound.keepAliveTimeoutMs);
       return;
     }
-    this.#detach();
-    this.socket.on("error", () => {}); // nothing more to do for this socket
-    this.socket.destroy();
+    this.#drop();
   }
 
   /** Stops serving: now when idle, otherwise after the response in flight. */
