@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import test from "ava";
 import Docker from "dockerode";
 import { DockerScheduler } from "../../src/scheduler/docker/scheduler.ts";
-import { deployed, fixtureWith } from "../helpers/deploy-fixture.ts";
+import { crashReportedByWatch } from "../helpers/crash-watch.ts";
+import { fixtureWith } from "../helpers/deploy-fixture.ts";
 import { countedDocker } from "../helpers/docker-streams.ts";
 import { eventually } from "../helpers/kube-sim.ts";
 import { busyboxImage, socketPath, testDockerHost } from "../helpers/test-image.ts";
@@ -17,18 +18,7 @@ test("a container that crashes is reported within seconds through the engine's e
   const app = `cr-${randomBytes(4).toString("hex")}`;
   t.teardown(() => scheduler.destroyApp(app));
   const f = await fixtureWith(t, "sqlite", scheduler, { pollMs: 100, timeoutMs: 20_000 }, app);
-  await f.formation({ worker: 1 });
-  // The periodic look is far off: only the watch can report the crash in time.
-  f.deployer.watchCrashes({ intervalMs: 600_000 });
-  const v2 = await deployed(f, image, { worker: "sleep 3; exit 3" });
-  t.is((await f.release(v2)).state, "deployed", (await f.release(v2)).failure ?? "");
-  t.false(
-    f.events.some((e) => e.kind === "crash"),
-    "nothing crashed yet",
-  );
-
-  const crash = await eventually(async () => f.events.find((e) => e.kind === "crash"), "a crash event", 15_000);
-  t.is(crash.release, "v2");
+  const crash = await crashReportedByWatch(t, f, image);
   // The check runs on the `die` event, while the engine waits to restart the container and still
   // tells the exit code; once it runs again the engine has forgotten it.
   t.regex(crash.message, new RegExp(`^worker\\.1 \\(${app}-v2-worker-1\\) exited( with code 3)?; restarted 1 time\\(s\\)$`));

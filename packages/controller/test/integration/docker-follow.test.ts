@@ -3,15 +3,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import test, { type ExecutionContext } from "ava";
 import Docker from "dockerode";
 import { DockerScheduler } from "../../src/scheduler/docker/scheduler.ts";
-import type { GroupSpec, LogLine } from "../../src/scheduler/types.ts";
+import type { GroupSpec } from "../../src/scheduler/types.ts";
 import { countedDocker } from "../helpers/docker-streams.ts";
+import { follow, ticking as tickingCommand, ticks } from "../helpers/follow.ts";
 import { eventually } from "../helpers/kube-sim.ts";
 import { busyboxImage, socketPath, testDockerHost } from "../helpers/test-image.ts";
 
 const host = testDockerHost();
 const docker = new Docker({ socketPath: socketPath(host) });
 const image = await busyboxImage(host);
-const ticking = 'echo booting; (n=0; while true; do n=$((n+1)); echo "tick $n"; sleep 0.2; done) & exec httpd -f -p $PORT -h /www';
+const ticking = tickingCommand("exec httpd -f -p $PORT -h /www");
 
 /** A scheduler over the test engine whose event and log streams are counted, and a fresh app on it. */
 function setup(t: ExecutionContext) {
@@ -31,23 +32,6 @@ function setup(t: ExecutionContext) {
     ...overrides,
   });
   return { scheduler, open, app, spec };
-}
-
-function follow(scheduler: DockerScheduler, app: string, tail: number) {
-  const lines: LogLine[] = [];
-  const abort = new AbortController();
-  const following = scheduler.followLogs(app, (l) => lines.push(l), abort.signal, { tail });
-  return {
-    lines,
-    stop: async () => {
-      abort.abort();
-      await following;
-    },
-  };
-}
-
-function ticks(lines: LogLine[], tag: string): number[] {
-  return lines.filter((l) => l.tag === tag && l.line.startsWith("tick ")).map((l) => Number(l.line.slice(5)));
 }
 
 test("following logs picks up a container that starts later, from its first line, and leaves no stream open when stopped", async (t) => {

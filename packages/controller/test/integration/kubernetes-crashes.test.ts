@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import test from "ava";
 import { KubernetesScheduler } from "../../src/scheduler/kubernetes/scheduler.ts";
-import { deployed, fixtureWith } from "../helpers/deploy-fixture.ts";
+import { crashReportedByWatch } from "../helpers/crash-watch.ts";
+import { fixtureWith } from "../helpers/deploy-fixture.ts";
 import { clusterTestImage, eventually, simCluster } from "../helpers/kube-sim.ts";
 import { countedStreams } from "../helpers/kube-streams.ts";
 
@@ -14,18 +15,7 @@ test("a pod whose container crashes is reported within seconds through a pod wat
   const app = `kc-${randomBytes(4).toString("hex")}`;
   t.teardown(() => scheduler.destroyApp(app).catch(() => {}));
   const f = await fixtureWith(t, "sqlite", scheduler, { pollMs: 100, timeoutMs: 20_000 }, app);
-  await f.formation({ worker: 1 });
-  // The periodic look is far off: only the watch can report the crash in time.
-  f.deployer.watchCrashes({ intervalMs: 600_000 });
-  const v2 = await deployed(f, image, { worker: "sleep 3; exit 3" });
-  t.is((await f.release(v2)).state, "deployed", (await f.release(v2)).failure ?? "");
-  t.false(
-    f.events.some((e) => e.kind === "crash"),
-    "nothing crashed yet",
-  );
-
-  const crash = await eventually(async () => f.events.find((e) => e.kind === "crash"), "a crash event", 15_000);
-  t.is(crash.release, "v2");
+  const crash = await crashReportedByWatch(t, f, image);
   t.regex(crash.message, new RegExp(`^worker\\.1 \\(${app}-v2-worker-\\w+\\) exited with code 3; restarted 1 time\\(s\\)$`));
   t.true(streams.open.watches >= 1, "the pod watch is open");
 

@@ -1,7 +1,8 @@
 import test from "ava";
 import { KubernetesScheduler } from "../../src/scheduler/kubernetes/scheduler.ts";
-import type { GroupSpec, LogLine } from "../../src/scheduler/types.ts";
+import type { GroupSpec } from "../../src/scheduler/types.ts";
 import { deployed } from "../helpers/deploy-fixture.ts";
+import { follow, ticking as tickingCommand, ticks } from "../helpers/follow.ts";
 import { serve, setup, type Setup } from "../helpers/kube-app.ts";
 import { clusterTestImage, eventually } from "../helpers/kube-sim.ts";
 import { countedStreams } from "../helpers/kube-streams.ts";
@@ -15,26 +16,7 @@ function countedScheduler(f: Setup) {
   return { scheduler, open: streams.open };
 }
 
-/** Follows the app's logs into a list until the returned `stop` is called; `stop` resolves when the follow has ended. */
-function follow(scheduler: KubernetesScheduler, app: string, tail: number) {
-  const lines: LogLine[] = [];
-  const abort = new AbortController();
-  const following = scheduler.followLogs(app, (l) => lines.push(l), abort.signal, { tail });
-  return {
-    lines,
-    stop: async () => {
-      abort.abort();
-      await following;
-    },
-  };
-}
-
-/** The numbers of one tag's `tick N` lines, in the order they came. */
-function ticks(lines: LogLine[], tag: string): number[] {
-  return lines.filter((l) => l.tag === tag && l.line.startsWith("tick ")).map((l) => Number(l.line.slice(5)));
-}
-
-const ticking = `echo booting; (n=0; while true; do n=$((n+1)); echo "tick $n"; sleep 0.2; done) & ${serve}`;
+const ticking = tickingCommand(serve);
 
 test("following logs picks up a pod that starts later, from its first line, and leaves no stream open when stopped", async (t) => {
   const f = await setup(t);
