@@ -4,5 +4,11 @@ export { ApiError, ErrorCode, isErrorEnvelope } from "./errors.ts";
 export type { ErrorEnvelope } from "./errors.ts";
 export { API_VERSION, BUILDER_KEY_HEADER, routes } from "./routes.ts";
 export type * from "./types.ts";
-export { ROUTE_TABLE_PATH, ROUTER_KEY_HEADER } from "./route-table.ts";
-export type { AppRoute, RouteTable } from "./route-table.ts";
+export {
+  ROUTE_STREAM_HEARTBEAT_MS,
+  ROUTE_TABLE_PATH,
+  ROUTER_KEY_HEADER,
+  ROUTER_STATUS_INTERVAL_MS,
+  ROUTER_STATUS_PATH,
+} from "./route-table.ts";
+export type { AppRoute, RouterStatus, RouteTable } from "./route-table.ts";

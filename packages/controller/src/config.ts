@@ -23,15 +23,21 @@ export interface ControllerConfig {
   routerKey: string;
   /** CIDRs of proxies in front of the router whose X-Forwarded-For is trusted. */
   trustedProxies: string[];
-  /** How long an instance leaving a rollout gets no new requests before it is stopped, in ms. */
-  drainMs: number;
+  /**
+   * `BERTH_DRAIN_TIMEOUT` (s): the longest an instance leaving a rollout waits for its in-flight
+   * requests once no router sends it new ones, before it is signalled to stop.
+   */
+  drainGraceMs: number;
+  /** `BERTH_DEPLOY_WATCH` (s): how long a ready release is watched for crashes, unless the app's config says otherwise. */
+  deployWatchMs: number;
   logLevel: LogLevel;
   /** Who runs apps: the local Docker engine, a Kubernetes cluster, or nothing (releases are only recorded). */
   scheduler: "docker" | "kubernetes" | "none";
   /** `DOCKER_HOST`; the default socket when absent. */
   dockerHost: string | undefined;
   /**
-   * `bridge`: instances publish `$PORT` on 127.0.0.1; `host`: they share the host's network; `auto`:
+   * `bridge`: instances listen on `$PORT` at their own address on the engine's bridge network (the
+   * router and the healthchecks reach them there); `host`: they share the host's network; `auto`:
    * bridge when the engine has one (dockerd --bridge=none has not).
    */
   dockerNetwork: "auto" | "bridge" | "host";
@@ -127,7 +133,8 @@ export function loadControllerConfig(env: Env = process.env): ControllerConfig {
     registrationMode: oneOf(env, "BERTH_REGISTRATION_MODE", ["open", "admin_only", "disabled"] as const, "admin_only"),
     builderKey: env.BERTH_BUILDER_KEY || randomBytes(32).toString("hex"),
     routerKey: env.BERTH_ROUTER_KEY || randomBytes(32).toString("hex"),
-    drainMs: integer(env, "BERTH_DRAIN_MS", 2000, 0, 600_000),
+    drainGraceMs: integer(env, "BERTH_DRAIN_TIMEOUT", 30, 0, 3600) * 1000,
+    deployWatchMs: integer(env, "BERTH_DEPLOY_WATCH", 10, 0, 3600) * 1000,
     trustedProxies: (env.BERTH_TRUSTED_PROXIES ?? "")
       .split(",")
       .map((c) => c.trim())

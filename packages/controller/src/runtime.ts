@@ -1,10 +1,13 @@
 import type { RequestListener } from "node:http";
+import { ROUTER_STATUS_INTERVAL_MS } from "@berth/api";
 import type { ControllerConfig } from "./config.ts";
 import { createController } from "./http/app.ts";
 import type { ControllerDeps } from "./http/context.ts";
 import type { Logger } from "./logger.ts";
 import { RolloutDeployer } from "./rollout/deployer.ts";
 import { RouteTableHub } from "./routing/hub.ts";
+import { RouterBoard } from "./routing/routers.ts";
+import type { Scheduler } from "./scheduler/types.ts";
 import { detectNetwork, dockerClient } from "./scheduler/docker/connect.ts";
 import { DockerScheduler } from "./scheduler/docker/scheduler.ts";
 import { insertEvent } from "./store/events.ts";
@@ -22,51 +25,56 @@ export interface ControllerRuntime {
   close(): Promise<void>;
 }
 
-async function dockerDeployer(
-  config: ControllerConfig,
-  store: Store,
-  logger: Logger,
-  routeHub: RouteTableHub,
-): Promise<{ deployer: RolloutDeployer; network: "host" | "bridge" }> {
-  const docker = dockerClient(config.dockerHost);
-  const mode = config.dockerNetwork === "auto" ? await detectNetwork(docker).catch(() => "bridge" as const) : config.dockerNetwork;
-  const network = mode === "host" ? ({ mode } as const) : ({ mode, bindHost: "127.0.0.1", containerPort: 5000 } as const);
-  logger.info("docker scheduler", { dockerHost: config.dockerHost ?? "/var/run/docker.sock", network: mode });
-  const deployer = new RolloutDeployer(
+interface DeployerParts {
+  config: ControllerConfig;
+  store: Store;
+  logger: Logger;
+  routeHub: RouteTableHub;
+  routers: RouterBoard;
+}
+
+/** The deployer over a scheduler, telling the route table of changes and storing app events. */
+function rolloutDeployer(parts: DeployerParts, scheduler: Scheduler, drains: boolean): RolloutDeployer {
+  const { config, store, logger, routeHub } = parts;
+  return new RolloutDeployer(
     {
       store,
       logger,
-      scheduler: new DockerScheduler(docker, { network }),
-      onRoutesChanged: () => routeHub.changed(),
+      scheduler,
+      onRoutesChanged: () => {
+        routeHub.changed();
+        return routeHub.version;
+      },
+      ...(drains ? { routers: parts.routers } : {}),
       // Platform events join the app's log stream (`berth logs`).
       events: (event) => void insertEvent(store.db, event).catch((err: unknown) => logger.warn("an app event was not stored", { err })),
     },
-    { drainMs: config.drainMs },
+    { drainGraceMs: config.drainGraceMs, watchMs: config.deployWatchMs },
   );
-  return { deployer, network: mode };
+}
+
+async function dockerDeployer(parts: DeployerParts): Promise<{ deployer: RolloutDeployer; network: "host" | "bridge" }> {
+  const { config, logger } = parts;
+  const docker = dockerClient(config.dockerHost);
+  const mode = config.dockerNetwork === "auto" ? await detectNetwork(docker).catch(() => "bridge" as const) : config.dockerNetwork;
+  const network = mode === "host" ? ({ mode } as const) : ({ mode, network: "bridge", containerPort: 5000 } as const);
+  logger.info("docker scheduler", { dockerHost: config.dockerHost ?? "/var/run/docker.sock", network: mode });
+  // The routers reach each instance itself: they must have stopped sending it requests before it stops.
+  return { deployer: rolloutDeployer(parts, new DockerScheduler(docker, { network }), true), network: mode };
 }
 
 /** Cluster mode: the router reaches each routable type at its Service, `<app>-<type>.<app>.svc:80`. */
-function kubernetesDeployer(config: ControllerConfig, store: Store, logger: Logger, routeHub: RouteTableHub): RolloutDeployer {
-  const k8s = config.kubernetes;
+function kubernetesDeployer(parts: DeployerParts): RolloutDeployer {
+  const k8s = parts.config.kubernetes;
   const kc = loadKubeConfig(k8s.kubeconfig);
-  logger.info("kubernetes scheduler", { cluster: kc.getCurrentCluster()?.server, context: kc.getCurrentContext() });
+  parts.logger.info("kubernetes scheduler", { cluster: kc.getCurrentCluster()?.server, context: kc.getCurrentContext() });
   const scheduler = kubernetesScheduler(kc, {
     terminationGracePeriodSeconds: k8s.terminationGracePeriodSeconds,
     nodeSelector: k8s.nodeSelector,
     ...(k8s.registryLogin === undefined ? {} : { registryLogin: k8s.registryLogin }),
   });
   // Kubernetes drains: a deleted pod leaves the Service's endpoints before its SIGTERM.
-  return new RolloutDeployer(
-    {
-      store,
-      logger,
-      scheduler,
-      onRoutesChanged: () => routeHub.changed(),
-      events: (event) => void insertEvent(store.db, event).catch((err: unknown) => logger.warn("an app event was not stored", { err })),
-    },
-    { drainMs: 0 },
-  );
+  return rolloutDeployer(parts, scheduler, false);
 }
 
 /**
@@ -85,8 +93,11 @@ export async function startControllerRuntime(
     onConnectionError: (err) => logger.warn("a database connection was lost; it will be reopened", { err }),
   });
   const routeHub = new RouteTableHub();
-  const docker = config.scheduler === "docker" ? await dockerDeployer(config, store, logger, routeHub) : undefined;
-  const deployer = docker?.deployer ?? (config.scheduler === "kubernetes" ? kubernetesDeployer(config, store, logger, routeHub) : undefined);
+  // Routers report every few seconds: until one interval has passed, silence does not mean "no router".
+  const routers = new RouterBoard({ warmupMs: ROUTER_STATUS_INTERVAL_MS + 1000 });
+  const parts = { config, store, logger, routeHub, routers };
+  const docker = config.scheduler === "docker" ? await dockerDeployer(parts) : undefined;
+  const deployer = docker?.deployer ?? (config.scheduler === "kubernetes" ? kubernetesDeployer(parts) : undefined);
   deployer?.reconcile().catch((err: unknown) => logger.error("reconcile failed; apps may be missing instances", { err }));
   // Stopped by `deployer.close()` below.
   deployer?.watchCrashes();
@@ -94,6 +105,7 @@ export async function startControllerRuntime(
     store,
     logger,
     routeHub,
+    routers,
     ...hooks,
     ...(deployer === undefined ? {} : { deployer, upstreams: deployer }),
     settings: {

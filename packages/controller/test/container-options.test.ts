@@ -15,28 +15,25 @@ const spec: GroupSpec = {
 };
 const settings = { maxRestarts: 5, stopTimeout: 10, labels: { extra: "1" } };
 
-test("bridge networking publishes $PORT on 127.0.0.1 at a port the engine picks", (t) => {
+test("bridge networking runs $PORT on the engine network and publishes nothing (the router reaches the container itself)", (t) => {
   const options = containerOptions(
     spec,
     { index: 2 },
-    { ...settings, network: { mode: "bridge", bindHost: "127.0.0.1", containerPort: 5000 } },
+    { ...settings, network: { mode: "bridge", network: "bridge", containerPort: 5000 } },
   );
   t.is(options.name, "shop-v4-web-2");
   t.deepEqual(options.Env, ["BERTH_APP=shop", "BERTH_RELEASE=v4", "PORT=5000"]);
   t.deepEqual(options.ExposedPorts, { "5000/tcp": {} });
-  t.deepEqual(options.HostConfig?.PortBindings, { "5000/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] });
+  t.is(options.HostConfig?.PortBindings, undefined, "no userland proxy that answers for an app that is not listening");
+  t.is(options.Labels?.["berth.port"], "5000");
   t.deepEqual(options.Cmd, ["/bin/sh", "-c", "node server.js"]);
-  t.is(options.HostConfig?.NetworkMode, undefined);
+  t.is(options.HostConfig?.NetworkMode, "bridge");
   t.like(options.Labels, { extra: "1", "berth.app": "shop", "berth.release": "4", "berth.type": "web", "berth.index": "2" });
 });
 
 test("a PORT from the app's config wins over the scheduler's", (t) => {
   const own = { ...spec, env: { ...spec.env, PORT: "8080" } };
-  const bridge = containerOptions(
-    own,
-    { index: 1 },
-    { ...settings, network: { mode: "bridge", bindHost: "127.0.0.1", containerPort: 5000 } },
-  );
+  const bridge = containerOptions(own, { index: 1 }, { ...settings, network: { mode: "bridge", network: "bridge", containerPort: 5000 } });
   t.deepEqual(bridge.ExposedPorts, { "8080/tcp": {} });
   const host = containerOptions(own, { index: 1, hostPort: 41000 }, { ...settings, network: { mode: "host" } });
   t.true(host.Env?.includes("PORT=8080"));
@@ -88,7 +85,11 @@ test("splits the engine's multiplexed log frames into timestamped lines", (t) =>
 });
 
 test("reads a followed log stream whose frames, lines and characters are cut across chunks", (t) => {
-  const raw = Buffer.concat([frame(1, "2026-01-01T00:00:01Z héllo\n"), frame(2, "2026-01-01T00:00:02Z par"), frame(2, "tial\n2026-01-01T00:00:03Z last")]);
+  const raw = Buffer.concat([
+    frame(1, "2026-01-01T00:00:01Z héllo\n"),
+    frame(2, "2026-01-01T00:00:02Z par"),
+    frame(2, "tial\n2026-01-01T00:00:03Z last"),
+  ]);
   const reader = new LogReader();
   const lines = [];
   // Cut everywhere: inside a header, inside the two-byte é, between frames.

@@ -2,10 +2,15 @@ import test from "ava";
 import { validateConfigChange } from "../src/domain/config.ts";
 import { deploySettings, readinessCheck } from "../src/rollout/spec.ts";
 
-const defaults = { batchSize: 1, timeoutMs: 120_000 };
+const defaults = { batchSize: 1, timeoutMs: 120_000, watchMs: 10_000 };
 
-test("reads BERTH_DEPLOY_BATCHES and BERTH_DEPLOY_TIMEOUT (seconds) from an app's config", (t) => {
-  t.deepEqual(deploySettings({ BERTH_DEPLOY_BATCHES: "3", BERTH_DEPLOY_TIMEOUT: "30" }, defaults), { batchSize: 3, timeoutMs: 30_000 });
+test("reads BERTH_DEPLOY_BATCHES, BERTH_DEPLOY_TIMEOUT and BERTH_DEPLOY_WATCH (seconds) from an app's config", (t) => {
+  t.deepEqual(deploySettings({ BERTH_DEPLOY_BATCHES: "3", BERTH_DEPLOY_TIMEOUT: "30", BERTH_DEPLOY_WATCH: "2.5" }, defaults), {
+    batchSize: 3,
+    timeoutMs: 30_000,
+    watchMs: 2500,
+  });
+  t.deepEqual(deploySettings({ BERTH_DEPLOY_WATCH: "0" }, defaults), { ...defaults, watchMs: 0 }, "0 turns the watch off");
   t.deepEqual(deploySettings({}, defaults), defaults);
 });
 
@@ -15,6 +20,9 @@ test("refuses rollout settings that are not positive numbers, naming the field",
     ["BERTH_DEPLOY_BATCHES", "two"],
     ["BERTH_DEPLOY_TIMEOUT", "-5"],
     ["BERTH_DEPLOY_TIMEOUT", "0"],
+    ["BERTH_DEPLOY_WATCH", "-1"],
+    ["BERTH_DEPLOY_WATCH", "an hour"],
+    ["BERTH_DEPLOY_WATCH", "3601"],
   ] as const) {
     const error = t.throws(() => validateConfigChange({ values: { [key]: value } }));
     t.regex(error?.message ?? "", new RegExp(`^values\\.${key}: must be`));

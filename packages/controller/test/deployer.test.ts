@@ -36,27 +36,6 @@ for (const backend of testBackends) {
     );
   });
 
-  test(`${backend}: drains each old web instance, out of the upstreams, before stopping it`, async (t) => {
-    const f = await deployFixture(t, backend, { drainMs: 30 });
-    await f.formation({ web: 2 });
-    await deployed(f, "shop:1");
-    const snapshots: Awaited<ReturnType<typeof f.deployer.upstreams>>[] = [];
-    f.hooks.onRoutesChanged = (app) => void f.deployer.upstreams(app).then((r) => snapshots.push(r));
-    await deployed(f, "shop:2");
-    await f.deployer.upstreams(APP).then((r) => snapshots.push(r));
-
-    const draining = snapshots.filter((s) => s.draining.length > 0);
-    t.is(draining.length, 2, "v2's two instances were drained one by one");
-    for (const s of draining) {
-      t.is(s.ready.length, 2, "two other instances serve meanwhile");
-      t.false(s.ready.includes(s.draining[0] ?? ""));
-    }
-    const last = snapshots.at(-1);
-    t.deepEqual(last?.draining, []);
-    t.is(last?.ready.length, 2);
-    t.not(last?.ready[0], draining[0]?.draining[0]);
-  });
-
   test(`${backend}: takes the batch size from BERTH_DEPLOY_BATCHES`, async (t) => {
     const f = await deployFixture(t, backend);
     await f.formation({ web: 4 });
@@ -165,23 +144,16 @@ for (const backend of testBackends) {
     t.is(f.scheduler.count(ref(2)), 1);
   });
 
-  test(`${backend}: refuses a second rollout with 409 naming the one in progress, leaving no release behind`, async (t) => {
+  test(`${backend}: refuses a restart with 409 while a release rolls out, naming the rollout`, async (t) => {
     const f = await deployFixture(t, backend, { timeoutMs: 5000 });
     await deployed(f, "shop:1");
     const v3 = await f.build("shop:never");
-    const error = await t.throwsAsync(f.config({ values: { A: "1" } }), { instanceOf: BerthError });
+    const error = await t.throwsAsync(f.deployer.restart(APP), { instanceOf: BerthError });
     t.is(error?.code, "ROLLOUT_IN_PROGRESS");
     t.is(error?.status, 409);
     t.regex(error?.message ?? "", /the rollout of v3 of "shop" is in progress/);
-    const { rows } = await listReleases(f.store.db, APP, 10, 0);
-    t.deepEqual(
-      rows.map((r) => r.version),
-      [3, 2, 1],
-      "the refused change made no release",
-    );
-    await t.throwsAsync(f.deployer.scale(APP, { web: 3 }), { message: /in progress/ });
+    t.is((await findRollout(f.store.db, APP))?.version, v3, "the rollout goes on");
     await f.deployer.destroy(APP);
-    t.is(v3, 3);
   });
 
   test(`${backend}: resumes a rollout that was interrupted, after a restart of the controller`, async (t) => {
@@ -221,7 +193,7 @@ for (const backend of testBackends) {
     await f.build("shop:never");
     await f.deployer.idle();
     f.scheduler.onScale = undefined;
-    await updateRollout(f.store.db, APP, { phase: "reverting", reason: "web.1 exited with code 3" });
+    await updateRollout(f.store.db, APP, 3, { phase: "reverting", reason: "web.1 exited with code 3" });
 
     const restarted = f.newDeployer();
     await restarted.reconcile();

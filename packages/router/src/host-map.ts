@@ -30,12 +30,13 @@ export type HostMap = Map<string, AppTarget>;
 /** Compiles a route table into a host map and keeps only the pools it uses. */
 export function compileHostMap(table: RouteTable, pools: UpstreamPools, metrics: RouterMetrics, logger: RouterLogger): HostMap {
   const map: HostMap = new Map();
-  const inUse = new Set<UpstreamPool>();
+  const routing = new Set<UpstreamPool>();
+  const draining = new Set<UpstreamPool>();
   for (const route of table.routes) {
     const onInvalid = (error: Error) => logger.warn("ignored an invalid CIDR in a route", { app: route.app, error });
     const upstreams = route.upstreams.map((address) => ({ address, pool: pools.get(address, route.connectTimeoutMs) }));
-    for (const u of upstreams) inUse.add(u.pool);
-    for (const address of route.draining) inUse.add(pools.get(address, route.connectTimeoutMs));
+    for (const u of upstreams) routing.add(u.pool);
+    for (const address of route.draining) draining.add(pools.get(address, route.connectTimeoutMs));
     const target: AppTarget = {
       app: route.app,
       route,
@@ -52,7 +53,7 @@ export function compileHostMap(table: RouteTable, pools: UpstreamPools, metrics:
       else map.set(key, target);
     }
   }
-  pools.retain(inUse);
+  pools.update(routing, draining);
   return map;
 }
 

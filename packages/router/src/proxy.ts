@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppTarget, Upstream } from "./host-map.ts";
 import { type Page, pages } from "./pages.ts";
 import { type RequestLog, sendPage } from "./respond.ts";
-import type { Connection, UpstreamError, UpstreamRequest, UpstreamSink } from "./upstream/pool.ts";
+import type { Connection, Retry, UpstreamError, UpstreamRequest, UpstreamSink } from "./upstream/pool.ts";
 import type { ResponseHead } from "./upstream/response-parser.ts";
 
 /**
@@ -69,7 +69,7 @@ export class Exchange implements UpstreamSink {
     this.finish(this.log.status);
   }
 
-  onError(error: UpstreamError, retry: "connect" | "stale" | undefined): void {
+  onError(error: UpstreamError, retry: Retry): void {
     if (this.done) return;
     if (this.responded) {
       // Headers are out: the only honest signal left is to cut the connection.
@@ -108,16 +108,14 @@ export function pick(target: AppTarget): Upstream | undefined {
 
 /**
  * After an upstream failed before any of its response went out: undefined when the request may be
- * sent again (after `attempts` tries), otherwise the page to answer with.
+ * sent again (after `attempts` tries), otherwise the page to answer with. Refused connections try
+ * each instance once; a request the app never answered is sent once more (to the next instance).
  */
-export function afterUpstreamError(
-  target: AppTarget,
-  attempts: number,
-  error: UpstreamError,
-  retry: "connect" | "stale" | undefined,
-): Page | undefined {
+export function afterUpstreamError(target: AppTarget, attempts: number, error: UpstreamError, retry: Retry): Page | undefined {
   const n = target.upstreams.length;
-  if ((retry === "connect" && attempts < n) || (retry === "stale" && attempts <= n)) return undefined;
+  if ((retry === "connect" && attempts < n) || (retry === "stale" && attempts <= n) || (retry === "unanswered" && attempts < 2)) {
+    return undefined;
+  }
   const route = target.route;
   const code = error.code;
   return code === "READ_TIMEOUT"

@@ -1,4 +1,4 @@
-import { ROUTE_TABLE_PATH, ROUTER_KEY_HEADER, type RouteTable } from "@berth/api";
+import { ROUTE_STREAM_HEARTBEAT_MS, ROUTE_TABLE_PATH, ROUTER_KEY_HEADER, type RouteTable } from "@berth/api";
 import type { RouterLogger } from "./logger.ts";
 import type { RouteCache } from "./route-cache.ts";
 import { emptyTable, parseRouteTable } from "./route-table.ts";
@@ -22,8 +22,13 @@ export interface WatchRouteSourceOptions {
   routerKey: string;
   cache?: RouteCache | undefined;
   logger: RouterLogger;
-  /** Reconnect delays: starts at `minMs`, doubles up to `maxMs`, back to `minMs` after a table arrives. */
+  /** Reconnect delays: starts at `minMs`, doubles up to `maxMs` while connecting fails, back to `minMs` once the controller answered. */
   backoff?: { minMs: number; maxMs: number };
+  /**
+   * A stream silent for this long (no table, no heartbeat) is taken for dead and reconnected.
+   * Default three of the controller's heartbeats.
+   */
+  silenceMs?: number;
   fetch?: typeof fetch;
 }
 
@@ -32,6 +37,7 @@ export function createWatchRouteSource(options: WatchRouteSourceOptions): RouteS
   const { logger, cache } = options;
   const doFetch = options.fetch ?? fetch;
   const backoff = options.backoff ?? { minMs: 250, maxMs: 10_000 };
+  const silenceMs = options.silenceMs ?? 3 * ROUTE_STREAM_HEARTBEAT_MS;
   const listeners = new Set<(table: RouteTable) => void>();
   let table = emptyTable;
   let seen = false;
@@ -60,55 +66,77 @@ export function createWatchRouteSource(options: WatchRouteSourceOptions): RouteS
       };
     });
 
-  /** One connection: resolves when the stream ends; true when at least one table arrived. */
-  const follow = async (): Promise<boolean> => {
+  /** One connection: resolves when the stream ends, rejects when it cannot be had or breaks. */
+  const follow = async (onConnected: () => void): Promise<void> => {
     const url = new URL(ROUTE_TABLE_PATH, options.controllerUrl);
     url.searchParams.set("watch", "1");
     if (seen) url.searchParams.set("since", String(table.version));
-    abort = new AbortController();
-    const response = await doFetch(url, { headers: { [ROUTER_KEY_HEADER]: options.routerKey }, signal: abort.signal });
+    const stream = new AbortController();
+    abort = stream;
+    const response = await doFetch(url, { headers: { [ROUTER_KEY_HEADER]: options.routerKey }, signal: stream.signal });
     if (!response.ok || response.body === null) {
       await response.body?.cancel();
       const hint = response.status === 401 || response.status === 403 ? " — check BERTH_ROUTER_KEY matches the controller's" : "";
       throw new Error(`controller answered ${response.status} to ${url.pathname}${hint}`);
     }
     isConnected = true;
-    let received = false;
+    onConnected();
+    // The controller sends at least a heartbeat line this often: silence means a dead connection.
+    let watchdog: NodeJS.Timeout | undefined;
+    const quiet = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => stream.abort(new Error(`no table or heartbeat from the controller in ${silenceMs} ms`)), silenceMs);
+    };
+    quiet();
     let pending = "";
     const decoder = new TextDecoder();
-    for await (const chunk of response.body) {
-      pending += decoder.decode(chunk, { stream: true });
-      let newline = pending.indexOf("\n");
-      while (newline !== -1) {
-        const line = pending.slice(0, newline).trim();
-        pending = pending.slice(newline + 1);
-        newline = pending.indexOf("\n");
-        if (line === "") continue;
-        try {
-          accept(parseRouteTable(JSON.parse(line)), "controller");
-          received = true;
-        } catch (error) {
-          logger.error("ignored a bad route table from the controller", { error });
+    try {
+      for await (const chunk of response.body) {
+        quiet();
+        pending += decoder.decode(chunk, { stream: true });
+        let newline = pending.indexOf("\n");
+        while (newline !== -1) {
+          const line = pending.slice(0, newline).trim();
+          pending = pending.slice(newline + 1);
+          newline = pending.indexOf("\n");
+          if (line === "") continue;
+          try {
+            accept(parseRouteTable(JSON.parse(line)), "controller");
+          } catch (error) {
+            logger.error("ignored a bad route table from the controller", { error });
+          }
         }
       }
+    } catch (error) {
+      throw stream.signal.aborted && stream.signal.reason instanceof Error ? stream.signal.reason : error;
+    } finally {
+      clearTimeout(watchdog);
     }
-    return received;
   };
 
   const run = async () => {
     let delay = backoff.minMs;
     while (!closed) {
+      let connected = false;
       try {
-        if (await follow()) delay = backoff.minMs;
-        if (!closed) logger.warn("route stream ended; reconnecting", { version: table.version, retryMs: delay });
+        await follow(() => {
+          connected = true;
+        });
+        if (!closed) logger.warn("route stream ended; reconnecting", { version: table.version, retryMs: backoff.minMs });
       } catch (error) {
         if (closed) break;
-        logger.warn("route stream unavailable; serving the last table", { version: table.version, retryMs: delay, error });
+        logger.warn("route stream unavailable; serving the last table", {
+          version: table.version,
+          retryMs: connected ? backoff.minMs : delay,
+          error,
+        });
       }
       isConnected = false;
       if (closed) break;
+      // A stream that was up is retried at once; only failures to connect back off.
+      if (connected) delay = backoff.minMs;
       await sleep(delay);
-      delay = Math.min(delay * 2, backoff.maxMs);
+      delay = connected ? backoff.minMs : Math.min(delay * 2, backoff.maxMs);
     }
   };
 

@@ -1,4 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { Duplex } from "node:stream";
 import { admin } from "./admin.ts";
 import { refusal } from "./admission.ts";
@@ -14,12 +16,20 @@ import { requestIdFor, type ScannedRequest, scanRequestHeaders } from "./request
 import { RequestLog, sendPage } from "./respond.ts";
 import { RouteCache } from "./route-cache.ts";
 import { createWatchRouteSource, type RouteSource } from "./route-source.ts";
+import { createStatusReporter, type StatusReporter } from "./status-report.ts";
 import { refuseUpgrade, tunnelUpgrade } from "./upgrade.ts";
 import { UpstreamPools } from "./upstream-pools.ts";
 
 /** Where the route table comes from: the controller's watch stream (cached on disk), or a given source. */
 export type RouteSourceOptions =
-  | { controllerUrl: string; routerKey: string; cacheFile?: string; backoff?: { minMs: number; maxMs: number } }
+  | {
+      controllerUrl: string;
+      routerKey: string;
+      cacheFile?: string;
+      backoff?: { minMs: number; maxMs: number };
+      /** How often the router reports its status when nothing changed (see `createStatusReporter`). */
+      statusIntervalMs?: number;
+    }
   | RouteSource;
 
 export interface RouterDeps {
@@ -47,6 +57,8 @@ export interface RouterDeps {
   bodyTimeoutMs?: number;
   /** How long idle upstream connections are kept (below the apps' keep-alive timeout). Default 4 s. */
   idleMs?: number;
+  /** Names this router in its status reports; host name, pid and a random suffix when absent. */
+  name?: string;
 }
 
 export interface Router {
@@ -94,12 +106,28 @@ export function createRouter(deps: RouterDeps): Router {
         ...(deps.routes.backoff === undefined ? {} : { backoff: deps.routes.backoff }),
       });
 
+  const name = deps.name ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  // Only a router that follows a controller reports to it.
+  const reporter: StatusReporter | undefined = isRouteSource(deps.routes)
+    ? undefined
+    : createStatusReporter(
+        {
+          controllerUrl: deps.routes.controllerUrl,
+          routerKey: deps.routes.routerKey,
+          logger,
+          ...(deps.routes.statusIntervalMs === undefined ? {} : { intervalMs: deps.routes.statusIntervalMs }),
+        },
+        () => ({ router: name, version: routes.current().version, routing: pools.routing(), busy: pools.busy() }),
+      );
+  pools.onDrained = () => reporter?.poke();
+
   let hosts: HostMap = new Map();
   const install = () => {
     hosts = compileHostMap(routes.current(), pools, metrics, logger);
     for (const name of platformHosts) {
       if (hosts.delete(name)) logger.warn("an app claimed the platform's host; ignored", { host: name });
     }
+    reporter?.poke();
   };
   install();
   const unsubscribe = routes.subscribe(install);
@@ -249,9 +277,13 @@ export function createRouter(deps: RouterDeps): Router {
     adminHandler: admin(routes, metrics, () => hosts.size),
     routes,
     metrics,
-    start: () => routes.start(),
+    async start() {
+      await routes.start();
+      reporter?.start();
+    },
     async close() {
       unsubscribe();
+      await reporter?.close();
       await routes.close();
       pools.close();
     },

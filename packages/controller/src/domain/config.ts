@@ -27,7 +27,11 @@ export function validateConfigChange(body: unknown): ConfigChange {
     out.values = {};
     for (const [key, value] of Object.entries(values)) {
       if (key.length > 256 || !envKey.test(key)) {
-        throw invalid(`values.${key.slice(0, 64)}`, "is not a valid variable name", "use letters, digits and underscores, not starting with a digit");
+        throw invalid(
+          `values.${key.slice(0, 64)}`,
+          "is not a valid variable name",
+          "use letters, digits and underscores, not starting with a digit",
+        );
       }
       if (value !== null && typeof value !== "string") throw invalid(`values.${key}`, "must be a string, or null to unset");
       if (typeof value === "string" && Buffer.byteLength(value) > MAX_CONFIG_VALUE_BYTES) {
@@ -56,13 +60,16 @@ export function validateConfigChange(body: unknown): ConfigChange {
   return out;
 }
 
-/** The rollout settings an app can set in its config (Deis's DEIS_DEPLOY_BATCHES/TIMEOUT). */
+/** The rollout settings an app can set in its config (Deis's DEIS_DEPLOY_BATCHES/TIMEOUT, and BERTH_DEPLOY_WATCH). */
 function validateDeployValue(key: string, value: string): void {
   if (key === "BERTH_DEPLOY_BATCHES" && !/^[1-9][0-9]{0,2}$/.test(value)) {
     throw invalid(`values.${key}`, "must be a whole number of instances per batch, from 1 to 999");
   }
   if (key === "BERTH_DEPLOY_TIMEOUT" && !(/^[0-9]{1,5}(\.[0-9]{1,3})?$/.test(value) && Number(value) > 0)) {
     throw invalid(`values.${key}`, "must be the seconds a batch may take to become ready, like 120");
+  }
+  if (key === "BERTH_DEPLOY_WATCH" && !(/^[0-9]{1,4}(\.[0-9]{1,3})?$/.test(value) && Number(value) <= 3600)) {
+    throw invalid(`values.${key}`, "must be the seconds a ready release is watched for crashes, from 0 (no watch) to 3600, like 10");
   }
 }
 
@@ -114,7 +121,11 @@ function validateHealthcheck(value: unknown, field: string): Healthcheck {
 /** Applies a change to a config; returns the new document and what changed, for the release summary. */
 export function applyConfigChange(previous: ConfigDocument, change: ConfigChange): { next: ConfigDocument; changes: string[] } {
   const changes: string[] = [];
-  const merge = <T>(before: Record<string, T>, patch: Record<string, T | null> | undefined, describe: (key: string, verb: string) => string) => {
+  const merge = <T>(
+    before: Record<string, T>,
+    patch: Record<string, T | null> | undefined,
+    describe: (key: string, verb: string) => string,
+  ) => {
     const after = { ...before };
     for (const [key, value] of Object.entries(patch ?? {})) {
       const had = Object.hasOwn(before, key);

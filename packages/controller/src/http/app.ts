@@ -13,6 +13,7 @@ import { logRoutes } from "./routes/logs.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { routingRoutes } from "./routes/routing.ts";
 import { noUpstreams, RouteTableHub } from "../routing/hub.ts";
+import { RouterBoard } from "../routing/routers.ts";
 
 export interface Controller {
   /** The koa application; `app.callback()` is the request handler. */
@@ -29,6 +30,7 @@ export function createController(deps: ControllerDeps): Controller {
     deployer: deps.deployer ?? recordOnlyDeployer(deps.store),
     routeHub: deps.routeHub ?? new RouteTableHub(),
     upstreams: deps.upstreams ?? noUpstreams,
+    routers: deps.routers ?? new RouterBoard(),
     ...(deps.onAppDestroyed === undefined ? {} : { onAppDestroyed: deps.onAppDestroyed }),
     settings: { bodyLimit: 1024 * 1024, routerKey: "", platformDomain: "localhost", trustedProxies: [], ...deps.settings },
   };

@@ -2,6 +2,7 @@ import type { RegistrationMode } from "@berth/api";
 import type { RouterContext } from "@koa/router";
 import type { Deployer } from "../deployer.ts";
 import type { Logger } from "../logger.ts";
+import type { RouterBoard } from "../routing/routers.ts";
 import type { RouteTableHub, UpstreamSource } from "../routing/hub.ts";
 import type { Store } from "../store/open.ts";
 import type { UserRow } from "../store/schema.ts";
@@ -32,6 +33,8 @@ export interface ControllerDeps {
   routeHub?: RouteTableHub;
   /** Which instances serve each app; none when absent (no scheduler). */
   upstreams?: UpstreamSource;
+  /** Where routers' status reports go (`POST /v2/routes/status`); a board nobody reads when absent. */
+  routers?: RouterBoard;
   /** Told after an app is destroyed, to remove what other services keep for it (its git repository). */
   onAppDestroyed?: (app: string) => Promise<void>;
 }
@@ -45,7 +48,7 @@ export interface State {
 export type Ctx = RouterContext<State>;
 
 /** Dependencies as the routes see them (the deployer resolved). */
-export type RouteDeps = Required<Pick<ControllerDeps, "store" | "logger" | "deployer" | "routeHub" | "upstreams">> &
+export type RouteDeps = Required<Pick<ControllerDeps, "store" | "logger" | "deployer" | "routeHub" | "upstreams" | "routers">> &
   Pick<ControllerDeps, "onAppDestroyed"> & {
-  settings: Required<ControllerSettings>;
-};
+    settings: Required<ControllerSettings>;
+  };

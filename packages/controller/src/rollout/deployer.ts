@@ -4,10 +4,12 @@ import { BerthError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Instance, LogLine, LogOptions, Scheduler } from "../scheduler/types.ts";
 import { findApp } from "../store/apps.ts";
+import { insertEvent } from "../store/events.ts";
 import type { UpstreamSource, Upstreams } from "../routing/hub.ts";
+import type { RouterBoard } from "../routing/routers.ts";
 import type { Store } from "../store/open.ts";
-import { lockApp } from "../store/releases.ts";
-import { deleteRollout, findRollout, insertRollout, listRollouts, type Rollout } from "../store/rollouts.ts";
+import { lockApp, setReleaseState } from "../store/releases.ts";
+import { deleteRollout, findRollout, insertRollout, listRollouts, type Rollout, takeOverRollout } from "../store/rollouts.ts";
 import type { Tx } from "../store/schema.ts";
 import { type CrashWatchOptions, watchCrashes } from "./crash-watch.ts";
 import { Drainer } from "./drain.ts";
@@ -23,8 +25,13 @@ export interface RolloutDeployerDeps {
   logger: Logger;
   /** Receives app events (the app's log stream); they are logged either way. */
   events?: EventSink;
-  /** Called when the app's routable instances may have changed: the route table re-reads `upstreams(app)`. */
-  onRoutesChanged?: (app: string) => void;
+  /**
+   * Called when the app's routable instances may have changed: the route table re-reads
+   * `upstreams(app)`. Returns the route table version that shows the change.
+   */
+  onRoutesChanged?: (app: string) => number;
+  /** What the routers report they route; instances leaving a rollout are stopped only once none sends them requests. */
+  routers?: RouterBoard;
 }
 
 export interface RolloutDeployerOptions {
@@ -32,27 +39,40 @@ export interface RolloutDeployerOptions {
   batchSize?: number;
   /** Seconds-per-batch budget when the app sets no BERTH_DEPLOY_TIMEOUT, in ms. Default 120 s. */
   timeoutMs?: number;
+  /** How long a ready release is watched for crashes when the app sets no BERTH_DEPLOY_WATCH, in ms. Default 0. */
+  watchMs?: number;
   /** Readiness poll interval in ms; the healthcheck's period when absent. */
   pollMs?: number;
-  /** How long a web instance is drained (no new requests) before it is stopped, in ms. Default 0. */
-  drainMs?: number;
+  /**
+   * The longest a leaving web instance waits for its in-flight requests once no router picks it,
+   * in ms; also how often a router that still routes to it is named in a warning. Default 30 s.
+   */
+  drainGraceMs?: number;
 }
 
-/** Where the router may send an app's requests, and the instances it should let finish. */
+/** A restart refused while a release rolls out (a rollout replaces every instance anyway). */
 function inProgress(rollout: Rollout): BerthError {
-  const what = rollout.kind === "restart" ? "a restart" : `the rollout of v${rollout.version}`;
-  return new BerthError("ROLLOUT_IN_PROGRESS", `${what} of "${rollout.app}" is in progress (since ${rollout.started})`, {
-    hint: "wait for it to finish, then try again; `berth releases` shows when it is deployed or failed",
-  });
+  return new BerthError(
+    "ROLLOUT_IN_PROGRESS",
+    `the rollout of v${rollout.version} of "${rollout.app}" is in progress (since ${rollout.started})`,
+    {
+      hint: "it replaces every instance already; `berth releases` shows when it is deployed or failed",
+    },
+  );
 }
+
+/** What runs in the background for an app: one at a time, the newest stopping the one before. */
+type RunKind = "deploy" | "restart" | "scale";
 
 /**
  * The deployer over a {@link Scheduler}: one rollout per app at a time, recorded in the store so that
- * a restarted controller finishes or reverts it (`reconcile`). Rollouts run in the background.
+ * a restarted controller finishes or reverts it (`reconcile`). Rollouts run in the background. A
+ * newer release takes over a rollout in progress (the release in between ends superseded), as a
+ * Kubernetes Deployment does; a scale during one changes the counts it rolls out to.
  */
 export class RolloutDeployer implements Deployer, UpstreamSource {
   readonly #deps: RollDeps;
-  readonly #running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  readonly #running = new Map<string, { kind: RunKind; abort: AbortController; done: Promise<void> }>();
   /** Restart counts seen by `checkCrashes`, per app and instance name; undefined before the first check. */
   #restarts: Map<string, Map<string, number>> | undefined;
   #stopCrashWatch: (() => Promise<void>) | undefined;
@@ -69,9 +89,14 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
         logger.info(event.message, { app: event.app, release: event.release, event: event.kind });
         deps.events?.(event);
       },
-      defaults: { batchSize: options.batchSize ?? 1, timeoutMs: options.timeoutMs ?? 120_000 },
+      defaults: { batchSize: options.batchSize ?? 1, timeoutMs: options.timeoutMs ?? 120_000, watchMs: options.watchMs ?? 0 },
       pollMs: options.pollMs,
-      drainer: new Drainer(options.drainMs ?? 0, (app) => deps.onRoutesChanged?.(app)),
+      drainer: new Drainer({
+        graceMs: options.drainGraceMs ?? 30_000,
+        ...(deps.routers === undefined ? {} : { routers: deps.routers }),
+        onChange: (app) => deps.onRoutesChanged?.(app) ?? 0,
+        warn: (app, message) => this.#deps.emit(appEvent(app, "deploy", message)),
+      }),
     };
     const follow = deps.scheduler.followLogs?.bind(deps.scheduler);
     if (follow !== undefined) this.followLogs = follow;
@@ -81,22 +106,43 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
     await this.#deps.scheduler.createApp?.(app);
   }
 
+  /**
+   * Claims the app's rollout slot for `version`. A rollout in progress is taken over: its release
+   * ends superseded (or failed, when it was already being reverted), and the plan to restore what ran
+   * before it is kept. A restart in progress simply gives way.
+   */
   async accept(tx: Tx, app: string, version: number): Promise<void> {
-    const current = await findRollout(tx, app);
-    if (current !== undefined) throw inProgress(current);
     const row = await findApp(tx, app);
     const formation = JSON.parse(row?.structure ?? "{}") as Formation;
-    await insertRollout(tx, { app, version, kind: "deploy", phase: "rolling", plan: { formation, previous: null } });
+    const current = await findRollout(tx, app);
+    if (current === undefined) {
+      await insertRollout(tx, { app, version, kind: "deploy", phase: "rolling", plan: { formation, previous: null } });
+      return;
+    }
+    if (current.kind === "deploy") {
+      if (current.phase === "reverting") await setReleaseState(tx, app, current.version, "failed", current.reason);
+      else await setReleaseState(tx, app, current.version, "superseded", `superseded by v${version} before its rollout finished`);
+      await insertEvent(tx, appEvent(app, "deploy", `v${version} takes over the rollout of v${current.version}`, version));
+    }
+    const previous = current.kind === "deploy" ? current.plan.previous : null;
+    await takeOverRollout(tx, app, version, { formation, previous });
   }
 
+  /** Starts (or restarts, from where the engine stands) the app's recorded rollout, in the background. */
   async deploy(app: string): Promise<void> {
-    this.#start(app);
+    this.#start(app, "deploy", (signal) => this.#run(app, signal));
   }
 
+  /**
+   * Applies the app's new formation (already stored): during a rollout, the rollout goes on towards
+   * the new counts; otherwise the live release's groups are scaled now.
+   */
   async scale(app: string, formation: Formation): Promise<void> {
-    const current = await findRollout(this.#deps.store.db, app);
-    if (current !== undefined) throw inProgress(current);
-    await scaleLive(this.#deps, app, formation);
+    await this.#start(app, "scale", async (signal) => {
+      // Looked at once what ran before has ended: a rollout that just finished has nothing to go on with.
+      if ((await findRollout(this.#deps.store.db, app))?.kind === "deploy") void this.deploy(app);
+      else await scaleLive(this.#deps, app, formation, signal);
+    });
   }
 
   async restart(app: string, type?: string): Promise<void> {
@@ -104,13 +150,14 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
     await store.db.transaction().execute(async (tx) => {
       await lockApp(tx, store.backend, app);
       const current = await findRollout(tx, app);
-      if (current !== undefined) throw inProgress(current);
-      await insertRollout(tx, { app, version: 0, kind: "restart", phase: "rolling", plan: { formation: {}, previous: [] } });
+      if (current?.kind === "deploy") throw inProgress(current);
+      if (current === undefined) {
+        await insertRollout(tx, { app, version: 0, kind: "restart", phase: "rolling", plan: { formation: {}, previous: [] } });
+      }
     });
-    const abort = new AbortController();
-    const done = restartLive(this.#deps, app, type, abort.signal).finally(() => deleteRollout(store.db, app));
-    this.#track(app, abort, done);
-    await done;
+    await this.#start(app, "restart", (signal) =>
+      restartLive(this.#deps, app, type, signal).finally(() => deleteRollout(store.db, app, 0)),
+    );
   }
 
   async pods(app: string): Promise<Pod[]> {
@@ -170,7 +217,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
     const { store } = this.#deps;
     for (const rollout of await listRollouts(store.db)) {
       if (rollout.kind === "restart") await deleteRollout(store.db, rollout.app);
-      else this.#start(rollout.app);
+      else void this.deploy(rollout.app);
     }
     const apps = await store.db.selectFrom("apps").select("id").orderBy("id").execute();
     for (const { id } of apps) {
@@ -242,29 +289,40 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
     await this.idle();
   }
 
-  #track(app: string, abort: AbortController, done: Promise<void>): void {
-    const entry = { abort, done };
-    this.#running.set(app, entry);
-    void done
-      .catch(() => {})
-      .finally(() => {
-        if (this.#running.get(app) === entry) this.#running.delete(app);
-      });
-  }
-
-  #start(app: string): void {
+  /**
+   * Runs `work` for the app once what ran before it stopped: a newer run aborts the one in progress
+   * and waits for it to end, so two runs never touch an app's instances at once. Resolves when the
+   * work ends; deploys run in the background (the promise is not awaited).
+   */
+  #start(app: string, kind: RunKind, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const before = this.#running.get(app);
+    before?.abort.abort();
     const abort = new AbortController();
-    const done = this.#run(app, abort.signal).catch((error: unknown) => {
-      this.#deps.logger.error("rollout stopped with an error; reconcile will retry", { app, err: error });
+    const outcome = (async () => {
+      await before?.done;
+      abort.signal.throwIfAborted();
+      await work(abort.signal);
+    })();
+    const done = outcome.catch((error: unknown) => {
+      if (abort.signal.aborted) return;
+      if (kind === "deploy") this.#deps.logger.error("rollout stopped with an error; reconcile will retry", { app, err: error });
     });
-    this.#track(app, abort, done);
+    const entry = { kind, abort, done };
+    this.#running.set(app, entry);
+    void done.finally(() => {
+      if (this.#running.get(app) === entry) this.#running.delete(app);
+    });
+    // A superseded scale or restart is not an error for the one who asked: the newer change won.
+    return outcome.catch((error: unknown) => {
+      if (!abort.signal.aborted) throw error;
+    });
   }
 
   async #run(app: string, signal: AbortSignal): Promise<void> {
     const deps = this.#deps;
     const rollout = await findRollout(deps.store.db, app);
     if (rollout === undefined || rollout.kind !== "deploy") return;
-    if (rollout.phase === "reverting") return revert(deps, rollout, rollout.reason ?? "the rollout was reverted");
+    if (rollout.phase === "reverting") return revert(deps, rollout, rollout.reason ?? "the rollout was reverted", signal);
     deps.emit(appEvent(app, "deploy", `rolling out v${rollout.version}`, rollout.version));
     try {
       await rollOut(deps, rollout, signal);
@@ -272,7 +330,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
       if (signal.aborted) return;
       const reason =
         error instanceof RolloutFailure ? error.message : `the scheduler failed: ${error instanceof Error ? error.message : String(error)}`;
-      await revert(deps, (await findRollout(deps.store.db, app)) ?? rollout, reason);
+      await revert(deps, (await findRollout(deps.store.db, app)) ?? rollout, reason, signal);
     }
   }
 }

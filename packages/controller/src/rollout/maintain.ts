@@ -19,11 +19,12 @@ async function liveRelease(deps: RollDeps, app: string): Promise<ReleaseSpec | u
  * once they pass their healthcheck. New instances that never become ready are reported, not fatal:
  * the crash watcher and `berth ps` show them.
  */
-export async function scaleLive(deps: RollDeps, app: string, formation: Formation): Promise<void> {
+export async function scaleLive(deps: RollDeps, app: string, formation: Formation, signal: AbortSignal): Promise<void> {
   const release = await liveRelease(deps, app);
   if (release === undefined) return;
   const { timeoutMs } = deploySettings(release.values, deps.defaults);
   for (const type of releaseTypes(release)) {
+    signal.throwIfAborted();
     const replicas = formation[type];
     if (replicas === undefined) continue;
     const spec = groupSpec(release, type);
@@ -31,14 +32,16 @@ export async function scaleLive(deps: RollDeps, app: string, formation: Formatio
     const running = (await deps.scheduler.listGroups(app)).find((g) => sameGroup(g, spec))?.instances ?? [];
     if (replicas < running.length) {
       const leaving = [...running].sort((a, b) => b.index - a.index).slice(0, running.length - replicas);
-      await retire(deps, spec, leaving.map((i) => i.name));
+      await retire(deps, spec, leaving, signal);
       continue;
     }
     if (replicas === running.length) continue;
     await deps.scheduler.scaleGroup(spec, replicas);
     try {
-      await waitReady(deps.scheduler, spec, replicas, { timeoutMs, pollMs: deps.pollMs ?? spec.readiness.period * 1000, signal: AbortSignal.timeout(timeoutMs * 2) });
+      const waiting = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs * 2)]);
+      await waitReady(deps.scheduler, spec, replicas, { timeoutMs, pollMs: deps.pollMs ?? spec.readiness.period * 1000, signal: waiting });
     } catch (error) {
+      if (signal.aborted) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       deps.emit(appEvent(app, "scale", `${type} scaled to ${replicas}, but not every instance became ready: ${reason}`, release.version));
     }
@@ -90,7 +93,7 @@ export async function restartLive(deps: RollDeps, app: string, type: string | un
     const spec = groupSpec(release, t);
     const old = [...(groups.find((g) => sameGroup(g, spec))?.instances ?? [])].sort((a, b) => a.index - b.index);
     for (let i = 0; i < old.length; i += batchSize) {
-      const batch = old.slice(i, i + batchSize).map((x) => x.name);
+      const batch = old.slice(i, i + batchSize);
       const current = (await deps.scheduler.listGroups(app)).find((g) => sameGroup(g, spec))?.instances ?? [];
       const known = new Set(current.map((x) => x.name));
       await deps.scheduler.scaleGroup(spec, current.length + batch.length);
@@ -103,10 +106,12 @@ export async function restartLive(deps: RollDeps, app: string, type: string | un
         });
       } catch (error) {
         const now = (await deps.scheduler.listGroups(app)).find((g) => sameGroup(g, spec))?.instances ?? [];
+        // Even when the restart was superseded: the new instances it started go, the old stay.
         await retire(
           deps,
           spec,
-          now.filter((x) => !known.has(x.name)).map((x) => x.name),
+          now.filter((x) => !known.has(x.name)),
+          new AbortController().signal,
         );
         if (!(error instanceof RolloutFailure)) throw error;
         throw new BerthError("UNAVAILABLE", `restart of ${t} stopped: ${error.message}; the old instances keep running`, {
@@ -114,8 +119,8 @@ export async function restartLive(deps: RollDeps, app: string, type: string | un
         });
       }
       deps.drainer.changed(app);
-      await retire(deps, spec, batch);
-      deps.emit(appEvent(app, "restart", `restarted ${batch.join(", ")}`, release.version));
+      await retire(deps, spec, batch, signal);
+      deps.emit(appEvent(app, "restart", `restarted ${batch.map((x) => x.name).join(", ")}`, release.version));
     }
   }
 }

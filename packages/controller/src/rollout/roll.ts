@@ -1,13 +1,15 @@
+import type { Formation } from "@berth/api";
 import type { Logger } from "../logger.ts";
 import { sameGroup } from "../scheduler/names.ts";
-import type { Group, GroupRef, GroupSpec, Scheduler } from "../scheduler/types.ts";
+import type { Group, GroupRef, GroupSpec, Instance, Scheduler } from "../scheduler/types.ts";
+import { findApp } from "../store/apps.ts";
 import type { Store } from "../store/open.ts";
-import { type AppEvent, appEvent } from "./events.ts";
-import { setReleaseState, supersedeOlder } from "../store/releases.ts";
+import { lockApp, setReleaseState, supersedeOlder } from "../store/releases.ts";
 import { deleteRollout, type Rollout, type RolloutPlan, updateRollout } from "../store/rollouts.ts";
 import type { Drainer } from "./drain.ts";
+import { type AppEvent, appEvent } from "./events.ts";
 import { type DeploySettings, deploySettings, groupSpec, isRoutable, loadReleaseSpec, releaseTypes } from "./spec.ts";
-import { waitReady } from "./wait.ts";
+import { RolloutFailure, waitReady, watchHealthy } from "./wait.ts";
 
 export interface RollDeps {
   store: Store;
@@ -21,27 +23,39 @@ export interface RollDeps {
   drainer: Drainer;
 }
 
-/** Drains a group's instances (routable ones) and removes them. */
-export function retire(deps: RollDeps, group: GroupRef, names: string[]): Promise<void> {
-  return deps.drainer.retire(group.app, names, isRoutable(group.type), () => deps.scheduler.removeInstances(group, names));
+/** Drains a group's instances (routable ones: no router sends them requests any more) and removes them. */
+export function retire(deps: RollDeps, group: GroupRef, instances: readonly Instance[], signal: AbortSignal): Promise<void> {
+  const names = instances.map((i) => i.name);
+  return deps.drainer.retire(group.app, instances, isRoutable(group.type), () => deps.scheduler.removeInstances(group, names), signal);
 }
 
 function pollMs(deps: RollDeps, spec: GroupSpec): number {
   return deps.pollMs ?? spec.readiness.period * 1000;
 }
 
-/** Lowers the old groups of a type to `total` instances, taking from the oldest releases first. */
-async function shrinkOld(deps: RollDeps, old: Group[], total: number): Promise<void> {
-  let excess = old.reduce((n, g) => n + g.instances.length, 0) - total;
+/**
+ * Old instances taken out of service during a rollout. With a post-deploy watch, routable ones are
+ * only drained (`held`) and keep running until the watch is over, so a release that fails in it
+ * gets the old instances back at once; others are stopped.
+ */
+interface Retiring {
+  hold: boolean;
+  held: Set<string>;
+}
+
+/** Lowers the old groups of a type to `total` serving instances, taking from the oldest releases first. */
+async function shrinkOld(deps: RollDeps, old: Group[], total: number, retiring: Retiring, signal: AbortSignal): Promise<void> {
+  const serving = (g: Group) => g.instances.filter((i) => !retiring.held.has(i.name));
+  let excess = old.reduce((n, g) => n + serving(g).length, 0) - total;
   for (const group of [...old].sort((a, b) => a.release - b.release)) {
     if (excess <= 0) return;
-    const remove = [...group.instances]
-      .sort((a, b) => b.index - a.index)
-      .slice(0, excess)
-      .map((i) => i.name);
-    if (remove.length === 0) continue;
-    await retire(deps, group, remove);
-    excess -= remove.length;
+    const leaving = [...serving(group)].sort((a, b) => b.index - a.index).slice(0, excess);
+    if (leaving.length === 0) continue;
+    if (retiring.hold && isRoutable(group.type)) {
+      await deps.drainer.drain(group.app, leaving, signal);
+      for (const i of leaving) retiring.held.add(i.name);
+    } else await retire(deps, group, leaving, signal);
+    excess -= leaving.length;
   }
 }
 
@@ -53,47 +67,77 @@ async function observe(deps: RollDeps, rollout: Rollout): Promise<RolloutPlan> {
     .filter((g) => g.release !== rollout.version && g.instances.length > 0)
     .map((g) => ({ release: g.release, type: g.type, replicas: g.instances.length }));
   const plan = { ...rollout.plan, previous };
-  await updateRollout(deps.store.db, rollout.app, { plan });
+  await updateRollout(deps.store.db, rollout.app, rollout.version, { plan });
   return plan;
+}
+
+/** The app's formation as it stands now (a scale during the rollout changes it). */
+async function formationOf(deps: RollDeps, app: string): Promise<Formation> {
+  const row = await findApp(deps.store.db, app);
+  return JSON.parse(row?.structure ?? "{}") as Formation;
 }
 
 /**
  * Rolls a release out over its process types (routable first): per batch, the new group grows and
- * becomes ready, then the old groups shrink by as much. Resumable: counts are read from the scheduler,
- * so a rollout that was interrupted continues where the engine stands. Old groups go at the end.
+ * becomes ready, then the old groups shrink by as much. Then, for `BERTH_DEPLOY_WATCH`, the new
+ * instances must keep running. Resumable and supersedable: counts are read from the scheduler, so
+ * a rollout that was interrupted, or that replaces one of an older release halfway, continues where
+ * the engine stands. Old groups go at the end.
  */
 export async function rollOut(deps: RollDeps, rollout: Rollout, signal: AbortSignal): Promise<void> {
   const release = await loadReleaseSpec(deps.store.db, rollout.app, rollout.version);
   if (release !== undefined) {
     const plan = await observe(deps, rollout);
+    const formation = await formationOf(deps, rollout.app);
     const settings = deploySettings(release.values, deps.defaults);
     const specs = releaseTypes(release).map((type) => groupSpec(release, type));
+    const retiring: Retiring = { hold: settings.watchMs > 0, held: new Set() };
     for (const spec of specs) await deps.scheduler.createGroup(spec);
     for (const spec of specs) {
       signal.throwIfAborted();
-      const want = plan.formation[spec.type] ?? 0;
+      const want = formation[spec.type] ?? 0;
+      if (!Number.isInteger(want) || want < 0)
+        throw new RolloutFailure(`the formation's count for ${spec.type} is not a number of instances`);
       const before = plan.previous?.filter((p) => p.type === spec.type).reduce((n, p) => n + p.replicas, 0) ?? 0;
-      await rollType(deps, spec, want, before, settings, signal);
+      await rollType(deps, spec, want, before, settings, retiring, signal);
+    }
+    const watched = specs.filter((spec) => (formation[spec.type] ?? 0) > 0);
+    if (settings.watchMs > 0 && watched.length > 0) {
+      deps.emit(
+        appEvent(rollout.app, "deploy", `v${rollout.version} is serving; watching it for ${settings.watchMs / 1000}s`, rollout.version),
+      );
+      await watchHealthy(deps.scheduler, watched, {
+        durationMs: settings.watchMs,
+        pollMs: Math.min(...watched.map((s) => pollMs(deps, s))),
+        signal,
+      });
     }
     for (const group of await deps.scheduler.listGroups(rollout.app)) {
       if (group.release === rollout.version) continue;
-      await retire(
-        deps,
-        group,
-        group.instances.map((i) => i.name),
-      );
+      await retire(deps, group, group.instances, signal);
       await deps.scheduler.deleteGroup(group);
     }
   }
-  await deps.store.db.transaction().execute(async (tx) => {
+  const finished = await deps.store.db.transaction().execute(async (tx) => {
+    await lockApp(tx, deps.store.backend, rollout.app);
+    // A newer release may have taken the rollout over meanwhile: then this one ended superseded.
+    if (!(await deleteRollout(tx, rollout.app, rollout.version))) return false;
     await setReleaseState(tx, rollout.app, rollout.version, "deployed");
     await supersedeOlder(tx, rollout.app, rollout.version);
-    await deleteRollout(tx, rollout.app);
+    return true;
   });
-  deps.emit(appEvent(rollout.app, "deploy", `v${rollout.version} deployed`, rollout.version));
+  if (finished) deps.emit(appEvent(rollout.app, "deploy", `v${rollout.version} deployed`, rollout.version));
 }
 
-async function rollType(deps: RollDeps, spec: GroupSpec, want: number, before: number, settings: DeploySettings, signal: AbortSignal) {
+async function rollType(
+  deps: RollDeps,
+  spec: GroupSpec,
+  want: number,
+  before: number,
+  settings: DeploySettings,
+  retiring: Retiring,
+  signal: AbortSignal,
+) {
   const groupsOf = async () => (await deps.scheduler.listGroups(spec.app)).filter((g) => g.type === spec.type);
   const current = (await groupsOf()).find((g) => sameGroup(g, spec));
   let count = current?.instances.length ?? 0;
@@ -107,7 +151,7 @@ async function rollType(deps: RollDeps, spec: GroupSpec, want: number, before: n
       deps.drainer.changed(spec.app);
     }
     const old = (await groupsOf()).filter((g) => g.release !== spec.release);
-    await shrinkOld(deps, old, Math.max(0, before - count));
+    await shrinkOld(deps, old, Math.max(0, before - count), retiring, signal);
     if (count >= want) return;
     count = Math.min(want, count + settings.batchSize);
     signal.throwIfAborted();
@@ -135,39 +179,51 @@ async function keepLastWords(deps: RollDeps, rollout: Rollout, instances: string
 }
 
 /**
- * Puts the app back as it was before the rollout: the new release's groups go, the previous groups
- * get their instance counts back, and the release is marked failed with the reason.
+ * Puts the app back as it was before the rollout: the previous groups get their instance counts
+ * back (instances held back during a post-deploy watch are routed again at once), every other group
+ * goes — the failed release's and any it superseded halfway — and the release is marked failed with
+ * the reason.
  */
-export async function revert(deps: RollDeps, rollout: Rollout, reason: string): Promise<void> {
-  await updateRollout(deps.store.db, rollout.app, { phase: "reverting", reason });
+export async function revert(deps: RollDeps, rollout: Rollout, reason: string, signal: AbortSignal): Promise<void> {
+  await updateRollout(deps.store.db, rollout.app, rollout.version, { phase: "reverting", reason });
+  const previous = rollout.plan.previous ?? [];
   // The old instances first, so that the app never has fewer ready instances than before.
-  for (const previous of rollout.plan.previous ?? []) {
-    const release = await loadReleaseSpec(deps.store.db, rollout.app, previous.release);
+  for (const group of previous) {
+    const release = await loadReleaseSpec(deps.store.db, rollout.app, group.release);
     if (release === undefined) continue;
-    const spec = groupSpec(release, previous.type);
-    await deps.scheduler.scaleGroup(spec, previous.replicas);
+    const spec = groupSpec(release, group.type);
+    await deps.scheduler.scaleGroup(spec, group.replicas);
+    const running = (await deps.scheduler.listGroups(rollout.app)).find((g) => sameGroup(g, spec))?.instances ?? [];
+    deps.drainer.release(
+      rollout.app,
+      running.map((i) => i.name),
+    );
     const { timeoutMs } = deploySettings(release.values, deps.defaults);
-    await waitReady(deps.scheduler, spec, previous.replicas, {
-      timeoutMs,
-      pollMs: pollMs(deps, spec),
-      signal: new AbortController().signal,
-    }).catch((error: unknown) =>
-      deps.logger.warn("a restored group is not ready yet", { app: rollout.app, type: previous.type, err: error }),
-    );
+    await waitReady(deps.scheduler, spec, group.replicas, { timeoutMs, pollMs: pollMs(deps, spec), signal }).catch((error: unknown) => {
+      if (signal.aborted) throw error;
+      deps.logger.warn("a restored group is not ready yet", { app: rollout.app, type: group.type, err: error });
+    });
   }
-  const failedGroups = (await deps.scheduler.listGroups(rollout.app)).filter((g) => g.release === rollout.version);
-  await keepLastWords(deps, rollout, failedGroups.flatMap((g) => g.instances.map((i) => i.name)));
-  for (const group of failedGroups) {
-    await retire(
-      deps,
-      group,
-      group.instances.map((i) => i.name),
-    );
+  const kept = (g: GroupRef) => previous.some((p) => p.release === g.release && p.type === g.type);
+  const leaving = (await deps.scheduler.listGroups(rollout.app)).filter((g) => !kept(g));
+  await keepLastWords(
+    deps,
+    rollout,
+    leaving.filter((g) => g.release === rollout.version).flatMap((g) => g.instances.map((i) => i.name)),
+  );
+  for (const group of leaving) {
+    await retire(deps, group, group.instances, signal);
     await deps.scheduler.deleteGroup(group);
   }
-  await deps.store.db.transaction().execute(async (tx) => {
+  const ended = await deps.store.db.transaction().execute(async (tx) => {
+    await lockApp(tx, deps.store.backend, rollout.app);
+    if (!(await deleteRollout(tx, rollout.app, rollout.version))) return false;
     await setReleaseState(tx, rollout.app, rollout.version, "failed", reason);
-    await deleteRollout(tx, rollout.app);
+    return true;
   });
-  deps.emit(appEvent(rollout.app, "deploy", `v${rollout.version} failed: ${reason}; the previous release keeps running`, rollout.version));
+  if (ended) {
+    deps.emit(
+      appEvent(rollout.app, "deploy", `v${rollout.version} failed: ${reason}; the previous release keeps running`, rollout.version),
+    );
+  }
 }

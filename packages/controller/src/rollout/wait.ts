@@ -28,14 +28,14 @@ function crashed(instance: Instance): string | undefined {
   return undefined;
 }
 
+/** How often starting instances are looked at, at most. */
+const STARTING_POLL_MS = 200;
+
 /**
  * Waits until the group has `want` ready instances. Throws {@link RolloutFailure} when a new instance
  * exits or the engine says it cannot run (`failure`), when one that was ready fails its check
  * `failureThreshold` polls in a row, or on timeout.
  */
-/** How often starting instances are looked at, at most. */
-const STARTING_POLL_MS = 200;
-
 export async function waitReady(scheduler: Scheduler, spec: GroupSpec, want: number, options: WaitOptions): Promise<void> {
   const deadline = Date.now() + options.timeoutMs + spec.readiness.initialDelay * 1000;
   const watching = new AbortController();
@@ -68,6 +68,50 @@ class Wake {
   }
 }
 
+/**
+ * Judges a group's instances look by look: a new instance that exits or cannot run fails at once,
+ * one that was ready and misses its check `failureThreshold` looks in a row fails too.
+ */
+class Health {
+  readonly #spec: GroupSpec;
+  readonly #known: ReadonlySet<string> | undefined;
+  readonly #misses = new Map<string, number>();
+  readonly #wasReady = new Set<string>();
+  /** How each failure is told (a rollout's, or a post-deploy watch's). */
+  readonly #when: string;
+
+  constructor(spec: GroupSpec, known: ReadonlySet<string> | undefined, when = "") {
+    this.#spec = spec;
+    this.#known = known;
+    this.#when = when;
+  }
+
+  get missing(): boolean {
+    return this.#misses.size > 0;
+  }
+
+  /** The instances that count, after checking them; throws {@link RolloutFailure}. */
+  async look(scheduler: Scheduler): Promise<Instance[]> {
+    const group = (await scheduler.listGroups(this.#spec.app)).find((g) => sameGroup(g, this.#spec));
+    const instances = (group?.instances ?? []).filter((i) => !this.#known?.has(i.name));
+    for (const instance of instances) {
+      const crash = crashed(instance);
+      if (crash !== undefined) throw new RolloutFailure(`${crash}${this.#when}`);
+      if (instance.ready) {
+        this.#wasReady.add(instance.name);
+        this.#misses.delete(instance.name);
+      } else if (this.#wasReady.has(instance.name)) {
+        const n = (this.#misses.get(instance.name) ?? 0) + 1;
+        this.#misses.set(instance.name, n);
+        if (n >= this.#spec.readiness.failureThreshold) {
+          throw new RolloutFailure(`${tag(instance)} became unhealthy after it was ready${this.#when}`);
+        }
+      }
+    }
+    return instances;
+  }
+}
+
 async function look(
   scheduler: Scheduler,
   spec: GroupSpec,
@@ -77,24 +121,10 @@ async function look(
   wake: Wake,
   watched: boolean,
 ): Promise<void> {
-  const misses = new Map<string, number>();
-  const wasReady = new Set<string>();
+  const health = new Health(spec, options.known);
   for (;;) {
     options.signal.throwIfAborted();
-    const group = (await scheduler.listGroups(spec.app)).find((g) => sameGroup(g, spec));
-    const instances = (group?.instances ?? []).filter((i) => !options.known?.has(i.name));
-    for (const instance of instances) {
-      const crash = crashed(instance);
-      if (crash !== undefined) throw new RolloutFailure(crash);
-      if (instance.ready) {
-        wasReady.add(instance.name);
-        misses.delete(instance.name);
-      } else if (wasReady.has(instance.name)) {
-        const n = (misses.get(instance.name) ?? 0) + 1;
-        misses.set(instance.name, n);
-        if (n >= spec.readiness.failureThreshold) throw new RolloutFailure(`${tag(instance)} became unhealthy after it was ready`);
-      }
-    }
+    const instances = await health.look(scheduler);
     const ready = instances.filter((i) => i.ready).length;
     if (ready >= want) return;
     if (Date.now() >= deadline) {
@@ -104,8 +134,39 @@ async function look(
     // With a watch, look again on each change (the period is only a fallback). Without one, quick
     // looks while instances start, so a release is live soon after it can be; once a ready instance
     // misses a check, the healthcheck's own period paces the rest of its threshold.
-    if (watched && misses.size === 0) await wake.wait(options.pollMs, options.signal);
-    else await sleep(misses.size > 0 ? options.pollMs : Math.min(options.pollMs, STARTING_POLL_MS), undefined, { signal: options.signal });
+    if (watched && !health.missing) await wake.wait(options.pollMs, options.signal);
+    else await sleep(health.missing ? options.pollMs : Math.min(options.pollMs, STARTING_POLL_MS), undefined, { signal: options.signal });
+  }
+}
+
+export interface WatchOptions {
+  durationMs: number;
+  pollMs: number;
+  signal: AbortSignal;
+}
+
+/**
+ * The post-deploy watch: for `durationMs` after a release became ready, its groups' instances must
+ * keep running and passing their checks. Throws {@link RolloutFailure} on the first crash (the
+ * engine restarting an instance counts) or an instance unhealthy for `failureThreshold` looks.
+ */
+export async function watchHealthy(scheduler: Scheduler, specs: readonly GroupSpec[], options: WatchOptions): Promise<void> {
+  const seconds = Math.round(options.durationMs / 100) / 10;
+  const health = specs.map((spec) => new Health(spec, undefined, ` within ${seconds}s of v${spec.release} becoming ready`));
+  const until = Date.now() + options.durationMs;
+  const wake = new Wake();
+  const watching = new AbortController();
+  for (const spec of specs) scheduler.watchChanges?.(spec.app, () => wake.poke(), AbortSignal.any([watching.signal, options.signal]));
+  try {
+    for (;;) {
+      options.signal.throwIfAborted();
+      for (const h of health) await h.look(scheduler);
+      const left = until - Date.now();
+      if (left <= 0) return;
+      await wake.wait(Math.min(left, options.pollMs), options.signal);
+    }
+  } finally {
+    watching.abort();
   }
 }
 

@@ -4,9 +4,12 @@ import type { Executor, RolloutRow } from "./schema.ts";
 export type RolloutKind = "deploy" | "restart";
 export type RolloutPhase = "rolling" | "reverting";
 
-/** What a rollout started from: enough to put the app back as it was. */
+/**
+ * What a rollout started from: enough to put the app back as it was. When a newer release takes a
+ * rollout over, it keeps the plan: a failure restores what ran before the first of them.
+ */
 export interface RolloutPlan {
-  /** Replica counts per type the new release should end with. */
+  /** Replica counts per type when the rollout was accepted (the app's formation, read again on every run, rules). */
   formation: Formation;
   /** The groups that ran when the rollout started, with their instance counts; null until observed. */
   previous: { release: number; type: string; replicas: number }[] | null;
@@ -62,8 +65,14 @@ export async function insertRollout(db: Executor, rollout: Omit<Rollout, "starte
     .execute();
 }
 
-export async function updateRollout(db: Executor, appId: string, change: { phase?: RolloutPhase; plan?: RolloutPlan; reason?: string }) {
-  await db
+/** Changes the app's rollout of `version`; false when there is none (it ended, or a newer release took it over). */
+export async function updateRollout(
+  db: Executor,
+  appId: string,
+  version: number,
+  change: { phase?: RolloutPhase; plan?: RolloutPlan; reason?: string },
+): Promise<boolean> {
+  const result = await db
     .updateTable("rollouts")
     .set({
       updated: new Date().toISOString(),
@@ -72,11 +81,29 @@ export async function updateRollout(db: Executor, appId: string, change: { phase
       ...(change.reason === undefined ? {} : { reason: change.reason }),
     })
     .where("app_id", "=", appId)
+    .where("version", "=", version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Hands the app's rollout slot to a newer release (`version`, a deploy): it goes on from where the
+ * engine stands, with the plan of the rollout it replaces.
+ */
+export async function takeOverRollout(db: Executor, appId: string, version: number, plan: RolloutPlan): Promise<void> {
+  await db
+    .updateTable("rollouts")
+    .set({ version, kind: "deploy", phase: "rolling", plan: JSON.stringify(plan), reason: null, updated: new Date().toISOString() })
+    .where("app_id", "=", appId)
     .execute();
 }
 
-export async function deleteRollout(db: Executor, appId: string): Promise<void> {
-  await db.deleteFrom("rollouts").where("app_id", "=", appId).execute();
+/** Ends the app's rollout (of `version` only, when given); true when there was one to end. */
+export async function deleteRollout(db: Executor, appId: string, version?: number): Promise<boolean> {
+  let query = db.deleteFrom("rollouts").where("app_id", "=", appId);
+  if (version !== undefined) query = query.where("version", "=", version);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 /** The version of the app's release that is deployed now (the one that runs), if any. */

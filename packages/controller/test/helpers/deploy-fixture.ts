@@ -2,6 +2,7 @@ import type { ConfigChange, Formation, Procfile } from "@berth/api";
 import type { ExecutionContext } from "ava";
 import { silentLogger } from "../../src/logger.ts";
 import type { AppEvent } from "../../src/rollout/events.ts";
+import type { RouterBoard } from "../../src/routing/routers.ts";
 import type { Scheduler } from "../../src/scheduler/types.ts";
 import { RolloutDeployer, type RolloutDeployerOptions } from "../../src/rollout/deployer.ts";
 import { createAppWithRelease, releaseBuild, releaseConfig, type ReleaseDeps } from "../../src/services/releases.ts";
@@ -15,7 +16,7 @@ import { openTestStore, type TestBackend } from "./test-store.ts";
 export const APP = "shop";
 
 /** A store with one user and the app `shop`, a fake scheduler and a deployer over both. */
-export function deployFixture(t: ExecutionContext, backend: TestBackend, options: RolloutDeployerOptions = {}) {
+export function deployFixture(t: ExecutionContext, backend: TestBackend, options: RolloutDeployerOptions & { routers?: RouterBoard } = {}) {
   return fixtureWith(t, backend, new FakeScheduler(), options);
 }
 
@@ -24,17 +25,30 @@ export async function fixtureWith<S extends Scheduler>(
   t: ExecutionContext,
   backend: TestBackend,
   scheduler: S,
-  options: RolloutDeployerOptions = {},
+  options: RolloutDeployerOptions & { routers?: RouterBoard } = {},
   app = APP,
 ) {
   const store = await openTestStore(backend);
   t.teardown(() => store.close());
-  const deployerOptions = { pollMs: 2, timeoutMs: 400, ...options };
+  const { routers, ...rest } = options;
+  const deployerOptions = { pollMs: 2, timeoutMs: 400, ...rest };
   const events: AppEvent[] = [];
-  const hooks: { onRoutesChanged?: (app: string) => void } = {};
+  /** `onRoutesChanged` sees each route table change with its version (counting from 1). */
+  const hooks: { onRoutesChanged?: (app: string, version: number) => void; version: number } = { version: 0 };
   const newDeployer = () => {
     const made = new RolloutDeployer(
-      { store, scheduler, logger: silentLogger, events: (e) => events.push(e), onRoutesChanged: (a) => hooks.onRoutesChanged?.(a) },
+      {
+        store,
+        scheduler,
+        logger: silentLogger,
+        events: (e) => events.push(e),
+        onRoutesChanged: (a) => {
+          hooks.version += 1;
+          hooks.onRoutesChanged?.(a, hooks.version);
+          return hooks.version;
+        },
+        ...(routers === undefined ? {} : { routers }),
+      },
       deployerOptions,
     );
     t.teardown(() => made.close());

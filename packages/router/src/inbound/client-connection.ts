@@ -5,7 +5,7 @@ import type { AppTarget, Upstream } from "../host-map.ts";
 import { afterUpstreamError, pick } from "../proxy.ts";
 import { httpDate, type RequestLog, rawPage } from "../respond.ts";
 import { coarseNow, type Expirable, track, untrack } from "../upstream/deadlines.ts";
-import type { Connection, UpstreamError, UpstreamRequest, UpstreamSink } from "../upstream/pool.ts";
+import type { Connection, Retry, UpstreamError, UpstreamRequest, UpstreamSink } from "../upstream/pool.ts";
 import type { ResponseHead } from "../upstream/response-parser.ts";
 import { latin1 } from "../latin1.ts";
 import { parseSimpleRequest, type SimpleRequest } from "./request-head.ts";
@@ -235,7 +235,7 @@ export class ClientConnection implements UpstreamSink, Expirable {
     this.#finish(this.#log!.status);
   }
 
-  onError(error: UpstreamError, retry: "connect" | "stale" | undefined): void {
+  onError(error: UpstreamError, retry: Retry): void {
     if (!this.#active) return;
     const log = this.#log!;
     if (this.#responded) {

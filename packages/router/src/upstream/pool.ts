@@ -10,12 +10,16 @@ export interface UpstreamSink {
   /** `last`: the final body bytes, when they came with the end (one `res.end(last)` instead of two calls). */
   onEnd(last: Buffer | undefined): void;
   /**
-   * `retry` says the request never reached the app, so it may be sent again: `connect` (no connection
-   * could be made: try another instance) or `stale` (a reused keep-alive connection the app had just
-   * closed: even the same instance will do).
+   * `retry` says the request may be sent again: `connect` (no connection could be made: try another
+   * instance), `stale` (a reused keep-alive connection the app had just closed: even the same instance
+   * will do) or `unanswered` (sent on a new connection, with no body, and the connection failed before
+   * a single response byte: an instance that was stopping, or an app that crashed; try another once).
    */
-  onError(error: UpstreamError, retry: "connect" | "stale" | undefined): void;
+  onError(error: UpstreamError, retry: Retry): void;
 }
+
+/** Whether and why a failed request may be sent again (see {@link UpstreamSink.onError}). */
+export type Retry = "connect" | "stale" | "unanswered" | undefined;
 
 export type UpstreamErrorCode =
   | "ECONNREFUSED"
@@ -215,8 +219,9 @@ export class Connection implements ParserSink, Expirable {
     this.sink = undefined;
     this.socket.destroy();
     if (sink === undefined) return;
-    const untouched = !this.answered && !this.sentBody;
-    sink.onError(error, !untouched ? undefined : !this.connected ? "connect" : this.reused ? "stale" : undefined);
+    // A request that timed out may still be at work in the app: never send it twice.
+    const untouched = !this.answered && !this.sentBody && error.code !== "READ_TIMEOUT";
+    sink.onError(error, !untouched ? undefined : !this.connected ? "connect" : this.reused ? "stale" : "unanswered");
   }
 }
 
@@ -229,6 +234,8 @@ export class UpstreamPool {
   readonly #idle: Connection[] = [];
   readonly #all = new Set<Connection>();
   #closed = false;
+  /** Called when the last busy connection of a closed pool is done (its instance is drained here). */
+  onDrained: (() => void) | undefined = undefined;
 
   constructor(address: string, options: PoolOptions) {
     this.address = address;
@@ -243,6 +250,11 @@ export class UpstreamPool {
     return this.#closed;
   }
 
+  /** Connections carrying a request (or connecting for one) right now. */
+  get busy(): number {
+    return this.#all.size - this.#idle.length;
+  }
+
   /** Sends `request` on an idle connection, or opens one. Returns the connection carrying it. */
   request(request: UpstreamRequest, sink: UpstreamSink): Connection {
     const idle = this.#idle.pop();
@@ -253,7 +265,9 @@ export class UpstreamPool {
     }
     const target = this.#options.dial?.(this.address);
     const socket =
-      target === undefined ? connect({ host: this.host, port: this.port, noDelay: true }) : connect({ ...splitHostPort(target), noDelay: true });
+      target === undefined
+        ? connect({ host: this.host, port: this.port, noDelay: true })
+        : connect({ ...splitHostPort(target), noDelay: true });
     const connection = new Connection(this, socket);
     this.#all.add(connection);
     track(connection);
@@ -280,15 +294,25 @@ export class UpstreamPool {
   }
 
   forget(connection: Connection): void {
+    const busy = this.busy;
     this.#all.delete(connection);
     const at = this.#idle.indexOf(connection);
     if (at !== -1) this.#idle.splice(at, 1);
+    if (this.#closed && busy > 0 && this.busy === 0) this.onDrained?.();
   }
 
-  /** No new requests; idle connections close now, busy ones when their response is done. */
+  /**
+   * No new requests are expected (the instance is draining or gone): idle connections close now,
+   * busy ones when their response is done, so the instance sees no connection of ours it must cut.
+   */
   close(): void {
     this.#closed = true;
     for (const c of this.#idle.splice(0)) c.socket.destroy();
+  }
+
+  /** The instance is routed again (a restored release): keep connections alive once more. */
+  reopen(): void {
+    this.#closed = false;
   }
 
   /** Closes every connection, busy or not. */

@@ -5,7 +5,17 @@ import { randomAppName, validateAppName, validateUsername } from "../../domain/n
 import { asObject, onlyKeys, pageQuery } from "../../domain/validate.ts";
 import { appView } from "../../domain/views.ts";
 import { BerthError, invalid, userNotFound } from "../../errors.ts";
-import { deleteApp, findApp, grantPerm, isCollaborator, listApps, listCollaborators, revokePerm, setAppOwner, setAppStructure } from "../../store/apps.ts";
+import {
+  deleteApp,
+  findApp,
+  grantPerm,
+  isCollaborator,
+  listApps,
+  listCollaborators,
+  revokePerm,
+  setAppOwner,
+  setAppStructure,
+} from "../../store/apps.ts";
 import { findBuild, latestGoodRelease } from "../../store/releases.ts";
 import { findUserByName } from "../../store/users.ts";
 import { appEvent } from "../../rollout/events.ts";
@@ -77,7 +87,9 @@ export function appRoutes(router: Router<State>, deps: RouteDeps): void {
     await deps.deployer.destroy(app.id);
     await deps.store.db.transaction().execute((tx) => deleteApp(tx, app.id));
     deps.logger.info("app destroyed", { app: app.id });
-    await deps.onAppDestroyed?.(app.id).catch((err: unknown) => deps.logger.warn("leftovers of a destroyed app were not removed", { app: app.id, err }));
+    await deps
+      .onAppDestroyed?.(app.id)
+      .catch((err: unknown) => deps.logger.warn("leftovers of a destroyed app were not removed", { app: app.id, err }));
     deps.routeHub.changed();
     ctx.status = 204;
   });
@@ -90,7 +102,9 @@ export function appRoutes(router: Router<State>, deps: RouteDeps): void {
     const live = await latestGoodRelease(deps.store.db, app.id);
     const build = live?.build_id ? await findBuild(deps.store.db, app.id, live.build_id) : undefined;
     if (build === undefined) {
-      throw new BerthError("NO_BUILD", `app "${app.id}" has no build to scale yet`, { hint: "deploy code first with `git push berth main`" });
+      throw new BerthError("NO_BUILD", `app "${app.id}" has no build to scale yet`, {
+        hint: "deploy code first with `git push berth main`",
+      });
     }
     const types = processTypes(JSON.parse(build.procfile));
     const formation: Formation = JSON.parse(app.structure);
@@ -107,9 +121,9 @@ export function appRoutes(router: Router<State>, deps: RouteDeps): void {
       }
       formation[type] = count;
     }
-    // The deployer first: it refuses (409) while a rollout runs, and then nothing is recorded.
-    await deps.deployer.scale(app.id, formation);
+    // Stored first: a rollout in progress reads the formation it rolls out to from the store.
     await setAppStructure(deps.store.db, app.id, formation);
+    await deps.deployer.scale(app.id, formation);
     deps.logger.info("app scaled", { app: app.id, formation });
     const counts = entries.map(([type, count]) => `${type}=${String(count)}`).join(" ");
     await insertEvent(deps.store.db, appEvent(app.id, "scale", `${user.username} scaled ${counts}`));

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { timingSafeEqual } from "node:crypto";
-import { ROUTER_KEY_HEADER, type Domain } from "@berth/api";
+import { type Domain, ROUTE_STREAM_HEARTBEAT_MS, ROUTER_KEY_HEADER, ROUTER_STATUS_PATH, type RouterStatus } from "@berth/api";
 import type { Router } from "@koa/router";
 import { asObject, onlyKeys, requiredString } from "../../domain/validate.ts";
 import { BerthError, invalid } from "../../errors.ts";
@@ -31,11 +31,36 @@ function domainView(row: DomainRow): Domain {
   return { domain: row.domain, app: row.app_id, created: row.created };
 }
 
+/** A router's status report, checked field by field: it decides when instances may be stopped. */
+function validateRouterStatus(value: unknown): RouterStatus {
+  const body = asObject(value, "body");
+  onlyKeys(body, ["router", "version", "routing", "busy"], "");
+  const router = requiredString(body, "router", 253);
+  if (typeof body.version !== "number" || !Number.isFinite(body.version)) throw invalid("version", "must be a route table version");
+  if (
+    !Array.isArray(body.routing) ||
+    body.routing.length > 100_000 ||
+    !body.routing.every((a) => typeof a === "string" && a.length <= 300)
+  ) {
+    throw invalid("routing", "must be a list of upstream addresses");
+  }
+  const busyIn = asObject(body.busy ?? {}, "busy");
+  const busy: Record<string, number> = Object.create(null);
+  for (const [address, n] of Object.entries(busyIn)) {
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0)
+      throw invalid(`busy.${address.slice(0, 100)}`, "must be a count of requests");
+    busy[address] = n;
+  }
+  return { router, version: body.version, routing: body.routing as string[], busy };
+}
+
 function routerOnly(ctx: Ctx, key: string): void {
   const given = Buffer.from(ctx.get(ROUTER_KEY_HEADER));
   const expected = Buffer.from(key);
   if (key === "" || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new BerthError("UNAUTHENTICATED", "the route table is for the router only", { hint: "send the router key in X-Berth-Router-Key" });
+    throw new BerthError("UNAUTHENTICATED", "the route table is for the router only", {
+      hint: "send the router key in X-Berth-Router-Key",
+    });
   }
 }
 
@@ -56,9 +81,13 @@ export function routingRoutes(router: Router<State>, deps: RouteDeps): void {
     const domain = validateDomain(requiredString(body, "domain", 300), platformDomain);
     const taken = await findDomain(deps.store.db, domain);
     if (taken !== undefined) {
-      throw new BerthError("CONFLICT", taken.app_id === app.id ? `${domain} is already a domain of "${app.id}"` : `${domain} belongs to another app`, {
-        hint: "a domain routes to one app only; remove it there first",
-      });
+      throw new BerthError(
+        "CONFLICT",
+        taken.app_id === app.id ? `${domain} is already a domain of "${app.id}"` : `${domain} belongs to another app`,
+        {
+          hint: "a domain routes to one app only; remove it there first",
+        },
+      );
     }
     await insertDomain(deps.store.db, app.id, domain).catch(async (error: unknown) => {
       if (await findDomain(deps.store.db, domain)) throw new BerthError("CONFLICT", `${domain} was just taken`);
@@ -100,6 +129,12 @@ export function routingRoutes(router: Router<State>, deps: RouteDeps): void {
     ctx.body = after;
   });
 
+  router.post(ROUTER_STATUS_PATH, async (ctx) => {
+    routerOnly(ctx, deps.settings.routerKey);
+    deps.routers.record(validateRouterStatus(await readJson(ctx, deps.settings.bodyLimit)));
+    ctx.status = 204;
+  });
+
   router.get("/v2/routes", async (ctx) => {
     routerOnly(ctx, deps.settings.routerKey);
     if (ctx.query.watch !== "1" && ctx.query.watch !== "true") {
@@ -113,24 +148,36 @@ export function routingRoutes(router: Router<State>, deps: RouteDeps): void {
     let sending = Promise.resolve();
     // Changes may come in bursts; each send builds the newest table and skips versions already sent.
     const send = () => {
-      sending = sending.then(async () => {
-        if (deps.routeHub.version <= sent || stream.destroyed) return;
-        const current = await table();
-        sent = current.version;
-        stream.write(`${JSON.stringify(current)}\n`);
-      }).catch((error: unknown) => {
-        deps.logger.error("route table stream failed", { err: error });
-        stream.destroy();
-      });
+      sending = sending
+        .then(async () => {
+          if (deps.routeHub.version <= sent || stream.destroyed) return;
+          const current = await table();
+          sent = current.version;
+          stream.write(`${JSON.stringify(current)}\n`);
+        })
+        .catch((error: unknown) => {
+          deps.logger.error("route table stream failed", { err: error });
+          stream.destroy();
+        });
     };
     const unsubscribe = deps.routeHub.subscribe(send);
+    // An empty line now and then: the router tells a quiet stream from a dead one, and no proxy or
+    // client body timeout cuts it while the table does not change.
+    const heartbeat = setInterval(() => {
+      if (!stream.destroyed) stream.write("\n");
+    }, ROUTE_STREAM_HEARTBEAT_MS);
+    heartbeat.unref();
     const stop = () => {
+      clearInterval(heartbeat);
       unsubscribe();
       stream.end();
     };
     // The response closes when the router goes away (the request closes as soon as its empty body is read).
     ctx.res.on("close", stop);
-    stream.on("close", unsubscribe);
+    stream.on("close", () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
     ctx.type = "application/x-ndjson";
     ctx.set("Cache-Control", "no-store");
     ctx.body = stream;

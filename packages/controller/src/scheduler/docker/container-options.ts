@@ -6,10 +6,12 @@ import { instanceLabels, LABEL } from "./labels.ts";
 
 /**
  * `host`: containers share the host's network (engines without a bridge); each instance gets a free
- * port as `$PORT`. `bridge`: each instance listens on the same `$PORT` inside its own network, published
- * on `bindHost` at a port the engine picks.
+ * port as `$PORT`. `bridge`: each instance listens on the same `$PORT` inside its own network
+ * namespace on the engine network `network` (the engine's default `bridge`), and is reached at its
+ * address there. Nothing is published: a published port's userland proxy accepts connections for an
+ * app that is not listening, so neither readiness nor the router may go through one.
  */
-export type DockerNetwork = { mode: "host" } | { mode: "bridge"; bindHost: string; containerPort: number };
+export type DockerNetwork = { mode: "host" } | { mode: "bridge"; network: string; containerPort: number };
 
 export interface InstancePlacement {
   index: number;
@@ -76,8 +78,9 @@ export function containerOptions(
     if (env.PORT !== undefined) labels[LABEL.port] = env.PORT;
   } else {
     env.PORT ??= String(network.containerPort);
+    hostConfig.NetworkMode = network.network;
     options.ExposedPorts = { [`${env.PORT}/tcp`]: {} };
-    hostConfig.PortBindings = { [`${env.PORT}/tcp`]: [{ HostIp: network.bindHost, HostPort: "" }] };
+    labels[LABEL.port] = env.PORT;
   }
   options.Env = Object.entries(env).map(([key, value]) => `${key}=${value}`);
   if (spec.command !== undefined) options.Cmd = ["/bin/sh", "-c", spec.command];

@@ -6,7 +6,7 @@ export const LABEL = {
   release: "berth.release",
   type: "berth.type",
   index: "berth.index",
-  /** Host networking: the port the instance was given as `$PORT`. */
+  /** The port the instance listens on (`$PORT`): on the host (host networking) or at its own address (bridge). */
   port: "berth.port",
   /** JSON {@link ReadinessCheck}: the engine keeps it, so a restarted controller can still probe. */
   readiness: "berth.readiness",

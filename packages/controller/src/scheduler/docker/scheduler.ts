@@ -13,7 +13,10 @@ import { demuxLogs } from "./logs.ts";
 import { probe } from "./probe.ts";
 
 /** The parts of dockerode the scheduler uses. */
-export type DockerClient = Pick<Docker, "listContainers" | "createContainer" | "getContainer" | "getImage" | "pull" | "listImages" | "getEvents">;
+export type DockerClient = Pick<
+  Docker,
+  "listContainers" | "createContainer" | "getContainer" | "getImage" | "pull" | "listImages" | "getEvents"
+>;
 
 export interface DockerSchedulerOptions {
   network?: DockerNetwork;
@@ -63,7 +66,7 @@ export class DockerScheduler implements Scheduler {
   constructor(docker: DockerClient, options: DockerSchedulerOptions = {}) {
     this.#docker = docker;
     this.#settings = {
-      network: options.network ?? { mode: "bridge", bindHost: "127.0.0.1", containerPort: 5000 },
+      network: options.network ?? { mode: "bridge", network: "bridge", containerPort: 5000 },
       maxRestarts: options.maxRestarts ?? 5,
       stopTimeout: options.stopTimeout ?? 10,
       labels: options.labels ?? {},
@@ -156,16 +159,14 @@ export class DockerScheduler implements Scheduler {
         const name = c.Names[0]?.slice(1) ?? c.Id;
         const tag = `${c.Labels[LABEL.type]}.${c.Labels[LABEL.index]}`;
         try {
-          const raw = await this.#docker
-            .getContainer(c.Id)
-            .logs({
-              stdout: true,
-              stderr: true,
-              timestamps: true,
-              follow: false,
-              tail: options.tail ?? 100,
-              ...(options.since === undefined ? {} : { since: Math.floor(Date.parse(options.since) / 1000) }),
-            });
+          const raw = await this.#docker.getContainer(c.Id).logs({
+            stdout: true,
+            stderr: true,
+            timestamps: true,
+            follow: false,
+            tail: options.tail ?? 100,
+            ...(options.since === undefined ? {} : { since: Math.floor(Date.parse(options.since) / 1000) }),
+          });
           return demuxLogs(raw).map((l) => ({ instance: name, tag, ...l }));
         } catch (cause) {
           if (statusOf(cause) === 404) return [];
@@ -276,14 +277,20 @@ export class DockerScheduler implements Scheduler {
     };
   }
 
+  /**
+   * Where the app itself listens: the host's loopback under host networking, else the container's
+   * address on its network (none while it is not running).
+   */
   #address(info: ContainerInspectInfo): { host: string; port: number } | null {
     const labels = info.Config.Labels ?? {};
-    if (labels[LABEL.port] !== undefined) return { host: "127.0.0.1", port: Number(labels[LABEL.port]) };
-    for (const bindings of Object.values(info.NetworkSettings.Ports ?? {})) {
-      const first = bindings?.[0];
-      if (first?.HostPort)
-        return { host: first.HostIp && first.HostIp !== "0.0.0.0" ? first.HostIp : "127.0.0.1", port: Number(first.HostPort) };
-    }
-    return null;
+    // Containers made before the port label was set in bridge mode name it only as exposed.
+    const exposed = Object.keys(info.Config.ExposedPorts ?? {})[0]?.split("/")[0];
+    const port = Number(labels[LABEL.port] ?? exposed);
+    if (!Number.isInteger(port) || port <= 0) return null;
+    const mode = info.HostConfig.NetworkMode ?? "";
+    if (mode === "host") return { host: "127.0.0.1", port };
+    const networks = info.NetworkSettings.Networks ?? {};
+    const ip = networks[mode]?.IPAddress || Object.values(networks).find((n) => n.IPAddress)?.IPAddress;
+    return ip ? { host: ip, port } : null;
   }
 }
