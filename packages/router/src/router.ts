@@ -27,6 +27,8 @@ export type RouteSourceOptions =
       routerKey: string;
       cacheFile?: string;
       backoff?: { minMs: number; maxMs: number };
+      /** A stream silent this long is reconnected (see `createWatchRouteSource`). */
+      silenceMs?: number;
       /** How often the router reports its status when nothing changed (see `createStatusReporter`). */
       statusIntervalMs?: number;
     }
@@ -104,6 +106,7 @@ export function createRouter(deps: RouterDeps): Router {
         cache: deps.routes.cacheFile === undefined ? undefined : new RouteCache(deps.routes.cacheFile),
         logger,
         ...(deps.routes.backoff === undefined ? {} : { backoff: deps.routes.backoff }),
+        ...(deps.routes.silenceMs === undefined ? {} : { silenceMs: deps.routes.silenceMs }),
       });
 
   const name = deps.name ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;

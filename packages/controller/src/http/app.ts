@@ -1,3 +1,4 @@
+import { ROUTE_STREAM_HEARTBEAT_MS } from "@berth/api";
 import { Router } from "@koa/router";
 import Koa from "koa";
 import { recordOnlyDeployer } from "../deployer.ts";
@@ -32,7 +33,14 @@ export function createController(deps: ControllerDeps): Controller {
     upstreams: deps.upstreams ?? noUpstreams,
     routers: deps.routers ?? new RouterBoard(),
     ...(deps.onAppDestroyed === undefined ? {} : { onAppDestroyed: deps.onAppDestroyed }),
-    settings: { bodyLimit: 1024 * 1024, routerKey: "", platformDomain: "localhost", trustedProxies: [], ...deps.settings },
+    settings: {
+      bodyLimit: 1024 * 1024,
+      routerKey: "",
+      platformDomain: "localhost",
+      trustedProxies: [],
+      routeHeartbeatMs: ROUTE_STREAM_HEARTBEAT_MS,
+      ...deps.settings,
+    },
   };
   const app = new Koa<State>({ proxy: false });
   // Koa would print errors to stderr itself; ours are logged by the error middleware.

@@ -19,6 +19,8 @@ export interface ControllerSettings {
   routerKey?: string;
   /** Apps answer at `<app>.<platformDomain>`. Default `localhost`. */
   platformDomain?: string;
+  /** How often a quiet route table stream sends an empty line, in ms. Default `ROUTE_STREAM_HEARTBEAT_MS`. */
+  routeHeartbeatMs?: number;
   /** CIDRs of proxies in front of the router whose X-Forwarded-For the router may trust. */
   trustedProxies?: string[];
 }

@@ -50,7 +50,9 @@ export class RouterBoard {
   live(): RouterStatus[] {
     const now = this.#now();
     for (const [name, report] of this.#reports) if (now - report.received > this.#liveMs) this.#reports.delete(name);
-    return [...this.#reports.values()].sort((a, b) => a.router.localeCompare(b.router));
+    return [...this.#reports.values()]
+      .sort((a, b) => a.router.localeCompare(b.router))
+      .map(({ router, version, routing, busy }) => ({ router, version, routing, busy: { ...busy } }));
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Deployer } from "../../src/deployer.ts";
 import { createController } from "../../src/http/app.ts";
 import { createJsonLogger } from "../../src/logger.ts";
 import { RouteTableHub, type UpstreamSource } from "../../src/routing/hub.ts";
+import { RouterBoard } from "../../src/routing/routers.ts";
 import type { Store } from "../../src/store/open.ts";
 import { type BackendName, freshStore } from "./backends.ts";
 
@@ -21,12 +22,17 @@ export interface Harness {
   builder: ControllerClient;
   /** Every log line the controller wrote. */
   logs: string[];
+  /** What routers reported (`POST /v2/routes/status`). */
+  routers: RouterBoard;
   /** Registers a user (the first becomes admin) and returns a client logged in as them. */
   user(username: string, password?: string): Promise<ControllerClient>;
 }
 
 export interface HarnessOptions {
   registrationMode?: RegistrationMode;
+  /** Where router status reports go; the harness's own board when absent. */
+  routers?: RouterBoard;
+  routeHeartbeatMs?: number;
   /** A deployer, or one built over the harness's store (with the route hub to tell of changes). */
   deployer?: Deployer | ((store: Store, routeHub: RouteTableHub) => Deployer & Partial<UpstreamSource>);
 }
@@ -40,6 +46,7 @@ export async function startController(t: ExecutionContext, backend: BackendName,
   const logs: string[] = [];
   const logger = createJsonLogger((line) => logs.push(line), "debug");
   const routeHub = new RouteTableHub();
+  const routers = options.routers ?? new RouterBoard();
   const deployer = typeof options.deployer === "function" ? options.deployer(opened.store, routeHub) : options.deployer;
   const upstreams = deployer !== undefined && "upstreams" in deployer && deployer.upstreams ? (deployer as UpstreamSource) : undefined;
   const { app } = createController({
@@ -52,8 +59,10 @@ export async function startController(t: ExecutionContext, backend: BackendName,
       routerKey: ROUTER_KEY,
       platformDomain: "example.test",
       trustedProxies: ["10.0.0.0/8"],
+      ...(options.routeHeartbeatMs === undefined ? {} : { routeHeartbeatMs: options.routeHeartbeatMs }),
     },
     routeHub,
+    routers,
     ...(deployer === undefined ? {} : { deployer }),
     ...(upstreams === undefined ? {} : { upstreams }),
   });
@@ -75,6 +84,7 @@ export async function startController(t: ExecutionContext, backend: BackendName,
     client,
     builder: new ControllerClient({ url, builderKey: BUILDER_KEY }),
     logs,
+    routers,
     async user(username, password = `${username}-password`) {
       if (admin === undefined) {
         const first = await client.auth.register({ username, password });

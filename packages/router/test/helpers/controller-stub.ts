@@ -1,17 +1,21 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type AppRoute, ROUTE_TABLE_PATH, ROUTER_KEY_HEADER, type RouteTable } from "@berth/api";
+import { type AppRoute, ROUTE_TABLE_PATH, ROUTER_KEY_HEADER, ROUTER_STATUS_PATH, type RouterStatus, type RouteTable } from "@berth/api";
 
 /**
  * The controller's side of `GET /v2/routes`, exactly as the contract's doc comment says: authenticated
  * with X-Berth-Router-Key; `watch=1` streams NDJSON full tables (the current one first, then one per
  * change); `since=<v>` holds the first line until the version is greater than `v`; no `watch` → one table.
+ * It sends no heartbeats (a test that wants them writes them with `heartbeat()`), and keeps every
+ * router status report (`POST /v2/routes/status`) in `statuses`.
  */
 export class ControllerStub {
   readonly key: string;
   table: RouteTable = { version: 0, routes: [] };
   /** Every `since` the router sent, in order (undefined when absent). */
   readonly sinces: (number | undefined)[] = [];
+  /** Every status report routers sent, in order. */
+  readonly statuses: RouterStatus[] = [];
   #server: Server | undefined;
   #watchers = new Set<{ res: ServerResponse; since: number }>();
   #port = 0;
@@ -27,10 +31,19 @@ export class ControllerStub {
   async start(): Promise<this> {
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? "/", "http://stub");
-      if (url.pathname !== ROUTE_TABLE_PATH) return void res.writeHead(404).end();
+      if (url.pathname !== ROUTE_TABLE_PATH && url.pathname !== ROUTER_STATUS_PATH) return void res.writeHead(404).end();
       if (req.headers[ROUTER_KEY_HEADER] !== this.key) {
         res.writeHead(401, { "content-type": "application/json" });
         return void res.end('{"error":{"code":"UNAUTHENTICATED","message":"bad router key"}}');
+      }
+      if (url.pathname === ROUTER_STATUS_PATH) {
+        let body = "";
+        req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        req.on("end", () => {
+          this.statuses.push(JSON.parse(body) as RouterStatus);
+          res.writeHead(204).end();
+        });
+        return;
       }
       const since = url.searchParams.has("since") ? Number(url.searchParams.get("since")) : undefined;
       this.sinces.push(since);
@@ -59,6 +72,21 @@ export class ControllerStub {
     this.table = { version: this.table.version + 1, routes };
     for (const watcher of this.#watchers) this.#send(watcher);
     return this.table;
+  }
+
+  /** An empty line on every open stream, as the controller sends while nothing changes. */
+  heartbeat(): void {
+    for (const watcher of this.#watchers) watcher.res.write("\n");
+  }
+
+  /** Cuts every open stream (the port still answers: routers reconnect). */
+  cut(): void {
+    for (const watcher of this.#watchers) watcher.res.destroy();
+  }
+
+  /** How many streams are open now. */
+  get watching(): number {
+    return this.#watchers.size;
   }
 
   /** Goes down hard: open streams are cut, the port stops answering. */

@@ -30,14 +30,29 @@ export interface RunningRouter {
 /** A router following the controller at `stub.url`, serving on real sockets on 127.0.0.1 (proxy port and admin port). */
 export async function startRouter(
   stub: { url: string; key: string },
-  options: { cacheDir?: string; deps?: Partial<RouterDeps>; waitForVersion?: number; server?: RouterServerOptions } = {},
+  options: {
+    cacheDir?: string;
+    deps?: Partial<RouterDeps>;
+    waitForVersion?: number;
+    server?: RouterServerOptions;
+    backoff?: { minMs: number; maxMs: number };
+    silenceMs?: number;
+    statusIntervalMs?: number;
+  } = {},
 ): Promise<RunningRouter> {
   const dir = options.cacheDir ?? (await mkdtemp(join(tmpdir(), "berth-router-")));
   const cacheFile = join(dir, "routes.json");
   const logs = memoryLogger();
   const router = createRouter({
     domain: "test.local",
-    routes: { controllerUrl: stub.url, routerKey: stub.key, cacheFile, backoff: { minMs: 20, maxMs: 100 } },
+    routes: {
+      controllerUrl: stub.url,
+      routerKey: stub.key,
+      cacheFile,
+      backoff: options.backoff ?? { minMs: 20, maxMs: 100 },
+      ...(options.silenceMs === undefined ? {} : { silenceMs: options.silenceMs }),
+      ...(options.statusIntervalMs === undefined ? {} : { statusIntervalMs: options.statusIntervalMs }),
+    },
     logger: logs,
     ...options.deps,
   });

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { timingSafeEqual } from "node:crypto";
-import { type Domain, ROUTE_STREAM_HEARTBEAT_MS, ROUTER_KEY_HEADER, ROUTER_STATUS_PATH, type RouterStatus } from "@berth/api";
+import { type Domain, ROUTER_KEY_HEADER, ROUTER_STATUS_PATH, type RouterStatus } from "@berth/api";
 import type { Router } from "@koa/router";
 import { asObject, onlyKeys, requiredString } from "../../domain/validate.ts";
 import { BerthError, invalid } from "../../errors.ts";
@@ -36,6 +36,7 @@ function validateRouterStatus(value: unknown): RouterStatus {
   const body = asObject(value, "body");
   onlyKeys(body, ["router", "version", "routing", "busy"], "");
   const router = requiredString(body, "router", 253);
+  if (router.trim() === "") throw invalid("router", "must name the router", "a pod name, or host and pid");
   if (typeof body.version !== "number" || !Number.isFinite(body.version)) throw invalid("version", "must be a route table version");
   if (
     !Array.isArray(body.routing) ||
@@ -165,7 +166,7 @@ export function routingRoutes(router: Router<State>, deps: RouteDeps): void {
     // client body timeout cuts it while the table does not change.
     const heartbeat = setInterval(() => {
       if (!stream.destroyed) stream.write("\n");
-    }, ROUTE_STREAM_HEARTBEAT_MS);
+    }, deps.settings.routeHeartbeatMs);
     heartbeat.unref();
     const stop = () => {
       clearInterval(heartbeat);
