@@ -84,6 +84,10 @@ export async function watchRelease(options: WatchOptions): Promise<Release> {
       `the app keeps serving its previous release; \`berth releases:info v${version} -a ${app}\` has the details`,
     );
   }
+  if (release.state === "superseded") {
+    printer.line(`v${version} of ${app} was taken over by a newer release before its rollout finished; \`berth releases -a ${app}\` shows how that one ends`);
+    return release;
+  }
   printer.line(`${printer.style("green", "✓")} v${version} of ${app} deployed`);
   return release;
 }

@@ -9,7 +9,7 @@ let home: string;
 test.before(async () => {
   controller = await startController({ deployer: gate.deployer });
   home = await loggedIn(controller.url);
-  for (const app of ["slow", "broken", "spin", "abandoned", "limited", "probed"]) await berth(["create", app, "--no-remote"], { home });
+  for (const app of ["slow", "broken", "spin", "abandoned", "limited", "probed", "overtaken"]) await berth(["create", app, "--no-remote"], { home });
 });
 test.after.always(() => controller?.close());
 
@@ -40,7 +40,7 @@ test("on a terminal a spinner runs until the release is deployed, then is cleare
 });
 
 /** Ends the rollout once the CLI has shown that it is waiting for it. */
-function settleOnceShown(app: string, text: string, failure?: string): (stderr: string) => void {
+function settleOnceShown(app: string, text: string, failure?: string | { superseded: true }): (stderr: string) => void {
   let done = false;
   return (stderr) => {
     if (done || !stderr.includes(text)) return;
@@ -80,5 +80,17 @@ test("a healthcheck whose rollout fails is an error naming the reason, exit 1", 
     result.stderr,
     "deploying v2 of probed…\nerror: v2 of probed failed to deploy: web.1 never passed its healthcheck\n" +
       "hint: the app keeps serving its previous release; `berth releases:info v2 -a probed` has the details\n",
+  );
+});
+
+test("a release a newer one took over is not an error: it says so and exits 0", async (t) => {
+  const result = await berth(["config:set", "A=1", "-a", "overtaken"], {
+    home,
+    onStderr: settleOnceShown("overtaken", "deploying v2", { superseded: true }),
+  });
+  t.is(result.code, 0, result.stderr);
+  t.is(
+    result.stderr,
+    "deploying v2 of overtaken…\nv2 of overtaken was taken over by a newer release before its rollout finished; `berth releases -a overtaken` shows how that one ends\n",
   );
 });

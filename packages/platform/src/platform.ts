@@ -13,6 +13,11 @@ export interface PlatformOptions {
    * Service names this machine cannot resolve, such as the simulated one in tests.
    */
   dial?: (address: string) => string | undefined;
+  /**
+   * The URL the router follows the controller at, given the controller's own: tests put a proxy in
+   * between to cut the route stream at the worst moment. The controller's own URL when absent.
+   */
+  routerControllerUrl?: (controllerUrl: string) => string;
 }
 
 export interface Platform {
@@ -69,7 +74,11 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
 
   const router = createRouter({
     domain: config.controller.domain,
-    routes: { controllerUrl: internalUrl, routerKey: config.controller.routerKey, cacheFile: config.routeCacheFile },
+    routes: {
+      controllerUrl: options.routerControllerUrl?.(internalUrl) ?? internalUrl,
+      routerKey: config.controller.routerKey,
+      cacheFile: config.routeCacheFile,
+    },
     logger: logger.child({ service: "router" }),
     platformHandler: platformDispatch(controller.handler, builder.handle),
     platformAliases: ["localhost", "127.0.0.1", "[::1]"],

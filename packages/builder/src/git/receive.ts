@@ -123,6 +123,11 @@ export async function receivePush(deps: ReceiveDeps, request: HookRequest, chann
       logger.info("rollout failed", { version: release.version, failure: release.failure });
       return 1;
     }
+    if (release.state === "superseded") {
+      out.step(`v${release.version} was taken over by a newer release before its rollout finished; \`berth releases\` shows how that one ends`);
+      logger.info("release superseded", { version: release.version });
+      return 0;
+    }
     const where = result.url === undefined ? "" : ` — ${result.url}`;
     out.step(`released v${release.version}${where}`);
     logger.info("released", { version: release.version, image: result.build.image });

@@ -3,8 +3,8 @@ import { type Deployer, type LogLine, recordOnlyDeployer, type Store } from "@be
 
 export interface GatedDeployer {
   deployer: (store: Store) => Deployer;
-  /** Ends the pending rollouts of an app: deployed, or failed with `failure`. */
-  settle(app: string, failure?: string): Promise<void>;
+  /** Ends the pending rollouts of an app: deployed, failed with `failure`, or superseded (a newer release took them over). */
+  settle(app: string, failure?: string | { superseded: true }): Promise<void>;
 }
 
 /**
@@ -33,7 +33,7 @@ export function gatedDeployer(): GatedDeployer {
         else
           await store.db
             .updateTable("releases")
-            .set({ state: "failed", failure })
+            .set(typeof failure === "string" ? { state: "failed", failure } : { state: "superseded" })
             .where("app_id", "=", app)
             .where("version", "=", version)
             .execute();

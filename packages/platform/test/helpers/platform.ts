@@ -32,7 +32,13 @@ export interface Running {
   dataDir: string;
 }
 
-/** The whole platform on a free port, on the test engine (host networking: it has no bridge). */
+/** The network modes apps run in on the test engine: its own bridge with published ports, and the host's. */
+export const testNetworks = ["bridge", "host"] as const;
+
+/**
+ * The whole platform on a free port, on the test engine; apps on the host's network unless `env`
+ * says `BERTH_DOCKER_NETWORK=bridge`.
+ */
 export async function startTestPlatform(t: ExecutionContext, env: Record<string, string> = {}, options: PlatformOptions = {}): Promise<Running> {
   const dockerHost = testDockerHost();
   await ensureStackImage(dockerHost);
@@ -46,7 +52,8 @@ export async function startTestPlatform(t: ExecutionContext, env: Record<string,
     BERTH_ADMIN_PORT: "0",
     DOCKER_HOST: dockerHost,
     BERTH_DOCKER_NETWORK: "host",
-    BERTH_DRAIN_MS: "1000",
+    // Short, so that each release's post-deploy watch costs a test little time.
+    BERTH_DEPLOY_WATCH: "2",
     ...env,
   });
   const platform = await startPlatform(config, silentLogger, options);

@@ -1,0 +1,57 @@
+import { Agent } from "node:http";
+import { get } from "./http.ts";
+
+export interface LoadReport {
+  ok: number;
+  /** Every failed request: status and the start of its body, or the client's error. */
+  errors: string[];
+  /** What the successful answers said, counted (`hello from v3 on 5000`). */
+  answers: Map<string, number>;
+}
+
+export interface Load {
+  /** Stops the clients once their current request ends, and says what they saw. */
+  stop(): Promise<LoadReport>;
+}
+
+/**
+ * Clients that loop GETs to an app through the platform's port until stopped: `keepAlive` of them
+ * on pooled connections, `fresh` of them opening a new connection per request (the case a port
+ * proxy or an early stop hurts most). Bounded: each stops by itself after `maxMs`.
+ */
+export function startLoad(port: number, host: string, counts: { keepAlive: number; fresh: number }, maxMs = 240_000): Load {
+  const report: LoadReport = { ok: 0, errors: [], answers: new Map() };
+  let running = true;
+  const pooled = new Agent({ keepAlive: true, maxSockets: counts.keepAlive });
+  const fresh = new Agent({ keepAlive: false });
+  const stopAt = Date.now() + maxMs;
+  const client = async (agent: Agent) => {
+    while (running && Date.now() < stopAt) {
+      try {
+        const reply = await get(port, host, "/", agent);
+        if (reply.status !== 200) {
+          report.errors.push(`${reply.status} ${reply.body.slice(0, 120)}`);
+          continue;
+        }
+        report.ok += 1;
+        const answer = reply.body.trim().replace(/ on \d+$/, "");
+        report.answers.set(answer, (report.answers.get(answer) ?? 0) + 1);
+      } catch (error) {
+        report.errors.push(String(error));
+      }
+    }
+  };
+  const clients = [
+    ...Array.from({ length: counts.keepAlive }, () => client(pooled)),
+    ...Array.from({ length: counts.fresh }, () => client(fresh)),
+  ];
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(clients);
+      pooled.destroy();
+      fresh.destroy();
+      return report;
+    },
+  };
+}
