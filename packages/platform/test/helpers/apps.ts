@@ -13,7 +13,8 @@ export interface AppBehaviour {
 }
 
 /**
- * The files of a test app. It answers `<GREETING or hello> from <release> on <port>`; a plain
+ * The files of a test app. It answers `<GREETING or hello> from <release> on <port>` (on `/slow`
+ * the same after `slow `, its head at once and its body half a second later); a plain
  * `http.createServer` app that does not handle SIGTERM unless told to, as most apps are.
  */
 export function nodeApp(behaviour: AppBehaviour = {}): Record<string, string> {
@@ -28,8 +29,16 @@ export function nodeApp(behaviour: AppBehaviour = {}): Record<string, string> {
     "server.js": `const http = require("node:http");
 console.log(${JSON.stringify(behaviour.banner ?? "starting")});
 ${behaviour.onSigterm === "ignore" ? 'process.on("SIGTERM", () => console.log("SIGTERM ignored"));' : ""}
+const answer = () => \`\${process.env.GREETING || "hello"} from \${process.env.BERTH_RELEASE} on \${process.env.PORT}\\n\`;
 const server = http.createServer((req, res) => {
-  res.end(\`\${process.env.GREETING || "hello"} from \${process.env.BERTH_RELEASE} on \${process.env.PORT}\\n\`);
+  // /slow: the head at once, the body half a second later, as a download or a slow page would.
+  if (req.url === "/slow") {
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.write("slow ");
+    setTimeout(() => res.end(answer()), 500);
+    return;
+  }
+  res.end(answer());
 });
 server.keepAliveTimeout = 65000;
 ${behaviour.never ? "setInterval(() => {}, 60000);" : ""}

@@ -17,24 +17,29 @@ export interface Load {
 /**
  * Clients that loop GETs to an app through the platform's port until stopped: `keepAlive` of them
  * on pooled connections, `fresh` of them opening a new connection per request (the case a port
- * proxy or an early stop hurts most). Bounded: each stops by itself after `maxMs`.
+ * proxy or an early stop hurts most), and `slow` of them asking for `/slow` (a response that is
+ * under way when an instance is stopped too early is cut, and no retry can save it). Bounded: each
+ * stops by itself after `maxMs`.
  */
-export function startLoad(port: number, host: string, counts: { keepAlive: number; fresh: number }, maxMs = 240_000): Load {
+export function startLoad(port: number, host: string, counts: { keepAlive: number; fresh: number; slow?: number }, maxMs = 240_000): Load {
   const report: LoadReport = { ok: 0, errors: [], answers: new Map() };
   let running = true;
   const pooled = new Agent({ keepAlive: true, maxSockets: counts.keepAlive });
   const fresh = new Agent({ keepAlive: false });
   const stopAt = Date.now() + maxMs;
-  const client = async (agent: Agent) => {
+  const client = async (agent: Agent, path = "/") => {
     while (running && Date.now() < stopAt) {
       try {
-        const reply = await get(port, host, "/", agent);
+        const reply = await get(port, host, path, agent);
         if (reply.status !== 200) {
           report.errors.push(`${reply.status} ${reply.body.slice(0, 120)}`);
           continue;
         }
         report.ok += 1;
-        const answer = reply.body.trim().replace(/ on \d+$/, "");
+        const answer = reply.body
+          .trim()
+          .replace(/ on \d+$/, "")
+          .replace(/^slow /, "");
         report.answers.set(answer, (report.answers.get(answer) ?? 0) + 1);
       } catch (error) {
         report.errors.push(String(error));
@@ -44,6 +49,7 @@ export function startLoad(port: number, host: string, counts: { keepAlive: numbe
   const clients = [
     ...Array.from({ length: counts.keepAlive }, () => client(pooled)),
     ...Array.from({ length: counts.fresh }, () => client(fresh)),
+    ...Array.from({ length: counts.slow ?? 0 }, () => client(fresh, "/slow")),
   ];
   return {
     async stop() {

@@ -39,7 +39,11 @@ export const testNetworks = ["bridge", "host"] as const;
  * The whole platform on a free port, on the test engine; apps on the host's network unless `env`
  * says `BERTH_DOCKER_NETWORK=bridge`.
  */
-export async function startTestPlatform(t: ExecutionContext, env: Record<string, string> = {}, options: PlatformOptions = {}): Promise<Running> {
+export async function startTestPlatform(
+  t: ExecutionContext,
+  env: Record<string, string> = {},
+  options: PlatformOptions = {},
+): Promise<Running> {
   const dockerHost = testDockerHost();
   await ensureStackImage(dockerHost);
   // Short: the builder's Unix socket path lives under it.
