@@ -103,7 +103,19 @@ export interface Config {
   values: Record<string, string>;
   limits: Record<string, ProcessLimits>;
   healthchecks: Record<string, Healthcheck>;
+  /** How this config's releases roll out: its `BERTH_DEPLOY_*` values, else the platform's defaults. */
+  rollout: RolloutSettings;
   created: Timestamp;
+}
+
+/** A release's rollout, as it will run. */
+export interface RolloutSettings {
+  /** Instances started per batch (`BERTH_DEPLOY_BATCHES`). */
+  batches: number;
+  /** Seconds a batch may take to become ready (`BERTH_DEPLOY_TIMEOUT`). */
+  timeout: number;
+  /** Seconds a ready release is watched for crashes before it counts as deployed; 0 for none (`BERTH_DEPLOY_WATCH`). */
+  watch: number;
 }
 
 /** A change of config: `null` removes a key (or a process type's limits or healthcheck). */

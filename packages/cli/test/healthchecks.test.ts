@@ -18,6 +18,18 @@ async function checks(name: string): Promise<unknown> {
   return JSON.parse((await berth(["healthchecks", "--json", "-a", name], { home })).stdout);
 }
 
+/** What every listing ends with: the app's post-deploy watch and batches (the platform's defaults here). */
+function rolloutLines(
+  app: string,
+  watch = "a ready release is watched for 10s; instances that crash in it fail it and bring the previous release back",
+): string {
+  return (
+    `${watch} (BERTH_DEPLOY_WATCH)\n` +
+    "batches of 1 instance(s), each given 120s to become ready (BERTH_DEPLOY_BATCHES, BERTH_DEPLOY_TIMEOUT)\n" +
+    `change them with \`berth config:set BERTH_DEPLOY_WATCH=30 -a ${app}\`\n`
+  );
+}
+
 const usageHint = "hint: e.g. `berth healthchecks:set path=/health timeout=3 --type web`; keys: path, delay, timeout, period, failures\n";
 
 test("healthchecks:set makes a release, shows the checks with their defaults and waits for the rollout", async (t) => {
@@ -28,7 +40,8 @@ test("healthchecks:set makes a release, shows the checks with their defaults and
     result.stdout,
     "=== checked Healthchecks\n" +
       "TYPE  CHECK        DELAY  TIMEOUT  PERIOD  FAILURES\n" +
-      "web   GET /health  0s     3s       2s      3\n",
+      "web   GET /health  0s     3s       2s      3\n" +
+      rolloutLines("checked"),
   );
   t.is(result.stderr, "✓ v2 of checked deployed\n");
   t.deepEqual(await checks("checked"), { web: { path: "/health", timeout: 3 } });
@@ -44,7 +57,8 @@ test("healthchecks:set merges with the type's check; both spellings of the long 
   t.deepEqual(await checks("merged"), { worker: { initialDelay: 20, failureThreshold: 5, period: 7 } });
   t.is(
     (await berth(["healthchecks", "-a", "merged"], { home })).stdout,
-    "=== merged Healthchecks\nTYPE    CHECK      DELAY  TIMEOUT  PERIOD  FAILURES\nworker  tcp $PORT  20s    2s       7s      5\n",
+    "=== merged Healthchecks\nTYPE    CHECK      DELAY  TIMEOUT  PERIOD  FAILURES\nworker  tcp $PORT  20s    2s       7s      5\n" +
+      rolloutLines("merged"),
   );
 });
 
@@ -53,7 +67,18 @@ test("healthchecks of an app without any say what readiness means then", async (
   t.is(
     (await berth(["healthchecks", "-a", "unchecked"], { home })).stdout,
     "unchecked has no healthchecks: an instance is ready once it accepts connections on $PORT\n" +
-      "set one with `berth healthchecks:set path=/health -a unchecked`\n",
+      "set one with `berth healthchecks:set path=/health -a unchecked`\n" +
+      rolloutLines("unchecked"),
+  );
+});
+
+test("healthchecks show the app's own post-deploy watch, and when it is off", async (t) => {
+  await app("unwatched");
+  t.is((await berth(["config:set", "BERTH_DEPLOY_WATCH=0", "-a", "unwatched"], { home })).code, 0);
+  t.true(
+    (await berth(["healthchecks", "-a", "unwatched"], { home })).stdout.endsWith(
+      rolloutLines("unwatched", "no post-deploy watch: a release counts as deployed once it is ready"),
+    ),
   );
 });
 

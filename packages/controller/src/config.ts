@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { RegistrationMode } from "@berth/api";
+import { type DeploySettings, defaultDeploySettings } from "./domain/deploy-settings.ts";
 import { BerthError } from "./errors.ts";
 import type { LogLevel } from "./logger.ts";
 
@@ -28,8 +29,11 @@ export interface ControllerConfig {
    * requests once no router sends it new ones, before it is signalled to stop.
    */
   drainGraceMs: number;
-  /** `BERTH_DEPLOY_WATCH` (s): how long a ready release is watched for crashes, unless the app's config says otherwise. */
-  deployWatchMs: number;
+  /**
+   * Rollouts of apps whose config sets no `BERTH_DEPLOY_*` value: `BERTH_DEPLOY_BATCHES`,
+   * `BERTH_DEPLOY_TIMEOUT` (s) and `BERTH_DEPLOY_WATCH` (s: how long a ready release is watched for crashes).
+   */
+  rollout: DeploySettings;
   logLevel: LogLevel;
   /** Who runs apps: the local Docker engine, a Kubernetes cluster, or nothing (releases are only recorded). */
   scheduler: "docker" | "kubernetes" | "none";
@@ -134,7 +138,11 @@ export function loadControllerConfig(env: Env = process.env): ControllerConfig {
     builderKey: env.BERTH_BUILDER_KEY || randomBytes(32).toString("hex"),
     routerKey: env.BERTH_ROUTER_KEY || randomBytes(32).toString("hex"),
     drainGraceMs: integer(env, "BERTH_DRAIN_TIMEOUT", 30, 0, 3600) * 1000,
-    deployWatchMs: integer(env, "BERTH_DEPLOY_WATCH", 10, 0, 3600) * 1000,
+    rollout: {
+      batchSize: integer(env, "BERTH_DEPLOY_BATCHES", defaultDeploySettings.batchSize, 1, 999),
+      timeoutMs: integer(env, "BERTH_DEPLOY_TIMEOUT", defaultDeploySettings.timeoutMs / 1000, 1, 86_400) * 1000,
+      watchMs: integer(env, "BERTH_DEPLOY_WATCH", defaultDeploySettings.watchMs / 1000, 0, 3600) * 1000,
+    },
     trustedProxies: (env.BERTH_TRUSTED_PROXIES ?? "")
       .split(",")
       .map((c) => c.trim())

@@ -49,7 +49,7 @@ function rolloutDeployer(parts: DeployerParts, scheduler: Scheduler, drains: boo
       // Platform events join the app's log stream (`berth logs`).
       events: (event) => void insertEvent(store.db, event).catch((err: unknown) => logger.warn("an app event was not stored", { err })),
     },
-    { drainGraceMs: config.drainGraceMs, watchMs: config.deployWatchMs },
+    { drainGraceMs: config.drainGraceMs, watchMs: config.rollout.watchMs, batchSize: config.rollout.batchSize, timeoutMs: config.rollout.timeoutMs },
   );
 }
 
@@ -115,6 +115,7 @@ export async function startControllerRuntime(
       appUrlTemplate: config.appUrlTemplate,
       platformDomain: config.domain,
       trustedProxies: config.trustedProxies,
+      rollout: config.rollout,
     },
   });
   return {

@@ -1,6 +1,7 @@
 import test from "ava";
 import { validateConfigChange } from "../src/domain/config.ts";
-import { deploySettings, readinessCheck } from "../src/rollout/spec.ts";
+import { deploySettings } from "../src/domain/deploy-settings.ts";
+import { readinessCheck } from "../src/rollout/spec.ts";
 
 const defaults = { batchSize: 1, timeoutMs: 120_000, watchMs: 10_000 };
 

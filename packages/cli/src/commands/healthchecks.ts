@@ -19,22 +19,37 @@ const keys: Record<string, keyof Healthcheck> = {
 };
 const defaults: Required<Omit<Healthcheck, "path">> = { initialDelay: 0, timeout: 2, period: 2, failureThreshold: 3 };
 
-function printChecks(ctx: Context, app: string, checks: Config["healthchecks"]): void {
+/** The post-deploy watch and the batch settings: part of how a release is judged healthy. */
+function printRollout(ctx: Context, app: string, rollout: Config["rollout"]): void {
+  const watch =
+    rollout.watch > 0
+      ? `a ready release is watched for ${rollout.watch}s; instances that crash in it fail it and bring the previous release back`
+      : "no post-deploy watch: a release counts as deployed once it is ready";
+  ctx.out.line(`${watch} (BERTH_DEPLOY_WATCH)`);
+  ctx.out.line(
+    `batches of ${rollout.batches} instance(s), each given ${rollout.timeout}s to become ready (BERTH_DEPLOY_BATCHES, BERTH_DEPLOY_TIMEOUT)`,
+  );
+  ctx.out.line(`change them with \`berth config:set BERTH_DEPLOY_WATCH=30 -a ${app}\``);
+}
+
+function printChecks(ctx: Context, app: string, config: Config): void {
+  const checks = config.healthchecks;
   const types = Object.keys(checks).sort();
   if (types.length === 0) {
     ctx.out.line(`${app} has no healthchecks: an instance is ready once it accepts connections on $PORT`);
     ctx.out.line(`set one with \`berth healthchecks:set path=/health -a ${app}\``);
-    return;
+  } else {
+    ctx.out.heading(`${app} Healthchecks`);
+    ctx.out.table(
+      ["type", "check", "delay", "timeout", "period", "failures"],
+      types.map((type) => {
+        const check = { ...defaults, ...checks[type] };
+        const probe = check.path === undefined ? "tcp $PORT" : `GET ${check.path}`;
+        return [type, probe, `${check.initialDelay}s`, `${check.timeout}s`, `${check.period}s`, `${check.failureThreshold}`];
+      }),
+    );
   }
-  ctx.out.heading(`${app} Healthchecks`);
-  ctx.out.table(
-    ["type", "check", "delay", "timeout", "period", "failures"],
-    types.map((type) => {
-      const check = { ...defaults, ...checks[type] };
-      const probe = check.path === undefined ? "tcp $PORT" : `GET ${check.path}`;
-      return [type, probe, `${check.initialDelay}s`, `${check.timeout}s`, `${check.period}s`, `${check.failureThreshold}`];
-    }),
-  );
+  printRollout(ctx, app, config.rollout);
 }
 
 const usageHint = "e.g. `berth healthchecks:set path=/health timeout=3 --type web`; keys: path, delay, timeout, period, failures";
@@ -62,7 +77,7 @@ const list = defineCommand({
   name: "healthchecks:list",
   group: "healthchecks",
   aliases: ["healthchecks"],
-  summary: "show how each process type's readiness is checked",
+  summary: "show how each process type's readiness is checked, and the post-deploy watch",
   options: { ...appOption, ...jsonOption },
   args: { min: 0, max: 0 },
   examples: [
@@ -74,7 +89,7 @@ const list = defineCommand({
     const app = await ctx.app(flags.app, session);
     const config = await session.client.config.get(app);
     if (flags.json) return ctx.out.json(config.healthchecks);
-    printChecks(ctx, app, config.healthchecks);
+    printChecks(ctx, app, config);
   },
 });
 
@@ -109,7 +124,7 @@ const set = defineCommand({
       app,
       { healthchecks },
       flags["no-wait"],
-      (config) => printChecks(ctx, app, config.healthchecks),
+      (config) => printChecks(ctx, app, config),
       "`berth help healthchecks:set` lists the keys and their ranges",
     );
   },
@@ -132,7 +147,7 @@ const unset = defineCommand({
       throw new CliError(`${type} of ${app} has no healthcheck to remove`, `\`berth healthchecks -a ${app}\` shows its checks`);
     }
     await changeConfig(ctx, session.client, app, { healthchecks: { [type]: null } }, flags["no-wait"], (config) =>
-      printChecks(ctx, app, config.healthchecks),
+      printChecks(ctx, app, config),
     );
   },
 });

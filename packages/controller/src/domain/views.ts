@@ -1,3 +1,4 @@
+import { type DeploySettings, deploySettings } from "./deploy-settings.ts";
 import type { App, Build, BuildDetail, BuildKind, Config, Release, ReleaseState, User } from "@berth/api";
 import type { AppWithOwner } from "../store/apps.ts";
 import type { BuildWithOwner, ConfigWithOwner, ReleaseWithOwner } from "../store/releases.ts";
@@ -20,14 +21,17 @@ export function appView(row: AppWithOwner, urlTemplate: string): App {
   };
 }
 
-export function configView(row: ConfigWithOwner, app: string): Config {
+export function configView(row: ConfigWithOwner, app: string, defaults: DeploySettings): Config {
+  const values = JSON.parse(row.values) as Record<string, string>;
+  const rollout = deploySettings(values, defaults);
   return {
     uuid: row.id,
     app,
     owner: row.owner,
-    values: JSON.parse(row.values),
+    values,
     limits: JSON.parse(row.limits),
     healthchecks: JSON.parse(row.healthchecks),
+    rollout: { batches: rollout.batchSize, timeout: rollout.timeoutMs / 1000, watch: rollout.watchMs / 1000 },
     created: row.created,
   };
 }

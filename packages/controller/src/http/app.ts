@@ -13,6 +13,7 @@ import { podRoutes } from "./routes/pods.ts";
 import { logRoutes } from "./routes/logs.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { routingRoutes } from "./routes/routing.ts";
+import { defaultDeploySettings } from "../domain/deploy-settings.ts";
 import { noUpstreams, RouteTableHub } from "../routing/hub.ts";
 import { RouterBoard } from "../routing/routers.ts";
 
@@ -39,6 +40,7 @@ export function createController(deps: ControllerDeps): Controller {
       platformDomain: "localhost",
       trustedProxies: [],
       routeHeartbeatMs: ROUTE_STREAM_HEARTBEAT_MS,
+      rollout: defaultDeploySettings,
       ...deps.settings,
     },
   };

@@ -1,6 +1,7 @@
 import type { RegistrationMode } from "@berth/api";
 import type { RouterContext } from "@koa/router";
 import type { Deployer } from "../deployer.ts";
+import type { DeploySettings } from "../domain/deploy-settings.ts";
 import type { Logger } from "../logger.ts";
 import type { RouterBoard } from "../routing/routers.ts";
 import type { RouteTableHub, UpstreamSource } from "../routing/hub.ts";
@@ -19,6 +20,8 @@ export interface ControllerSettings {
   routerKey?: string;
   /** Apps answer at `<app>.<platformDomain>`. Default `localhost`. */
   platformDomain?: string;
+  /** The platform's rollout defaults, shown with each config. Default {@link defaultDeploySettings}. */
+  rollout?: DeploySettings;
   /** How often a quiet route table stream sends an empty line, in ms. Default `ROUTE_STREAM_HEARTBEAT_MS`. */
   routeHeartbeatMs?: number;
   /** CIDRs of proxies in front of the router whose X-Forwarded-For the router may trust. */

@@ -1,5 +1,6 @@
 import type { Formation, Pod } from "@berth/api";
 import type { Deployer } from "../deployer.ts";
+import { defaultDeploySettings } from "../domain/deploy-settings.ts";
 import { BerthError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Instance, LogLine, LogOptions, Scheduler } from "../scheduler/types.ts";
@@ -89,7 +90,11 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
         logger.info(event.message, { app: event.app, release: event.release, event: event.kind });
         deps.events?.(event);
       },
-      defaults: { batchSize: options.batchSize ?? 1, timeoutMs: options.timeoutMs ?? 120_000, watchMs: options.watchMs ?? 0 },
+      defaults: {
+        batchSize: options.batchSize ?? defaultDeploySettings.batchSize,
+        timeoutMs: options.timeoutMs ?? defaultDeploySettings.timeoutMs,
+        watchMs: options.watchMs ?? 0,
+      },
       pollMs: options.pollMs,
       drainer: new Drainer({
         graceMs: options.drainGraceMs ?? 30_000,

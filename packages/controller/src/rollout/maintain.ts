@@ -5,7 +5,8 @@ import { findApp } from "../store/apps.ts";
 import { deployedVersion } from "../store/rollouts.ts";
 import { appEvent } from "./events.ts";
 import { type RollDeps, retire } from "./roll.ts";
-import { deploySettings, groupSpec, loadReleaseSpec, type ReleaseSpec, releaseTypes } from "./spec.ts";
+import { deploySettings } from "../domain/deploy-settings.ts";
+import { groupSpec, loadReleaseSpec, type ReleaseSpec, releaseTypes } from "./spec.ts";
 import { RolloutFailure, waitReady } from "./wait.ts";
 
 async function liveRelease(deps: RollDeps, app: string): Promise<ReleaseSpec | undefined> {

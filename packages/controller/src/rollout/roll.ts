@@ -8,7 +8,8 @@ import { lockApp, setReleaseState, supersedeOlder } from "../store/releases.ts";
 import { deleteRollout, type Rollout, type RolloutPlan, updateRollout } from "../store/rollouts.ts";
 import type { Drainer } from "./drain.ts";
 import { type AppEvent, appEvent } from "./events.ts";
-import { type DeploySettings, deploySettings, groupSpec, isRoutable, loadReleaseSpec, releaseTypes } from "./spec.ts";
+import { type DeploySettings, deploySettings } from "../domain/deploy-settings.ts";
+import { groupSpec, isRoutable, loadReleaseSpec, releaseTypes } from "./spec.ts";
 import { RolloutFailure, waitReady, watchHealthy } from "./wait.ts";
 
 export interface RollDeps {

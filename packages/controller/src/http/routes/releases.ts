@@ -15,7 +15,7 @@ export async function liveConfig(deps: RouteDeps, appId: string) {
   const live = await latestGoodRelease(deps.store.db, appId);
   const config = live ? await findConfig(deps.store.db, live.config_id) : undefined;
   if (config === undefined) throw new BerthError("INTERNAL", `app "${appId}" has no config`);
-  return configView(config, appId);
+  return configView(config, appId, deps.settings.rollout);
 }
 
 async function showRelease(deps: RouteDeps, appId: string, version: number) {
@@ -103,5 +103,5 @@ async function configOfRelease(deps: RouteDeps, appId: string, version: number) 
   const release = await findRelease(deps.store.db, appId, version);
   const config = release ? await findConfig(deps.store.db, release.config_id) : undefined;
   if (config === undefined) throw new BerthError("INTERNAL", `release v${version} of "${appId}" has no config`);
-  return configView(config, appId);
+  return configView(config, appId, deps.settings.rollout);
 }
