@@ -12,3 +12,4 @@ export {
   ROUTER_STATUS_PATH,
 } from "./route-table.ts";
 export type { AppRoute, RouterStatus, RouteTable } from "./route-table.ts";
+export { PROCESS_TYPE_PATTERN, processTypeProblem } from "./names.ts";

@@ -17,3 +17,9 @@ test("every invalid Procfile line is reported with its number", (t) => {
   t.regex(error?.message ?? "", /line 5: process type "web" is defined twice/);
   t.regex(error?.hint ?? "", /web: node server.js/);
 });
+
+test("a process type named like something every object has is refused, not looked up", (t) => {
+  const error = t.throws(() => parseProcfile("web: ok\nconstructor: node loop.js\n"), { instanceOf: BuildError });
+  t.regex(error?.message ?? "", /line 2: "constructor" is a reserved name/);
+  t.notRegex(error?.message ?? "", /defined twice/);
+});

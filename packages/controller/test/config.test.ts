@@ -44,7 +44,10 @@ eachBackend("limits and healthchecks per process type are part of the config", a
   const h = await startController(t, backend);
   const alice = await h.user("alice");
   await alice.apps.create("cfg");
-  await alice.config.set("cfg", { limits: { web: { memory: "512M", cpu: "500m" } }, healthchecks: { web: { path: "/health", timeout: 3 } } });
+  await alice.config.set("cfg", {
+    limits: { web: { memory: "512M", cpu: "500m" } },
+    healthchecks: { web: { path: "/health", timeout: 3 } },
+  });
   const config = await alice.config.get("cfg");
   t.deepEqual(config.limits, { web: { memory: "512M", cpu: "500m" } });
   t.deepEqual(config.healthchecks, { web: { path: "/health", timeout: 3 } });
@@ -70,10 +73,14 @@ eachBackend("invalid config is refused with 400 naming the field, and makes no r
     [{ healthchecks: { web: { timeout: 0 } } }, "healthchecks.web.timeout"],
     [{ healthchecks: { web: { command: "x" } } }, "healthchecks.web.command"],
     [{ vaules: { A: "1" } }, "vaules"],
+    [{ values: { DB_PASSWORD: "hunter2\u0000x" } }, "values.DB_PASSWORD"],
+    [{ limits: { constructor: { cpu: "1" } } }, "limits.constructor"],
+    [{ healthchecks: { constructor: { timeout: 1 } } }, "healthchecks.constructor"],
   ];
   for (const [body, field] of cases) {
     const e = await rejects(t, alice.request("POST", "/v2/apps/cfg/config", body), 400, "VALIDATION_FAILED");
     t.is(e.field, field);
+    t.false(e.message.includes("hunter2"), "a value is never echoed");
   }
   t.is((await alice.releases.list("cfg")).count, 1);
 });
@@ -109,4 +116,14 @@ eachBackend("concurrent config changes lose no update and never share a version"
     versions,
     Array.from({ length: n + 1 }, (_, i) => i + 1),
   );
+});
+
+eachBackend("a config key named __proto__ is an entry like any other, not the object's prototype", async (t, backend) => {
+  const h = await startController(t, backend);
+  const alice = await h.user("alice");
+  await alice.apps.create("proto");
+  await alice.request("POST", "/v2/apps/proto/config", JSON.parse('{"values": {"__proto__": "x", "A": "1"}}'));
+  const config = await alice.config.get("proto");
+  t.deepEqual(Object.keys(config.values).sort(), ["A", "__proto__"]);
+  t.is(Object.getOwnPropertyDescriptor(config.values, "__proto__")?.value, "x");
 });

@@ -314,3 +314,25 @@ for (const backend of testBackends) {
     t.deepEqual(await f.deployer.pods(APP), []);
   });
 }
+
+for (const backend of testBackends) {
+  test(`${backend}: a type named constructor in a build from before the rule rolls out and ends, reading nothing from the prototype`, async (t) => {
+    const f = await deployFixture(t, backend);
+    const v2 = await f.build("shop:1", JSON.parse('{"web": "serve", "constructor": "loop"}'));
+    await f.settle();
+    t.is((await f.release(v2)).state, "deployed");
+    t.is(f.scheduler.count(ref(2)), 1);
+    t.is(f.scheduler.count(ref(2, "constructor")), 0, "not scaled to Object's constructor");
+  });
+
+  test(`${backend}: a formation count that is not a number fails the release instead of looping`, async (t) => {
+    const f = await deployFixture(t, backend);
+    await deployed(f, "shop:1");
+    await f.store.db.updateTable("apps").set({ structure: '{"web": "two"}' }).where("id", "=", APP).execute();
+    const v3 = await deployed(f, "shop:2");
+    const failed = await f.release(v3);
+    t.is(failed.state, "failed");
+    t.is(failed.failure, "the formation's count for web is not a number of instances");
+    t.is(f.scheduler.count(ref(2)), 1, "the previous release keeps running");
+  });
+}

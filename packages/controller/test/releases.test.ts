@@ -44,6 +44,13 @@ eachBackend("an image reference that is not one is refused", async (t, backend) 
   }
   await rejects(t, alice.builds.create("img", { image: "ok/img", procfile: { web: "" } }), 400, "VALIDATION_FAILED");
   await rejects(t, alice.builds.create("img", { image: "ok/img", procfile: { "Bad Type": "x" } }), 400, "VALIDATION_FAILED");
+  const reserved = await rejects(
+    t,
+    alice.builds.create("img", { image: "ok/img", procfile: { constructor: "x" } }),
+    400,
+    "VALIDATION_FAILED",
+  );
+  t.regex(reserved.message, /"constructor" is a reserved name/);
   t.is((await alice.releases.list("img")).count, 1);
 });
 
@@ -109,8 +116,14 @@ eachBackend("builds are listed newest first and shown with their log", async (t,
   const alice = await h.user("alice");
   await alice.apps.create("blt");
   const first = await h.builder.hooks.build({
-    app: "blt", user: "alice", sha: "3f2a1c0d9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f", image: "blt:git-3f2a1c0",
-    procfile: { web: "npm start" }, kind: "buildpack", log: "step 1/3\nok\n", durationMs: 4200,
+    app: "blt",
+    user: "alice",
+    sha: "3f2a1c0d9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f",
+    image: "blt:git-3f2a1c0",
+    procfile: { web: "npm start" },
+    kind: "buildpack",
+    log: "step 1/3\nok\n",
+    durationMs: 4200,
   });
   t.like(first.release, { version: 2, summary: "alice deployed 3f2a1c0" });
   const second = await alice.builds.create("blt", { image: "example.test/blt:2" });

@@ -1,14 +1,12 @@
-import type { Procfile } from "@berth/api";
+import { type Procfile, processTypeProblem } from "@berth/api";
 import { BuildError } from "../errors.ts";
-
-const processType = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /**
  * Parses a Procfile: `type: command` per line; blank lines and `#` comments are allowed. Every bad
  * line is reported at once, with its number.
  */
 export function parseProcfile(text: string): Procfile {
-  const procfile: Procfile = {};
+  const procfile: Procfile = Object.create(null);
   const problems: string[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
@@ -21,13 +19,14 @@ export function parseProcfile(text: string): Procfile {
     }
     const type = line.slice(0, colon).trim();
     const command = line.slice(colon + 1).trim();
-    if (type.length > 63 || !processType.test(type)) {
-      problems.push(`${where}: "${type.slice(0, 63)}" is not a valid process type (lowercase letters, digits and dashes)`);
+    const problem = processTypeProblem(type);
+    if (problem !== undefined) {
+      problems.push(`${where}: ${problem}`);
     } else if (command === "") {
       problems.push(`${where}: process type "${type}" has no command`);
     } else if (command.length > 4096) {
       problems.push(`${where}: the command of "${type}" is longer than 4096 characters`);
-    } else if (procfile[type] !== undefined) {
+    } else if (Object.hasOwn(procfile, type)) {
       problems.push(`${where}: process type "${type}" is defined twice`);
     } else {
       procfile[type] = command;

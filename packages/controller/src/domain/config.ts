@@ -24,7 +24,8 @@ export function validateConfigChange(body: unknown): ConfigChange {
   if (change.values !== undefined) {
     const values = asObject(change.values, "values");
     if (Object.keys(values).length > MAX_KEYS) throw invalid("values", `at most ${MAX_KEYS} keys in one change`);
-    out.values = {};
+    const valuesOut: Record<string, string | null> = Object.create(null);
+    out.values = valuesOut;
     for (const [key, value] of Object.entries(values)) {
       if (key.length > 256 || !envKey.test(key)) {
         throw invalid(
@@ -37,24 +38,30 @@ export function validateConfigChange(body: unknown): ConfigChange {
       if (typeof value === "string" && Buffer.byteLength(value) > MAX_CONFIG_VALUE_BYTES) {
         throw invalid(`values.${key}`, `is larger than ${MAX_CONFIG_VALUE_BYTES / 1024} KiB`);
       }
+      if (typeof value === "string" && value.includes("\0")) {
+        // No process environment can carry it: the release could never start.
+        throw invalid(`values.${key}`, "contains a NUL character, which no process environment can hold", "remove it from the value");
+      }
       if (typeof value === "string") validateDeployValue(key, value);
-      out.values[key] = value;
+      valuesOut[key] = value;
     }
   }
   if (change.limits !== undefined) {
     const limits = asObject(change.limits, "limits");
-    out.limits = {};
+    const limitsOut: Record<string, ProcessLimits | null> = Object.create(null);
+    out.limits = limitsOut;
     for (const [type, value] of Object.entries(limits)) {
       validateProcessType(type, `limits.${type}`);
-      out.limits[type] = value === null ? null : validateLimits(value, `limits.${type}`);
+      limitsOut[type] = value === null ? null : validateLimits(value, `limits.${type}`);
     }
   }
   if (change.healthchecks !== undefined) {
     const checks = asObject(change.healthchecks, "healthchecks");
-    out.healthchecks = {};
+    const checksOut: Record<string, Healthcheck | null> = Object.create(null);
+    out.healthchecks = checksOut;
     for (const [type, value] of Object.entries(checks)) {
       validateProcessType(type, `healthchecks.${type}`);
-      out.healthchecks[type] = value === null ? null : validateHealthcheck(value, `healthchecks.${type}`);
+      checksOut[type] = value === null ? null : validateHealthcheck(value, `healthchecks.${type}`);
     }
   }
   return out;
@@ -126,7 +133,8 @@ export function applyConfigChange(previous: ConfigDocument, change: ConfigChange
     patch: Record<string, T | null> | undefined,
     describe: (key: string, verb: string) => string,
   ) => {
-    const after = { ...before };
+    // Prototype-free: a key such as `__proto__` is an entry like any other.
+    const after: Record<string, T> = Object.assign(Object.create(null), before);
     for (const [key, value] of Object.entries(patch ?? {})) {
       const had = Object.hasOwn(before, key);
       if (value === null) {

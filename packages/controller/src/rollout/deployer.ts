@@ -1,6 +1,7 @@
 import type { Formation, Pod } from "@berth/api";
 import type { Deployer } from "../deployer.ts";
 import { defaultDeploySettings } from "../domain/deploy-settings.ts";
+import { redactConfig } from "../domain/redact.ts";
 import { BerthError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Instance, LogLine, LogOptions, Scheduler } from "../scheduler/types.ts";
@@ -17,7 +18,7 @@ import { Drainer } from "./drain.ts";
 import { type AppEvent, appEvent, type EventSink } from "./events.ts";
 import { restartLive, restore, scaleLive } from "./maintain.ts";
 import { type RollDeps, revert, rollOut } from "./roll.ts";
-import { isRoutable } from "./spec.ts";
+import { isRoutable, loadReleaseSpec } from "./spec.ts";
 import { RolloutFailure } from "./wait.ts";
 
 export interface RolloutDeployerDeps {
@@ -333,8 +334,10 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
       await rollOut(deps, rollout, signal);
     } catch (error) {
       if (signal.aborted) return;
-      const reason =
-        error instanceof RolloutFailure ? error.message : `the scheduler failed: ${error instanceof Error ? error.message : String(error)}`;
+      const message = error instanceof Error ? error.message : String(error);
+      // The reason is stored, shown and logged: none of the release's config values may be in it.
+      const values = (await loadReleaseSpec(deps.store.db, app, rollout.version))?.values ?? {};
+      const reason = redactConfig(error instanceof RolloutFailure ? message : `the scheduler failed: ${message}`, values);
       await revert(deps, (await findRollout(deps.store.db, app)) ?? rollout, reason, signal);
     }
   }

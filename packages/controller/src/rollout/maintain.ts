@@ -8,6 +8,7 @@ import { type RollDeps, retire } from "./roll.ts";
 import { deploySettings } from "../domain/deploy-settings.ts";
 import { groupSpec, loadReleaseSpec, type ReleaseSpec, releaseTypes } from "./spec.ts";
 import { RolloutFailure, waitReady } from "./wait.ts";
+import { own } from "../domain/dict.ts";
 
 async function liveRelease(deps: RollDeps, app: string): Promise<ReleaseSpec | undefined> {
   const version = await deployedVersion(deps.store.db, app);
@@ -26,7 +27,7 @@ export async function scaleLive(deps: RollDeps, app: string, formation: Formatio
   const { timeoutMs } = deploySettings(release.values, deps.defaults);
   for (const type of releaseTypes(release)) {
     signal.throwIfAborted();
-    const replicas = formation[type];
+    const replicas = own(formation, type);
     if (replicas === undefined) continue;
     const spec = groupSpec(release, type);
     await deps.scheduler.createGroup(spec);
@@ -64,7 +65,7 @@ export async function restore(deps: RollDeps, app: string): Promise<void> {
   for (const group of groups) if (group.release !== release.version) await deps.scheduler.deleteGroup(group);
   for (const type of releaseTypes(release)) {
     const spec = groupSpec(release, type);
-    const want = formation[type] ?? 0;
+    const want = own(formation, type) ?? 0;
     const instances = groups.find((g) => sameGroup(g, spec))?.instances ?? [];
     const gone = instances.filter((i) => i.state === "exited").map((i) => i.name);
     if (gone.length > 0) await deps.scheduler.removeInstances(spec, gone);

@@ -11,6 +11,7 @@ import { type AppEvent, appEvent } from "./events.ts";
 import { type DeploySettings, deploySettings } from "../domain/deploy-settings.ts";
 import { groupSpec, isRoutable, loadReleaseSpec, releaseTypes } from "./spec.ts";
 import { RolloutFailure, waitReady, watchHealthy } from "./wait.ts";
+import { own } from "../domain/dict.ts";
 
 export interface RollDeps {
   store: Store;
@@ -96,13 +97,13 @@ export async function rollOut(deps: RollDeps, rollout: Rollout, signal: AbortSig
     for (const spec of specs) await deps.scheduler.createGroup(spec);
     for (const spec of specs) {
       signal.throwIfAborted();
-      const want = formation[spec.type] ?? 0;
+      const want = own(formation, spec.type) ?? 0;
       if (!Number.isInteger(want) || want < 0)
         throw new RolloutFailure(`the formation's count for ${spec.type} is not a number of instances`);
       const before = plan.previous?.filter((p) => p.type === spec.type).reduce((n, p) => n + p.replicas, 0) ?? 0;
       await rollType(deps, spec, want, before, settings, retiring, signal);
     }
-    const watched = specs.filter((spec) => (formation[spec.type] ?? 0) > 0);
+    const watched = specs.filter((spec) => (own(formation, spec.type) ?? 0) > 0);
     if (settings.watchMs > 0 && watched.length > 0) {
       deps.emit(
         appEvent(rollout.app, "deploy", `v${rollout.version} is serving; watching it for ${settings.watchMs / 1000}s`, rollout.version),
@@ -141,11 +142,11 @@ async function rollType(
 ) {
   const groupsOf = async () => (await deps.scheduler.listGroups(spec.app)).filter((g) => g.type === spec.type);
   const current = (await groupsOf()).find((g) => sameGroup(g, spec));
-  let count = current?.instances.length ?? 0;
-  if (count > want) {
-    await deps.scheduler.scaleGroup(spec, want);
-    count = want;
-  }
+  const existing = current?.instances.length ?? 0;
+  let count = Math.min(existing, want);
+  // Resuming: down to the wanted count, and what an interrupted rollout left half-done (an instance
+  // created but not started) is finished.
+  if (existing > 0) await deps.scheduler.scaleGroup(spec, count);
   for (;;) {
     if (count > 0) {
       await waitReady(deps.scheduler, spec, count, { timeoutMs: settings.timeoutMs, pollMs: pollMs(deps, spec), signal });

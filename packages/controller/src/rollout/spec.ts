@@ -2,6 +2,7 @@ import type { Healthcheck, ProcessLimits, Procfile } from "@berth/api";
 import type { GroupSpec, ReadinessCheck } from "../scheduler/types.ts";
 import type { Executor } from "../store/schema.ts";
 import { findBuild, findConfig, findRelease } from "../store/releases.ts";
+import { own } from "../domain/dict.ts";
 
 /** What a release runs: its build and config, as the deployer needs them. */
 export interface ReleaseSpec {
@@ -80,9 +81,9 @@ export function groupSpec(release: ReleaseSpec, type: string): GroupSpec {
     release: release.version,
     type,
     image: release.image,
-    command: release.procfile[type],
+    command: own(release.procfile, type),
     env: instanceEnv(release),
-    limits: release.limits[type],
-    readiness: readinessCheck(type, release.healthchecks[type]),
+    limits: own(release.limits, type),
+    readiness: readinessCheck(type, own(release.healthchecks, type)),
   };
 }

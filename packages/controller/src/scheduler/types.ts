@@ -100,7 +100,10 @@ export interface Scheduler {
   createApp?(app: string): Promise<void>;
   /** Creates the group with 0 instances (idempotent); fails when the image cannot be run. */
   createGroup(spec: GroupSpec): Promise<void>;
-  /** Makes the group run `replicas` instances: new ones take the lowest free indexes, the highest go first. */
+  /**
+   * Makes the group run `replicas` instances: new ones take the lowest free indexes, the highest go
+   * first. Idempotent, and it finishes what it finds half-done (an instance created but not started).
+   */
   scaleGroup(spec: GroupSpec, replicas: number): Promise<void>;
   /** Stops and removes these instances of the group, lowering its replica count by as many. */
   removeInstances(group: GroupRef, names: string[]): Promise<void>;

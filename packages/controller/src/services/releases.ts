@@ -20,6 +20,7 @@ import {
   type ReleaseWithOwner,
 } from "../store/releases.ts";
 import type { BuildRow, ConfigRow, ReleaseRow, Tx } from "../store/schema.ts";
+import { own } from "../domain/dict.ts";
 
 export interface ReleaseDeps {
   store: Store;
@@ -162,7 +163,12 @@ export async function releaseConfig(deps: ReleaseDeps, appId: string, actor: Act
 }
 
 /** Records a build and releases it with the live config. */
-export async function releaseBuild(deps: ReleaseDeps, appId: string, actor: Actor, build: NewBuild): Promise<{ version: number; buildId: string }> {
+export async function releaseBuild(
+  deps: ReleaseDeps,
+  appId: string,
+  actor: Actor,
+  build: NewBuild,
+): Promise<{ version: number; buildId: string }> {
   const buildId = randomUUID();
   const version = await releaseAndDeploy(
     deps,
@@ -190,7 +196,10 @@ export async function releaseBuild(deps: ReleaseDeps, appId: string, actor: Acto
       const before = JSON.parse(app?.structure ?? "{}") as Formation;
       const types = processTypes(build.procfile);
       const structure: Formation = {};
-      for (const type of types) if (before[type] !== undefined) structure[type] = before[type];
+      for (const type of types) {
+        const count = own(before, type);
+        if (count !== undefined) structure[type] = count;
+      }
       if (Object.keys(structure).length === 0 && types.includes("web")) structure.web = 1;
       await setAppStructure(tx, appId, structure);
     },

@@ -1,6 +1,6 @@
 import type { ConfigChange, Formation, Procfile } from "@berth/api";
 import type { ExecutionContext } from "ava";
-import { silentLogger } from "../../src/logger.ts";
+import { type Logger, silentLogger } from "../../src/logger.ts";
 import type { AppEvent } from "../../src/rollout/events.ts";
 import type { RouterBoard } from "../../src/routing/routers.ts";
 import type { Scheduler } from "../../src/scheduler/types.ts";
@@ -25,12 +25,12 @@ export async function fixtureWith<S extends Scheduler>(
   t: ExecutionContext,
   backend: TestBackend,
   scheduler: S,
-  options: RolloutDeployerOptions & { routers?: RouterBoard } = {},
+  options: RolloutDeployerOptions & { routers?: RouterBoard; logger?: Logger } = {},
   app = APP,
 ) {
   const store = await openTestStore(backend);
   t.teardown(() => store.close());
-  const { routers, ...rest } = options;
+  const { routers, logger = silentLogger, ...rest } = options;
   const deployerOptions = { pollMs: 2, timeoutMs: 400, ...rest };
   const events: AppEvent[] = [];
   /** `onRoutesChanged` sees each route table change with its version (counting from 1). */
@@ -40,7 +40,7 @@ export async function fixtureWith<S extends Scheduler>(
       {
         store,
         scheduler,
-        logger: silentLogger,
+        logger,
         events: (e) => events.push(e),
         onRoutesChanged: (a) => {
           hooks.version += 1;

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import test from "ava";
 import Docker from "dockerode";
-import { DockerScheduler } from "../../src/scheduler/docker/scheduler.ts";
+import { createJsonLogger } from "../../src/logger.ts";
+import { type DockerClient, DockerScheduler } from "../../src/scheduler/docker/scheduler.ts";
 import { deployed, fixtureWith } from "../helpers/deploy-fixture.ts";
 import { busyboxImage, socketPath, testDockerHost } from "../helpers/test-image.ts";
 import { testBackends } from "../helpers/test-store.ts";
@@ -97,5 +98,77 @@ for (const backend of testBackends) {
       pods.map((p) => p.release),
       ["v2", "v2"],
     );
+  });
+}
+
+for (const backend of testBackends) {
+  test(`${backend}: a config value the engine refuses fails the release without the value in its failure, the events or the log`, async (t) => {
+    const logs: string[] = [];
+    const scheduler = new DockerScheduler(docker, { network: { mode: "host" }, labels: { "berth.test": "1" }, stopTimeout: 2 });
+    const app = `ro-${randomBytes(4).toString("hex")}`;
+    const f = await fixtureWith(
+      t,
+      backend,
+      scheduler,
+      { pollMs: 100, timeoutMs: 20_000, logger: createJsonLogger((l) => logs.push(l), "debug") },
+      app,
+    );
+    t.teardown(() => scheduler.destroyApp(app));
+    await deployed(f, image, { web: serve });
+    // Stored before the edge refused NUL: a release the engine cannot start.
+    const secret = "hunter2-very-secret";
+    await f.config({ values: { DB_PASSWORD: `${secret}\u0000tail`, OTHER: "plain-value-1" } });
+    await f.settle();
+
+    const failed = await f.release(3);
+    t.is(failed.state, "failed");
+    t.regex(failed.failure ?? "", /the scheduler failed: the Docker engine could not start/);
+    const everything = [failed.failure ?? "", ...f.events.map((e) => e.message), ...logs].join("\n");
+    t.false(everything.includes(secret), "the secret is nowhere");
+    t.false(everything.includes("plain-value-1"));
+    t.is((await f.release(2)).state, "deployed", "the previous release keeps serving");
+  });
+
+  test(`${backend}: a rollout whose controller died between creating and starting an instance finishes after the restart`, async (t) => {
+    let hang = false;
+    let wake = () => {};
+    // The engine as the dying controller saw it: the container is created, then nothing more happens
+    // (until the test ends: then the dead controller's call returns into an aborted rollout).
+    const dying: DockerClient = Object.assign(Object.create(docker) as Docker, {
+      createContainer: async (options: Parameters<Docker["createContainer"]>[0]) => {
+        const container = await docker.createContainer(options);
+        if (!hang) return container;
+        return Object.assign(Object.create(container) as typeof container, {
+          start: () => new Promise<void>((resolve) => (wake = resolve)),
+        });
+      },
+    });
+    const scheduler = new DockerScheduler(dying, { network: { mode: "host" }, labels: { "berth.test": "1" }, stopTimeout: 2 });
+    const app = `ro-${randomBytes(4).toString("hex")}`;
+    const f = await fixtureWith(t, backend, scheduler, { pollMs: 100, timeoutMs: 60_000 }, app);
+    t.teardown(() => new DockerScheduler(docker).destroyApp(app));
+    await deployed(f, image, { web: serve });
+    hang = true;
+    await f.config({ values: { GREETING: "kept" } });
+    const created = async () =>
+      (await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`berth.app=${app}`, "berth.release=3"] }) })).map(
+        (c) => c.State,
+      );
+    for (let i = 0; i < 200 && (await created()).join() !== "created"; i++) await new Promise((r) => setTimeout(r, 50));
+    t.deepEqual(await created(), ["created"], "the controller 'died' with v3's instance created, not started");
+    hang = false;
+
+    const restarted = f.newDeployer();
+    const started = Date.now();
+    await restarted.reconcile();
+    await restarted.idle();
+
+    t.is((await f.release(3)).state, "deployed", (await f.release(3)).failure ?? "");
+    t.true(Date.now() - started < 30_000, "not after the deploy timeout");
+    t.deepEqual(await created(), ["running"], "the created instance was started, not doubled");
+    t.deepEqual(await answers(f), [`release=v3 app=${app} greeting=kept`], "the change is there");
+    const dead = f.deployer.close();
+    wake();
+    await dead;
   });
 }

@@ -103,6 +103,14 @@ export class DockerScheduler implements Scheduler {
       await Promise.all(containers.filter((c) => gone.has(Number(c.Labels[LABEL.index]))).map((c) => this.#remove(c.Id)));
       return;
     }
+    // A container created but never started (its controller died in between) is started now.
+    for (const container of containers.filter((c) => c.State === "created")) {
+      try {
+        await this.#docker.getContainer(container.Id).start();
+      } catch (cause) {
+        if (statusOf(cause) !== 304) throw engineError(`start ${container.Names[0]?.slice(1) ?? container.Id}`, cause, spec.env);
+      }
+    }
     const used = new Set(indexes);
     const ports = new Set(containers.map((c) => c.Labels[LABEL.port]));
     for (let index = 1, missing = replicas - indexes.length; missing > 0; index++) {
@@ -118,7 +126,7 @@ export class DockerScheduler implements Scheduler {
         const container = await this.#docker.createContainer(options);
         await container.start();
       } catch (cause) {
-        throw engineError(`start ${options.name}`, cause);
+        throw engineError(`start ${options.name}`, cause, spec.env);
       }
       missing--;
     }
