@@ -1,7 +1,6 @@
 import test from "ava";
 import { BerthError } from "../src/errors.ts";
 import { findRollout, updateRollout } from "../src/store/rollouts.ts";
-import { listReleases } from "../src/store/releases.ts";
 import { APP, deployed, deployFixture, ref } from "./helpers/deploy-fixture.ts";
 import { testBackends } from "./helpers/test-store.ts";
 

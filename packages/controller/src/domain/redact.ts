@@ -2,7 +2,7 @@ const MASK = "[redacted]";
 /** Values shorter than this are left alone: `1` or `true` would mask half of any message. */
 const MIN_SECRET = 4;
 
-function escape(text: string): string {
+function regexpLiteral(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
@@ -16,7 +16,7 @@ export function redactConfig(text: string, values: Readonly<Record<string, strin
   const keys = Object.keys(values);
   if (keys.length > 0) {
     // Up to a quote, whitespace, a NUL or the end: how engines quote the entries they echo.
-    const entry = new RegExp(`\\b(${keys.map(escape).join("|")})=[^"'\\s\\u0000]*`, "g");
+    const entry = new RegExp(`\\b(${keys.map(regexpLiteral).join("|")})=[^"'\\s\\u0000]*`, "g");
     out = out.replace(entry, `$1=${MASK}`);
   }
   const secrets = Object.values(values)
