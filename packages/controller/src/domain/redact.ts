@@ -13,15 +13,15 @@ function regexpLiteral(text: string): string {
  */
 export function redactConfig(text: string, values: Readonly<Record<string, string>>): string {
   let out = text;
-  const keys = Object.keys(values);
-  if (keys.length > 0) {
-    // Up to a quote, whitespace, a NUL or the end: how engines quote the entries they echo.
-    const entry = new RegExp(`\\b(${keys.map(regexpLiteral).join("|")})=[^"'\\s\\u0000]*`, "g");
-    out = out.replace(entry, `$1=${MASK}`);
-  }
   const secrets = Object.values(values)
     .filter((v) => v.length >= MIN_SECRET)
     .sort((a, b) => b.length - a.length);
   for (const secret of secrets) out = out.split(secret).join(MASK);
+  const keys = Object.keys(values);
+  if (keys.length > 0) {
+    // Short values too, in the entries engines echo: up to a quote, whitespace or punctuation.
+    const entry = new RegExp(`\\b(${keys.map(regexpLiteral).join("|")})=[^"'\\s),;]*`, "g");
+    out = out.replace(entry, `$1=${MASK}`);
+  }
   return out;
 }
