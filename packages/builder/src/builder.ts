@@ -30,6 +30,8 @@ export interface BuilderDeps {
   maxPushBytes?: number;
   /** Builds running longer are cancelled. Default 15 minutes. */
   buildTimeoutMs?: number;
+  /** A git request whose connection moves no byte for this long is ended. Default 60 s. */
+  gitTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -48,6 +50,7 @@ const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 export function createBuilder(deps: BuilderDeps): Builder {
   const logger = deps.logger ?? silentLogger;
   const maxPushBytes = deps.maxPushBytes ?? 256 * 1024 * 1024;
+  const gitTimeoutMs = deps.gitTimeoutMs ?? 60_000;
   const socketPath = join(deps.dataDir, "run", "builder.sock");
   const relay = fileURLToPath(new URL("./git/hook-relay.ts", import.meta.url));
   const repos = createRepoStore({
@@ -55,6 +58,7 @@ export function createBuilder(deps: BuilderDeps): Builder {
     hooksDir: join(deps.dataDir, "hooks"),
     preReceive: `#!/bin/sh\n# Written by Berth's builder: hands the push to the builder, which builds it.\nexec ${quote(process.execPath)} --no-warnings ${quote(relay)} ${quote(socketPath)}\n`,
     maxPushBytes,
+    requestTimeoutMs: gitTimeoutMs,
   });
   const pushes = new PendingPushes();
   const receiveDeps = {
@@ -72,6 +76,15 @@ export function createBuilder(deps: BuilderDeps): Builder {
   };
   const hooks = createHookServer(socketPath, (request, channel) => receivePush(receiveDeps, request, channel), logger);
   const git = new Git(join(deps.dataDir, "repos"), { autoCreate: false });
-  const handle = createGitHandler({ controller: deps.controller, git, repos, hooks, pushes, logger, maxPushBytes });
+  const handle = createGitHandler({
+    controller: deps.controller,
+    git,
+    repos,
+    hooks,
+    pushes,
+    logger,
+    maxPushBytes,
+    timeoutMs: gitTimeoutMs,
+  });
   return { handle, close: () => hooks.close(), forget: (app) => repos.remove(app) };
 }

@@ -2,8 +2,18 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { BuildError } from "./errors.ts";
 
+/** The limits of pushes and builds, wherever the builder runs (stand-alone or in the platform). */
+export interface BuildLimits {
+  /** BERTH_MAX_PUSH_BYTES: the largest push. */
+  maxPushBytes: number;
+  /** BERTH_BUILD_TIMEOUT (seconds): a longer build is cancelled. */
+  buildTimeoutMs: number;
+  /** BERTH_GIT_TIMEOUT (seconds): a git request that moves no data for this long is ended. */
+  gitTimeoutMs: number;
+}
+
 /** The stand-alone builder's settings, from `BERTH_*` variables. */
-export interface BuilderConfig {
+export interface BuilderConfig extends BuildLimits {
   host: string;
   port: number;
   controllerUrl: string;
@@ -15,20 +25,27 @@ export interface BuilderConfig {
   registry: string | undefined;
   stackImage: string;
   buildNetwork: string | undefined;
-  maxPushBytes: number;
-  buildTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number, max: number): number {
+function integer(env: Env, name: string, fallback: number, max: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new BuildError("CONFIG_INVALID", `${name}=${raw} is not a whole number between 0 and ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new BuildError("CONFIG_INVALID", `${name}=${raw} is not a whole number between ${min} and ${max}`);
   }
   return value;
+}
+
+/** Reads BERTH_MAX_PUSH_BYTES, BERTH_BUILD_TIMEOUT and BERTH_GIT_TIMEOUT; throws CONFIG_INVALID on a bad value. */
+export function loadBuildLimits(env: Env = process.env): BuildLimits {
+  return {
+    maxPushBytes: integer(env, "BERTH_MAX_PUSH_BYTES", 256 * 1024 * 1024, 16 * 1024 * 1024 * 1024),
+    buildTimeoutMs: integer(env, "BERTH_BUILD_TIMEOUT", 900, 24 * 3600) * 1000,
+    gitTimeoutMs: integer(env, "BERTH_GIT_TIMEOUT", 60, 3600, 5) * 1000,
+  };
 }
 
 export function loadBuilderConfig(env: Env = process.env): BuilderConfig {
@@ -46,7 +63,6 @@ export function loadBuilderConfig(env: Env = process.env): BuilderConfig {
     registry: env.BERTH_REGISTRY || undefined,
     stackImage: env.BERTH_STACK_IMAGE || "berth/stack:24",
     buildNetwork: env.BERTH_BUILD_NETWORK || undefined,
-    maxPushBytes: integer(env, "BERTH_MAX_PUSH_BYTES", 256 * 1024 * 1024, 16 * 1024 * 1024 * 1024),
-    buildTimeoutMs: integer(env, "BERTH_BUILD_TIMEOUT", 900, 24 * 3600) * 1000,
+    ...loadBuildLimits(env),
   };
 }

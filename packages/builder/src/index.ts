@@ -1,7 +1,7 @@
 export { createBuilder } from "./builder.ts";
 export type { Builder, BuilderDeps } from "./builder.ts";
-export { loadBuilderConfig } from "./config.ts";
-export type { BuilderConfig } from "./config.ts";
+export { loadBuilderConfig, loadBuildLimits } from "./config.ts";
+export type { BuilderConfig, BuildLimits } from "./config.ts";
 export { dockerFromHost } from "./docker-client.ts";
 export { BuildError } from "./errors.ts";
 export type { BuildErrorCode } from "./errors.ts";

@@ -26,6 +26,7 @@ const builder = createBuilder({
   buildNetwork: config.buildNetwork,
   maxPushBytes: config.maxPushBytes,
   buildTimeoutMs: config.buildTimeoutMs,
+  gitTimeoutMs: config.gitTimeoutMs,
   logger,
 });
 const server = createServer(builder.handle);

@@ -18,7 +18,7 @@ function setup() {
     stackImage: "stack",
     registry: undefined,
     buildNetwork: undefined,
-    repos: createRepoStore({ reposDir: "/data/repos", hooksDir: "/data/hooks", preReceive: "", maxPushBytes: 1 }),
+    repos: createRepoStore({ reposDir: "/data/repos", hooksDir: "/data/hooks", preReceive: "", maxPushBytes: 1, requestTimeoutMs: 60_000 }),
     locks: new BuildLocks(),
     pushes: new PendingPushes(),
     logger: silentLogger,

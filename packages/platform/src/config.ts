@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { type BuildLimits, loadBuildLimits } from "@berth/builder";
 import { type ControllerConfig, loadControllerConfig } from "@berth/controller";
 
 /** The single-machine platform's settings: the controller's, plus what the builder and router need. */
@@ -14,6 +15,8 @@ export interface PlatformConfig {
   stackImage: string;
   /** Registry builds are pushed to; images stay in the local engine when absent. */
   registry: string | undefined;
+  /** Push size, build time and git request deadlines, read as the stand-alone builder reads them. */
+  builds: BuildLimits;
   /** Where the router keeps its last route table. */
   routeCacheFile: string;
 }
@@ -39,6 +42,7 @@ export function loadPlatformConfig(env: Env = process.env): PlatformConfig {
     adminPort: port(env, "BERTH_ADMIN_PORT", 9090),
     stackImage: env.BERTH_STACK_IMAGE || "berth/stack:24",
     registry: env.BERTH_REGISTRY || undefined,
+    builds: loadBuildLimits(env),
     routeCacheFile: join(controller.dataDir, "router", "routes.json"),
   };
 }

@@ -69,6 +69,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     registry: config.registry,
     // Builds reach the network the way the apps do (no bridge: the host's network).
     buildNetwork: controller.network === "host" ? "host" : undefined,
+    ...config.builds,
     logger: logger.child({ service: "builder" }),
   });
 

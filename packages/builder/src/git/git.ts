@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type ChildProcessByStdio, spawn } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
 import { BuildError } from "../errors.ts";
 
 /**
@@ -11,11 +12,21 @@ export interface GitRepo {
   objectEnv: Record<string, string>;
 }
 
-function gitEnv(repo: GitRepo): NodeJS.ProcessEnv {
+/** The builder's environment without git's variables. */
+function plainEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   // Nothing from a surrounding git process may leak in (a builder started from a hook, say).
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("GIT_")) env[key] = value;
-  return { ...env, ...repo.objectEnv, GIT_DIR: repo.gitDir, GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1" };
+  return env;
+}
+
+function gitEnv(repo: GitRepo): NodeJS.ProcessEnv {
+  return { ...plainEnv(), ...repo.objectEnv, GIT_DIR: repo.gitDir, GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1" };
+}
+
+/** Starts `git receive-pack` or `git upload-pack` for one stateless (smart-HTTP) request on a bare repository. */
+export function spawnService(service: "receive-pack" | "upload-pack", gitDir: string): ChildProcessByStdio<Writable, Readable, Readable> {
+  return spawn("git", [service, "--stateless-rpc", gitDir], { env: plainEnv(), stdio: ["pipe", "pipe", "pipe"] });
 }
 
 /** Starts `git <args>` in the repository; the caller reads stdout as a stream. */

@@ -11,6 +11,8 @@ export interface RepoStoreOptions {
   preReceive: string;
   /** Largest pack a push may send, in bytes (receive.maxInputSize). */
   maxPushBytes: number;
+  /** The git request deadline: git's keep-alive packets must come more often than that. */
+  requestTimeoutMs: number;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -41,6 +43,11 @@ export function createRepoStore(options: RepoStoreOptions) {
     const set = (key: string, value: string) => runGit({}, ["config", "--file", join(dir, "config"), key, value]);
     await set("core.hooksPath", options.hooksDir);
     await set("receive.maxInputSize", String(options.maxPushBytes));
+    // While a hook builds quietly (receive-pack) or a pack is prepared (upload-pack), git sends
+    // keep-alive packets; they are what tells the request deadline that the request is alive.
+    const keepAlive = String(Math.min(5, Math.max(1, Math.floor(options.requestTimeoutMs / 4000))));
+    await set("receive.keepAlive", keepAlive);
+    await set("uploadpack.keepAlive", keepAlive);
     // Force pushes are allowed (a deploy branch is often rewritten); the hook refuses deleting it.
     await set("receive.denyNonFastForwards", "false");
     return dir;

@@ -28,10 +28,13 @@ export interface GitRun {
   elapsed: number;
 }
 
-export function git(cwd: string, args: string[], home: string): Promise<GitRun> {
+/** Runs git; one still running after `timeoutMs` is killed with its helpers (git-remote-http) and ends with code -1. */
+export function git(cwd: string, args: string[], home: string, timeoutMs = 120_000): Promise<GitRun> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn("git", args, { cwd, env: gitEnv(home), stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group, so that the timeout can kill git-remote-http (which holds the connection) too.
+    const child = spawn("git", args, { cwd, env: gitEnv(home), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const timer = setTimeout(() => process.kill(-(child.pid ?? 0), "SIGKILL"), timeoutMs);
     let stdout = "";
     let stderr = "";
     const chunks: GitRun["chunks"] = [];
@@ -43,12 +46,15 @@ export function git(cwd: string, args: string[], home: string): Promise<GitRun> 
       chunks.push({ at: Date.now() - started, text: d.toString() });
     });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, chunks, elapsed: Date.now() - started }));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr, chunks, elapsed: Date.now() - started });
+    });
   });
 }
 
 /** A fresh work tree with `files` committed on main; returns its directory. */
-export async function makeRepo(files: Record<string, string>, home: string): Promise<string> {
+export async function makeRepo(files: Record<string, string | Buffer>, home: string): Promise<string> {
   // Inside the test home, which the world removes when it closes.
   const dir = await mkdtemp(join(home, "app-"));
   for (const [path, content] of Object.entries(files)) {

@@ -37,6 +37,8 @@ export interface World {
   builder: Builder;
   /** Token of the admin (first user). */
   token: string;
+  /** Connections the builder's git server holds open. */
+  connections(): Promise<number>;
   /** `http://user:token@host/<app>.git` */
   remote(app: string, user?: string, token?: string): string;
   close(): Promise<void>;
@@ -83,6 +85,7 @@ export async function startWorld(overrides: Partial<BuilderDeps> = {}): Promise<
     api,
     builder,
     token,
+    connections: () => new Promise((resolve, reject) => gitServer.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     remote: (name, user = "alice", secret = token) => `http://${user}:${secret}@${gitHost}/${name}.git`,
     async close() {
       await builder.close();

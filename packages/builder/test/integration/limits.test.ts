@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { spawn } from "node:child_process";
 import test from "ava";
-import { gitEnv, makeRepo, push } from "../helpers/git-client.ts";
+import { git, gitEnv, makeRepo, push } from "../helpers/git-client.ts";
 import { requireEnv } from "../helpers/env.ts";
 import { ensureStackImage, STACK_IMAGE, startWorld, type World } from "../helpers/world.ts";
 
@@ -81,15 +81,37 @@ test.serial("a pusher that disconnects mid-build cancels it: no release, and the
 
 test.serial("a push larger than the limit is refused with the limit in the message", async (t) => {
   await world.api.apps.create("huge");
-  const small = await makeRepo({ Dockerfile: quick("huge"), "blob.bin": randomBytes(600 * 1024).toString("base64") }, world.home);
+  // Under git's http.postBuffer (1 MiB): sent with a Content-Length, refused before it is read.
+  const small = await makeRepo({ Dockerfile: quick("huge"), "blob.bin": randomBytes(600 * 1024) }, world.home);
   const run = await push(small, world.remote("huge"), world.home);
   t.not(run.code, 0);
-  t.regex(run.stderr, /larger than the limit of 0.5 MiB \(BERTH_MAX_PUSH_BYTES\)/, run.stderr);
-  const big = await makeRepo({ Dockerfile: quick("huge"), "blob.bin": randomBytes(3 * 1024 * 1024).toString("base64") }, world.home);
-  const chunked = await push(big, world.remote("huge"), world.home);
-  t.not(chunked.code, 0);
-  t.regex(chunked.stderr, /larger than the limit of 0.5 MiB \(BERTH_MAX_PUSH_BYTES\)/, chunked.stderr);
+  t.regex(run.stderr, /remote: berth: this push is larger than the limit of 0.5 MiB \(BERTH_MAX_PUSH_BYTES\)/, run.stderr);
   t.is((await world.api.builds.list("huge")).count, 0);
+});
+
+test.serial("a push far over the limit ends within seconds with the limit and a hint, and builds nothing", async (t) => {
+  await world.api.apps.create("bulky");
+  // Incompressible and chunked (over http.postBuffer), and much more than the socket buffers hold:
+  // git is still sending when the builder refuses.
+  const big = await makeRepo({ Dockerfile: quick("bulky"), "blob.bin": randomBytes(24 * 1024 * 1024) }, world.home);
+  const run = await git(big, ["-c", "credential.helper=", "push", world.remote("bulky"), "HEAD:main"], world.home, 60_000);
+  t.not(run.code, 0);
+  t.regex(run.stderr, /remote: berth: this push is larger than the limit of 0.5 MiB \(BERTH_MAX_PUSH_BYTES\)/, run.stderr);
+  t.regex(run.stderr, /remote: berth: keep build output and large files out of git/);
+  t.regex(run.stderr, /remote unpack failed: push larger than 0.5 MiB/);
+  // It hung for minutes (until an HTTP 408) when the refusal did not end the request.
+  t.true(run.elapsed < 30_000, `git push took ${run.elapsed} ms`);
+  t.is((await world.api.builds.list("bulky")).count, 0);
+  t.is((await world.api.releases.list("bulky")).count, 1, "no release beyond the app's first");
+});
+
+test.serial("a build that prints nothing for longer than the git request deadline still completes", async (t) => {
+  const quiet = await startWorld({ gitTimeoutMs: 2000 });
+  t.teardown(() => quiet.close());
+  await quiet.api.apps.create("hush");
+  const run = await push(await makeRepo({ Dockerfile: slow("hush", 6) }, quiet.home), quiet.remote("hush"), quiet.home);
+  t.is(run.code, 0, run.stderr);
+  t.regex(run.stderr, /released v2/);
 });
 
 test.serial("a build that runs past the build timeout is cancelled and the lock released", async (t) => {

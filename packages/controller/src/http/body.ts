@@ -2,6 +2,14 @@ import type { Context } from "koa";
 import { BerthError } from "../errors.ts";
 
 /**
+ * The client closed the connection before its request body was complete. Not an API error: nobody
+ * is left to answer, and nothing went wrong on the server's side.
+ */
+export class ClientClosedRequest extends Error {
+  override readonly name = "ClientClosedRequest";
+}
+
+/**
  * Reads a JSON request body of at most `limit` bytes. An empty body reads as `{}`. Errors name
  * what is wrong (size, media type, the JSON syntax error) and never echo the body.
  */
@@ -10,10 +18,17 @@ export async function readJson(ctx: Context, limit: number): Promise<unknown> {
   if (declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge(limit);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    // A body that ends in a stream error before it is complete was cut off by the client (Node
+    // reports it as an "aborted" ECONNRESET).
+    if (!(error instanceof BerthError) && !ctx.req.complete) throw new ClientClosedRequest("the client closed the connection", { cause: error });
+    throw error;
   }
   if (size === 0) return {};
   // Parsed as JSON whatever the declared type (curl -d sends a form type); the type is only

@@ -5,7 +5,11 @@ import { hashToken } from "../auth/secrets.ts";
 import { BerthError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { findUserByTokenHash } from "../store/users.ts";
+import { ClientClosedRequest } from "./body.ts";
 import type { RouteDeps, State } from "./context.ts";
+
+/** The status nginx logs for a client that closed the connection before it was answered. */
+const CLIENT_CLOSED = 499;
 
 /** Turns every error into the JSON envelope, logs the unexpected ones, and writes one access line. */
 export function errorsAndAccessLog(logger: Logger): Middleware<State> {
@@ -21,13 +25,19 @@ export function errorsAndAccessLog(logger: Logger): Middleware<State> {
         throw new BerthError("NOT_FOUND", `no route ${ctx.method} ${ctx.path}`, { hint: "see the API reference in README.md" });
       }
     } catch (error) {
-      const known = toBerthError(error);
-      if (known.status >= 500) logger.error("request failed", { err: error, requestId: ctx.state.requestId });
-      const body: ErrorEnvelope = { error: { code: known.code, message: known.message } };
-      if (known.hint !== undefined) body.error.hint = known.hint;
-      if (known.field !== undefined) body.error.field = known.field;
-      ctx.status = known.status;
-      ctx.body = body;
+      if (error instanceof ClientClosedRequest) {
+        // Nobody is left to answer: the client's doing, not a server error.
+        logger.debug("client closed the connection", { method: ctx.method, path: ctx.path, requestId: ctx.state.requestId });
+        ctx.status = CLIENT_CLOSED;
+      } else {
+        const known = toBerthError(error);
+        if (known.status >= 500) logger.error("request failed", { err: error, requestId: ctx.state.requestId });
+        const body: ErrorEnvelope = { error: { code: known.code, message: known.message } };
+        if (known.hint !== undefined) body.error.hint = known.hint;
+        if (known.field !== undefined) body.error.field = known.field;
+        ctx.status = known.status;
+        ctx.body = body;
+      }
     }
     logger.info("request", {
       method: ctx.method,

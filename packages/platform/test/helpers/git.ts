@@ -11,7 +11,7 @@ export interface PushResult {
 }
 
 /** A git work tree with the given files committed on `main`. */
-export async function commitTree(dir: string, files: Record<string, string>, message: string): Promise<void> {
+export async function commitTree(dir: string, files: Record<string, string | Buffer>, message: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
   const git = (...args: string[]) => run("git", args, { cwd: dir });
@@ -21,12 +21,12 @@ export async function commitTree(dir: string, files: Record<string, string>, mes
 }
 
 /** `git push` over HTTP with basic auth, as a user would (no credential helper, no prompt). */
-export async function push(dir: string, url: string): Promise<PushResult> {
+export async function push(dir: string, url: string, timeoutMs = 240_000): Promise<PushResult> {
   try {
     const { stdout, stderr } = await run("git", ["-c", "credential.helper=", "push", url, "main"], {
       cwd: dir,
       env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
-      timeout: 240_000,
+      timeout: timeoutMs,
     });
     return { ok: true, output: stdout + stderr };
   } catch (error) {
