@@ -29,6 +29,18 @@ export function rawPage(page: Page, requestId: string, close: boolean): string {
   );
 }
 
+/**
+ * The whole raw response to a client whose bytes are not a request the router can answer (malformed,
+ * too large, too slow): no request id, as there is no request, and the connection closes after it.
+ */
+export function clientErrorResponse(page: Page): string {
+  const body = renderPage(page);
+  return (
+    `HTTP/1.1 ${page.status} ${STATUS_CODES[page.status]}\r\ncontent-type: text/html; charset=utf-8\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\ndate: ${httpDate()}\r\nconnection: close\r\n\r\n${body}`
+  );
+}
+
 let dateSecond = 0;
 let dateText = "";
 /** The Date header's value (RFC 9110 §5.6.7), made once a second. */

@@ -132,6 +132,12 @@ export function createRouter(deps: RouterDeps): Router {
     const host = scan.host ?? "";
     const peer = normalizeAddress(req.socket.remoteAddress ?? "");
     const log = new RequestLog(accessLog, start, req.method ?? "GET", req.url ?? "/", host, peer, requestId);
+    if (scan.host === undefined && req.httpVersion === "1.1") {
+      sendPage(res, pages.missingHost(), requestId);
+      log.status = 400;
+      log.finish(metrics.unrouted);
+      return;
+    }
     const target = lookup(host);
     if (target === undefined) {
       const name = normalizeHost(host);
@@ -182,6 +188,12 @@ export function createRouter(deps: RouterDeps): Router {
     const host = scan.host ?? "";
     const peer = normalizeAddress(req.socket.remoteAddress ?? "");
     const log = new RequestLog(accessLog, start, req.method ?? "GET", req.url ?? "/", host, peer, requestId);
+    if (scan.host === undefined && req.httpVersion === "1.1") {
+      refuseUpgrade(socket, pages.missingHost(), requestId);
+      log.status = 400;
+      log.finish(metrics.unrouted);
+      return;
+    }
     const target = lookup(host);
     if (target === undefined) {
       const name = normalizeHost(host);

@@ -20,7 +20,11 @@ export class UpstreamPools {
     const key = `${address}|${connectTimeoutMs}`;
     let pool = this.#pools.get(key);
     if (pool === undefined) {
-      pool = new UpstreamPool(address, { connectTimeoutMs, idleMs: this.#idleMs, ...(this.#dial === undefined ? {} : { dial: this.#dial }) });
+      pool = new UpstreamPool(address, {
+        connectTimeoutMs,
+        idleMs: this.#idleMs,
+        ...(this.#dial === undefined ? {} : { dial: this.#dial }),
+      });
       this.#pools.set(key, pool);
     }
     return pool;

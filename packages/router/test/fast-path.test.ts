@@ -154,27 +154,51 @@ test("a platform request first goes straight to Node's server", async (t) => {
   t.is(r.server.handOffs, 1);
 });
 
-for (const [what, bytes, status] of [
-  ["a header line without a colon", "GET / HTTP/1.1\r\nHost: shop.test.local\r\nno colon here\r\n\r\n", 400],
+for (const [what, bytes, status, says] of [
+  ["a header line without a colon", "GET / HTTP/1.1\r\nHost: shop.test.local\r\nno colon here\r\n\r\n", 400, /<h1>Bad request<\/h1>/],
   [
     "Content-Length beside Transfer-Encoding",
     "POST / HTTP/1.1\r\nHost: shop.test.local\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     400,
+    /<h1>Bad request<\/h1>/,
   ],
-  ["a bare LF inside a header", "GET / HTTP/1.1\r\nHost: shop.test.local\r\nX-A: 1\nX-B: 2\r\n\r\n", 400],
-  ["a head over 16 KiB", `GET / HTTP/1.1\r\nHost: shop.test.local\r\nX-Big: ${"a".repeat(17 * 1024)}\r\n\r\n`, 431],
+  ["a bare LF inside a header", "GET / HTTP/1.1\r\nHost: shop.test.local\r\nX-A: 1\nX-B: 2\r\n\r\n", 400, /Lines must end with CRLF/],
+  [
+    "a head over 16 KiB",
+    `GET / HTTP/1.1\r\nHost: shop.test.local\r\nX-Big: ${"a".repeat(17 * 1024)}\r\n\r\n`,
+    431,
+    /headers are over 16 KiB/,
+  ],
+  // These never hold the CRLFCRLF that ends a head: waiting for it would end in a 408 a minute later.
+  ["a request ended by bare LFs", "GET / HTTP/1.1\nHost: shop.test.local\n\n", 400, /\(expected crlf after version\)/],
+  ["a line of garbage", "hello there\r\n", 400, /\(invalid method encountered\)/],
+  ["a TLS hello on the plain port", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 400, /this port speaks plain HTTP/],
 ] as const) {
-  test(`leaves ${what} to Node's server, which refuses it`, async (t) => {
+  test(`leaves ${what} to Node's server, which refuses it at once with a page saying why`, async (t) => {
     const { r, web } = await setUp(t);
     const c = await rawClient(r.port);
     t.teardown(() => c.end());
     c.send(bytes);
-    const text = await c.until((s) => /^HTTP\/1\.1 \d{3}/.test(s));
+    const text = await c.until((s) => s.endsWith("</html>\n"));
     t.regex(text, new RegExp(`^HTTP/1\\.1 ${status} `));
+    t.regex(text, /\r\nconnection: close\r\n/);
+    t.regex(text, says);
     t.is(r.server.handOffs, 1);
     t.is(web.seen.length, 0);
   });
 }
+
+test("answers an HTTP/1.1 request without Host with a 400 page that names the header", async (t) => {
+  const { r, web } = await setUp(t);
+  const c = await rawClient(r.port);
+  t.teardown(() => c.end());
+  c.send("GET / HTTP/1.1\r\n\r\n");
+  const text = await c.until((s) => s.endsWith("</html>\n"));
+  t.regex(text, /^HTTP\/1\.1 400 /);
+  t.regex(text, /<h1>Missing Host header<\/h1>/);
+  t.is(web.seen.length, 0);
+  await waitFor(() => r.logs.lines.some((l) => l.msg === "request" && l.fields.status === 400), "the 400 in the access log");
+});
 
 test("closes after the response when the client asks to", async (t) => {
   const { r } = await setUp(t);
@@ -210,7 +234,9 @@ test("closes idle connections after the keep-alive timeout and answers a stalled
   const slow = await rawClient(r.port);
   slow.send("GET / HTTP/1.1\r\nHost: shop.t");
   await slow.closed;
-  t.regex(await slow.until(() => true), /^HTTP\/1\.1 408 /);
+  const timedOut = await slow.until(() => true);
+  t.regex(timedOut, /^HTTP\/1\.1 408 /);
+  t.regex(timedOut, /did not arrive within 300 ms/);
 });
 
 test("closing the server ends idle connections and lets a busy one finish", async (t) => {
@@ -256,7 +282,7 @@ test("after answering a stalled head with 408, reads no more of it", async (t) =
   await c.until((s) => s.includes("408"));
   c.send("est.local\r\n\r\n");
   await c.closed;
-  t.regex(await c.until(() => true), /^HTTP\/1\.1 408 [\s\S]*\r\n\r\n$/);
+  t.regex(await c.until(() => true), /^HTTP\/1\.1 408 [\s\S]*<\/html>\n$/);
   await new Promise((resolve) => setTimeout(resolve, 100));
   t.is(web.seen.length, 0);
   t.false(r.logs.lines.some((l) => l.msg === "request" && l.fields.path === "/late"));

@@ -253,7 +253,9 @@ export class UpstreamPool {
     }
     const target = this.#options.dial?.(this.address);
     const socket =
-      target === undefined ? connect({ host: this.host, port: this.port, noDelay: true }) : connect({ ...splitHostPort(target), noDelay: true });
+      target === undefined
+        ? connect({ host: this.host, port: this.port, noDelay: true })
+        : connect({ ...splitHostPort(target), noDelay: true });
     const connection = new Connection(this, socket);
     this.#all.add(connection);
     track(connection);
