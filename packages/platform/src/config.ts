@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { type ControllerConfig, loadControllerConfig } from "@berth/controller";
+import { type AccessLogSetting, accessLogSetting } from "@berth/router";
 
 /** The single-machine platform's settings: the controller's, plus what the builder and router need. */
 export interface PlatformConfig {
@@ -16,6 +17,8 @@ export interface PlatformConfig {
   registry: string | undefined;
   /** Where the router keeps its last route table. */
   routeCacheFile: string;
+  /** Which requests the router logs, and where (`BERTH_ROUTER_ACCESS_LOG`; errors only by default). */
+  routerAccessLog: AccessLogSetting;
 }
 
 type Env = Record<string, string | undefined>;
@@ -24,7 +27,8 @@ function port(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name}=${raw} is not a port number (1-65535, or 0 for any)`);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`${name}=${raw} is not a port number (1-65535, or 0 for any)`);
   return value;
 }
 
@@ -40,5 +44,6 @@ export function loadPlatformConfig(env: Env = process.env): PlatformConfig {
     stackImage: env.BERTH_STACK_IMAGE || "berth/stack:24",
     registry: env.BERTH_REGISTRY || undefined,
     routeCacheFile: join(controller.dataDir, "router", "routes.json"),
+    routerAccessLog: accessLogSetting(env),
   };
 }

@@ -1,5 +1,5 @@
 import { STATUS_CODES, type ServerResponse } from "node:http";
-import { isoNow, jsonString, type RouterLogger, silentLogger } from "./logger.ts";
+import { type AccessLogSink, isoNow, jsonString, silentLogger } from "./logger.ts";
 import type { AppMetrics } from "./metrics.ts";
 import { type Page, renderPage } from "./pages.ts";
 
@@ -56,7 +56,7 @@ export function httpDate(): string {
 
 /** The access-log line of one request, filled in as it goes, written once when it ends. */
 export class RequestLog {
-  readonly sink: RouterLogger;
+  readonly sink: AccessLogSink;
   readonly start: number;
   readonly method: string;
   readonly path: string;
@@ -69,7 +69,7 @@ export class RequestLog {
   bytes = 0;
   error: string | undefined = undefined;
 
-  constructor(sink: RouterLogger, start: number, method: string, path: string, host: string, client: string, requestId: string) {
+  constructor(sink: AccessLogSink, start: number, method: string, path: string, host: string, client: string, requestId: string) {
     this.sink = sink;
     this.start = start;
     this.method = method;
@@ -86,7 +86,7 @@ export class RequestLog {
       const cls = ((this.status / 100) | 0) - 1;
       metrics[cls >= 0 && cls < 5 ? cls : 4]!++;
     } else metrics?.observe(this.status, ms);
-    if (this.sink === silentLogger) return;
+    if (this.sink === silentLogger || (this.sink.errorsOnly === true && this.status < 500 && this.error === undefined)) return;
     const ms3 = Math.round(ms * 1000) / 1000;
     if (this.sink.write !== undefined) {
       this.sink.write(

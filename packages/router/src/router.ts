@@ -4,7 +4,7 @@ import { admin } from "./admin.ts";
 import { refusal } from "./admission.ts";
 import { normalizeAddress } from "./cidr.ts";
 import { type AppTarget, compileHostMap, type HostMap, normalizeHost } from "./host-map.ts";
-import type { RouterLogger } from "./logger.ts";
+import type { AccessLogSink, RouterLogger } from "./logger.ts";
 import { RouterMetrics } from "./metrics.ts";
 import type { ClientConnection } from "./inbound/client-connection.ts";
 import type { SimpleRequest } from "./inbound/request-head.ts";
@@ -27,8 +27,8 @@ export interface RouterDeps {
   domain: string;
   routes: RouteSourceOptions;
   logger: RouterLogger;
-  /** Where the one-line-per-request access log goes; `logger` when absent. */
-  accessLog?: RouterLogger;
+  /** Where the one-line-per-request access log goes (see `openAccessLog`); `logger`, every request, when absent. */
+  accessLog?: AccessLogSink;
   /** Serves `berth.<domain>` (the controller API and git, mounted by the platform). */
   platformHandler?: RequestListener;
   platformUpgradeHandler?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
