@@ -27,8 +27,7 @@ function port(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535)
-    throw new Error(`${name}=${raw} is not a port number (1-65535, or 0 for any)`);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name}=${raw} is not a port number (1-65535, or 0 for any)`);
   return value;
 }
 

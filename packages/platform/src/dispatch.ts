@@ -4,10 +4,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 const gitPath = /^\/[^/?]+\.git(?:[/?]|$)/;
 
 /** Sends git traffic to the builder and everything else to the controller API. */
-export function platformDispatch(
-  controller: RequestListener,
-  builder: (req: IncomingMessage, res: ServerResponse) => void,
-): RequestListener {
+export function platformDispatch(controller: RequestListener, builder: (req: IncomingMessage, res: ServerResponse) => void): RequestListener {
   return (req, res) => {
     if (gitPath.test(req.url ?? "/")) builder(req, res);
     else controller(req, res);

@@ -33,11 +33,7 @@ export interface Running {
 }
 
 /** The whole platform on a free port, on the test engine (host networking: it has no bridge). */
-export async function startTestPlatform(
-  t: ExecutionContext,
-  env: Record<string, string> = {},
-  options: PlatformOptions = {},
-): Promise<Running> {
+export async function startTestPlatform(t: ExecutionContext, env: Record<string, string> = {}, options: PlatformOptions = {}): Promise<Running> {
   const dockerHost = testDockerHost();
   await ensureStackImage(dockerHost);
   // Short: the builder's Unix socket path lives under it.

@@ -62,10 +62,7 @@ test.serial("a pushed app is served through the router, follows config, scale an
   t.is((await alice.releases.get("hello", 5)).state, "failed");
   t.regex((await get(port, "hello.localhost")).body, /^hello from v4 on/, "the previous release keeps serving");
   const logs = (await alice.logs.get("hello", { lines: 500 })).map((e) => `${e.source}[${e.tag}]: ${e.line}`);
-  t.true(
-    logs.some((l) => l.includes("boom: missing DATABASE_URL")),
-    "the crash's output is in the app's logs",
-  );
+  t.true(logs.some((l) => l.includes("boom: missing DATABASE_URL")), "the crash's output is in the app's logs");
 
   t.true(existsSync(join(dataDir, "repos", "hello.git")));
   await alice.apps.destroy("hello");
