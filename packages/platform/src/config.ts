@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { type BuildLimits, loadBuildLimits } from "@berth/builder";
 import { type ControllerConfig, loadControllerConfig } from "@berth/controller";
+import { type AccessLogSetting, accessLogSetting } from "@berth/router";
 
 /** The single-machine platform's settings: the controller's, plus what the builder and router need. */
 export interface PlatformConfig {
@@ -19,6 +20,8 @@ export interface PlatformConfig {
   builds: BuildLimits;
   /** Where the router keeps its last route table. */
   routeCacheFile: string;
+  /** Which requests the router logs, and where (`BERTH_ROUTER_ACCESS_LOG`; errors only by default). */
+  routerAccessLog: AccessLogSetting;
 }
 
 type Env = Record<string, string | undefined>;
@@ -44,5 +47,6 @@ export function loadPlatformConfig(env: Env = process.env): PlatformConfig {
     registry: env.BERTH_REGISTRY || undefined,
     builds: loadBuildLimits(env),
     routeCacheFile: join(controller.dataDir, "router", "routes.json"),
+    routerAccessLog: accessLogSetting(env),
   };
 }

@@ -3,7 +3,7 @@ import type { AddressInfo, Server as NetServer } from "node:net";
 import { ControllerClient } from "@berth/api";
 import { type Builder, createBuilder, dockerFromHost } from "@berth/builder";
 import { type Logger, startControllerRuntime } from "@berth/controller";
-import { createRouter, createRouterServer } from "@berth/router";
+import { createRouter, createRouterServer, openAccessLog } from "@berth/router";
 import type { PlatformConfig } from "./config.ts";
 import { platformDispatch } from "./dispatch.ts";
 
@@ -73,6 +73,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     logger: logger.child({ service: "builder" }),
   });
 
+  const routerLogger = logger.child({ service: "router" });
+  const accessLog = openAccessLog(config.routerAccessLog, routerLogger);
   const router = createRouter({
     domain: config.controller.domain,
     routes: {
@@ -80,7 +82,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       routerKey: config.controller.routerKey,
       cacheFile: config.routeCacheFile,
     },
-    logger: logger.child({ service: "router" }),
+    logger: routerLogger,
+    accessLog: accessLog.sink,
     platformHandler: platformDispatch(controller.handler, builder.handle),
     platformAliases: ["localhost", "127.0.0.1", "[::1]"],
     ...(options.dial === undefined ? {} : { dial: options.dial }),
@@ -98,6 +101,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     async close() {
       await Promise.all([close(server), close(admin)]);
       await router.close();
+      accessLog.close();
       await builder?.close();
       await close(internal);
       await controller.close();

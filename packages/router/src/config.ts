@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { AccessLogConfigError, type AccessLogSetting, accessLogSetting } from "./access-log.ts";
 
 /** The stand-alone router's settings, from `BERTH_*` variables. */
 export interface RouterConfig {
@@ -11,7 +12,7 @@ export interface RouterConfig {
   controllerUrl: string;
   routerKey: string;
   cacheFile: string;
-  accessLog: boolean;
+  accessLog: AccessLogSetting;
 }
 
 type Env = Record<string, string | undefined>;
@@ -40,9 +41,12 @@ export function loadRouterConfig(env: Env = process.env): RouterConfig {
   if (!URL.canParse(controllerUrl) || !/^https?:$/.test(new URL(controllerUrl).protocol)) {
     throw new RouterConfigError(`BERTH_CONTROLLER_URL=${controllerUrl} is not an http(s) URL — e.g. http://127.0.0.1:8000`);
   }
-  const accessLog = env.BERTH_ROUTER_ACCESS_LOG ?? "on";
-  if (accessLog !== "on" && accessLog !== "off") {
-    throw new RouterConfigError(`BERTH_ROUTER_ACCESS_LOG=${accessLog} is not valid — use on or off`);
+  let accessLog: AccessLogSetting;
+  try {
+    accessLog = accessLogSetting(env);
+  } catch (error) {
+    if (error instanceof AccessLogConfigError) throw new RouterConfigError(error.message);
+    throw error;
   }
   const dataDir = resolve(env.BERTH_DATA_DIR || join(homedir(), ".berth", "data"));
   return {
@@ -54,6 +58,6 @@ export function loadRouterConfig(env: Env = process.env): RouterConfig {
     controllerUrl,
     routerKey,
     cacheFile: env.BERTH_ROUTER_CACHE_FILE || join(dataDir, "router", "routes.json"),
-    accessLog: accessLog === "on",
+    accessLog,
   };
 }

@@ -1,7 +1,9 @@
 export { clientAddress, createAddressSet, parseCidr } from "./cidr.ts";
 export type { AddressSet } from "./cidr.ts";
+export { AccessLogConfigError, accessLogSetting, openAccessLog } from "./access-log.ts";
+export type { AccessLog, AccessLogSetting } from "./access-log.ts";
 export { createJsonLogger, silentLogger } from "./logger.ts";
-export type { LogFields, RouterLogger } from "./logger.ts";
+export type { AccessLogSink, LogFields, RouterLogger } from "./logger.ts";
 export { RouterMetrics } from "./metrics.ts";
 export { RouteCache } from "./route-cache.ts";
 export { createStaticRouteSource, createWatchRouteSource } from "./route-source.ts";

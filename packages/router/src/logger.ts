@@ -13,6 +13,9 @@ export interface RouterLogger {
   write?(jsonLine: string): void;
 }
 
+/** Where request lines go; with `errorsOnly`, only 5xx answers and requests cut by an error are written. */
+export type AccessLogSink = RouterLogger & { readonly errorsOnly?: boolean };
+
 let lastMs = 0;
 let lastIso = "";
 /** `new Date().toISOString()`, computed at most once per millisecond. */

@@ -1,7 +1,8 @@
 import { createServer } from "node:http";
 import { createRouterServer } from "./inbound/server.ts";
 import { loadRouterConfig, RouterConfigError } from "./config.ts";
-import { createJsonLogger, silentLogger } from "./logger.ts";
+import { openAccessLog } from "./access-log.ts";
+import { createJsonLogger } from "./logger.ts";
 import { createRouter } from "./router.ts";
 
 /** Composition root of a stand-alone router: reads BERTH_* settings, follows the controller, listens. */
@@ -14,11 +15,12 @@ try {
   process.exit(2);
 }
 const logger = createJsonLogger((chunk) => process.stdout.write(chunk));
+const accessLog = openAccessLog(config.accessLog, logger);
 const router = createRouter({
   domain: config.domain,
   routes: { controllerUrl: config.controllerUrl, routerKey: config.routerKey, cacheFile: config.cacheFile },
   logger,
-  accessLog: config.accessLog ? logger : silentLogger,
+  accessLog: accessLog.sink,
 });
 await router.start();
 const server = createRouterServer(router, { keepAliveTimeoutMs: 65_000 });
@@ -34,12 +36,14 @@ const stop = (signal: string) => {
   admin.close();
   server.close(() => {
     void router.close().then(() => {
+      accessLog.close();
       logger.flush();
       process.exit(0);
     });
   });
   server.closeIdleConnections();
   setTimeout(() => {
+    accessLog.flush();
     logger.flush();
     process.exit(0);
   }, 5000).unref();

@@ -57,6 +57,33 @@ export const pages = {
     title: "Gateway timeout",
     detail: `The app "${app}" did not ${what} within ${ms} ms. Check its logs (berth logs -a ${app}) or raise the timeout in its settings.`,
   }),
+  missingHost: (): Page => ({
+    status: 400,
+    title: "Missing Host header",
+    detail:
+      "An HTTP/1.1 request must say which site it is for in a Host header (RFC 9112, section 3.2), and this one has none. Send Host: <app>.<domain>, as every browser, curl and HTTP library does.",
+  }),
+  malformedRequest: (reason: string | undefined): Page => ({
+    status: 400,
+    title: "Bad request",
+    detail: `The request could not be read as HTTP/1.1${reason === undefined ? "" : ` (${reason})`}. Lines must end with CRLF and the request line must read like "GET /path HTTP/1.1"; if this was HTTPS, this port speaks plain HTTP.`,
+  }),
+  headTooLarge: (): Page => ({
+    status: 431,
+    title: "Request header fields too large",
+    detail:
+      "The request's headers are over 16 KiB, the most this router reads. Send fewer or smaller headers (large cookies are the usual cause).",
+  }),
+  chunkExtensionsTooLarge: (): Page => ({
+    status: 413,
+    title: "Chunk extensions too large",
+    detail: "The request body's chunk extensions are over the 16 KiB the router reads. Send the body without chunk extensions.",
+  }),
+  requestTimeout: (ms: number): Page => ({
+    status: 408,
+    title: "Request timeout",
+    detail: `The request's headers did not arrive within ${ms} ms, so the connection is closed. Send the whole request head at once, then retry.`,
+  }),
   noPlatform: (host: string): Page => ({
     status: 404,
     title: "Platform API not served here",

@@ -1,5 +1,5 @@
 import { STATUS_CODES, type ServerResponse } from "node:http";
-import { isoNow, jsonString, type RouterLogger, silentLogger } from "./logger.ts";
+import { type AccessLogSink, isoNow, jsonString, silentLogger } from "./logger.ts";
 import type { AppMetrics } from "./metrics.ts";
 import { type Page, renderPage } from "./pages.ts";
 
@@ -29,6 +29,18 @@ export function rawPage(page: Page, requestId: string, close: boolean): string {
   );
 }
 
+/**
+ * The whole raw response to a client whose bytes are not a request the router can answer (malformed,
+ * too large, too slow): no request id, as there is no request, and the connection closes after it.
+ */
+export function clientErrorResponse(page: Page): string {
+  const body = renderPage(page);
+  return (
+    `HTTP/1.1 ${page.status} ${STATUS_CODES[page.status]}\r\ncontent-type: text/html; charset=utf-8\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\ndate: ${httpDate()}\r\nconnection: close\r\n\r\n${body}`
+  );
+}
+
 let dateSecond = 0;
 let dateText = "";
 /** The Date header's value (RFC 9110 §5.6.7), made once a second. */
@@ -44,7 +56,7 @@ export function httpDate(): string {
 
 /** The access-log line of one request, filled in as it goes, written once when it ends. */
 export class RequestLog {
-  readonly sink: RouterLogger;
+  readonly sink: AccessLogSink;
   readonly start: number;
   readonly method: string;
   readonly path: string;
@@ -57,7 +69,7 @@ export class RequestLog {
   bytes = 0;
   error: string | undefined = undefined;
 
-  constructor(sink: RouterLogger, start: number, method: string, path: string, host: string, client: string, requestId: string) {
+  constructor(sink: AccessLogSink, start: number, method: string, path: string, host: string, client: string, requestId: string) {
     this.sink = sink;
     this.start = start;
     this.method = method;
@@ -74,7 +86,7 @@ export class RequestLog {
       const cls = ((this.status / 100) | 0) - 1;
       metrics[cls >= 0 && cls < 5 ? cls : 4]!++;
     } else metrics?.observe(this.status, ms);
-    if (this.sink === silentLogger) return;
+    if (this.sink === silentLogger || (this.sink.errorsOnly === true && this.status < 500 && this.error === undefined)) return;
     const ms3 = Math.round(ms * 1000) / 1000;
     if (this.sink.write !== undefined) {
       this.sink.write(

@@ -6,7 +6,7 @@ import { admin } from "./admin.ts";
 import { refusal } from "./admission.ts";
 import { normalizeAddress } from "./cidr.ts";
 import { type AppTarget, compileHostMap, type HostMap, normalizeHost } from "./host-map.ts";
-import type { RouterLogger } from "./logger.ts";
+import type { AccessLogSink, RouterLogger } from "./logger.ts";
 import { RouterMetrics } from "./metrics.ts";
 import type { ClientConnection } from "./inbound/client-connection.ts";
 import type { SimpleRequest } from "./inbound/request-head.ts";
@@ -39,8 +39,8 @@ export interface RouterDeps {
   domain: string;
   routes: RouteSourceOptions;
   logger: RouterLogger;
-  /** Where the one-line-per-request access log goes; `logger` when absent. */
-  accessLog?: RouterLogger;
+  /** Where the one-line-per-request access log goes (see `openAccessLog`); `logger`, every request, when absent. */
+  accessLog?: AccessLogSink;
   /** Serves `berth.<domain>` (the controller API and git, mounted by the platform). */
   platformHandler?: RequestListener;
   platformUpgradeHandler?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -163,6 +163,12 @@ export function createRouter(deps: RouterDeps): Router {
     const host = scan.host ?? "";
     const peer = normalizeAddress(req.socket.remoteAddress ?? "");
     const log = new RequestLog(accessLog, start, req.method ?? "GET", req.url ?? "/", host, peer, requestId);
+    if (scan.host === undefined && req.httpVersion === "1.1") {
+      sendPage(res, pages.missingHost(), requestId);
+      log.status = 400;
+      log.finish(metrics.unrouted);
+      return;
+    }
     const target = lookup(host);
     if (target === undefined) {
       const name = normalizeHost(host);
@@ -213,6 +219,12 @@ export function createRouter(deps: RouterDeps): Router {
     const host = scan.host ?? "";
     const peer = normalizeAddress(req.socket.remoteAddress ?? "");
     const log = new RequestLog(accessLog, start, req.method ?? "GET", req.url ?? "/", host, peer, requestId);
+    if (scan.host === undefined && req.httpVersion === "1.1") {
+      refuseUpgrade(socket, pages.missingHost(), requestId);
+      log.status = 400;
+      log.finish(metrics.unrouted);
+      return;
+    }
     const target = lookup(host);
     if (target === undefined) {
       const name = normalizeHost(host);

@@ -3,7 +3,7 @@ import { loadRouterConfig } from "../src/config.ts";
 
 test("defaults make the single-machine mode work with only the router key", (t) => {
   const config = loadRouterConfig({ BERTH_ROUTER_KEY: "k", BERTH_DATA_DIR: "/srv/berth" });
-  t.like(config, { port: 8080, adminPort: 9090, adminHost: "127.0.0.1", domain: "localhost", accessLog: true });
+  t.like(config, { port: 8080, adminPort: 9090, adminHost: "127.0.0.1", domain: "localhost", accessLog: "errors" });
   t.is(config.cacheFile, "/srv/berth/router/routes.json");
 });
 

@@ -216,7 +216,10 @@ test("a dial function picks where each new upstream connection goes, as kube-pro
   const second = await startUpstream("second pod");
   stub.publish([route("shop", { upstreams: ["shop-web.shop.svc:80"] })]);
   let endpoint = first.address;
-  const r = await startRouter(stub, { waitForVersion: 1, deps: { dial: (address) => (address === "shop-web.shop.svc:80" ? endpoint : undefined) } });
+  const r = await startRouter(stub, {
+    waitForVersion: 1,
+    deps: { dial: (address) => (address === "shop-web.shop.svc:80" ? endpoint : undefined) },
+  });
   t.teardown(async () => Promise.all([r.stop(), stub.stop(), first.close(), second.close()]));
   t.is((await get(r.port, "shop.test.local")).body, "hello from first pod");
   endpoint = second.address;

@@ -3,12 +3,13 @@ import type { Socket } from "node:net";
 import { normalizeAddress } from "../cidr.ts";
 import type { AppTarget, Upstream } from "../host-map.ts";
 import { afterUpstreamError, pick } from "../proxy.ts";
-import { httpDate, type RequestLog, rawPage } from "../respond.ts";
+import { pages } from "../pages.ts";
+import { clientErrorResponse, httpDate, type RequestLog, rawPage } from "../respond.ts";
 import { coarseNow, type Expirable, track, untrack } from "../upstream/deadlines.ts";
 import type { Connection, Retry, UpstreamError, UpstreamRequest, UpstreamSink } from "../upstream/pool.ts";
 import type { ResponseHead } from "../upstream/response-parser.ts";
 import { latin1 } from "../latin1.ts";
-import { parseSimpleRequest, type SimpleRequest } from "./request-head.ts";
+import { notASimpleStart, parseSimpleRequest, type SimpleRequest } from "./request-head.ts";
 
 /** What a client connection needs from the router and its server. */
 export interface Inbound {
@@ -28,7 +29,6 @@ export interface Inbound {
 /** Node's default limit on a request head (`--max-http-header-size`); a longer one goes to Node. */
 const MAX_HEAD = 16 * 1024;
 const CRLFCRLF = Buffer.from("\r\n\r\n");
-const REQUEST_TIMEOUT = "HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
 const NO_BODY = (status: number) => status === 204 || status === 304 || status < 200;
 
 /**
@@ -136,7 +136,7 @@ export class ClientConnection implements UpstreamSink, Expirable {
     const text = data.length <= MAX_HEAD ? latin1(data, 0, data.length) : undefined;
     const end = text === undefined ? data.indexOf(CRLFCRLF) : text.indexOf("\r\n\r\n");
     if (end === -1) {
-      if (data.length > MAX_HEAD) {
+      if (text === undefined || notASimpleStart(text)) {
         this.#handOff(data);
         return;
       }
@@ -332,7 +332,7 @@ export class ClientConnection implements UpstreamSink, Expirable {
       // Either way nothing more is read, and the connection ends after what is queued.
       this.#ending = true;
       this.socket.off("data", this.#onData);
-      if (this.#unread !== undefined) this.socket.end(REQUEST_TIMEOUT);
+      if (this.#unread !== undefined) this.socket.end(clientErrorResponse(pages.requestTimeout(this.inbound.headersTimeoutMs)), "latin1");
       else this.socket.end();
       this.deadline = coarseNow() + (this.#unread !== undefined ? 1000 : this.inbound.keepAliveTimeoutMs);
       return;

@@ -16,6 +16,23 @@ export interface SimpleRequest {
 /** Tested, not matched: the parts are cut out by position, without a match array. */
 const requestLine = /^[A-Z]{1,20} \/[\x21-\x7e]* HTTP\/1\.1$/;
 
+/** A control byte no request head carries, a bare LF, or a bare CR. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control bytes is the point
+const brokenBytes = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|(?:^|[^\r])\n|\r[^\n]/;
+/** What a request line can look like before its end has arrived: method, target, version, in pieces. */
+const requestLineStart = /^[A-Z]{0,20}(?: [\x21-\x7e]*(?: [\x21-\x7e]*)?)?\r?$/;
+
+/**
+ * True when the start of a head (`text`, no CRLFCRLF yet) can no longer become a request the fast path
+ * proxies: the bytes are broken, or the request line is not the plain kind. Waiting for the rest would
+ * only end in a 408 after the headers timeout; Node's HTTP server refuses (or serves) it at once.
+ */
+export function notASimpleStart(text: string): boolean {
+  if (brokenBytes.test(text)) return true;
+  const lineEnd = text.indexOf("\r\n");
+  return lineEnd === -1 ? !requestLineStart.test(text) : !requestLine.test(text.slice(0, lineEnd));
+}
+
 /**
  * Reads a request head (the text before its CRLFCRLF, as latin1) when it is the plain kind the fast
  * path proxies by itself. Anything else — a body, HTTP/1.0, an upgrade, `Expect`, a missing or

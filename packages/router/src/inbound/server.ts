@@ -1,6 +1,14 @@
-import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server as HttpServer } from "node:http";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server as HttpServer,
+  type ServerResponse,
+} from "node:http";
 import { Server as NetServer, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { type Page, pages } from "../pages.ts";
+import { clientErrorResponse } from "../respond.ts";
 import { ClientConnection, type Inbound } from "./client-connection.ts";
 import type { SimpleRequest } from "./request-head.ts";
 
@@ -39,10 +47,22 @@ export class RouterServer extends NetServer implements Inbound {
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 65_000;
     this.headersTimeoutMs = options.headersTimeoutMs ?? 60_000;
     this.http = createHttpServer(
-      { keepAliveTimeout: this.keepAliveTimeoutMs, headersTimeout: this.headersTimeoutMs, noDelay: true },
+      // The router answers a missing Host itself, with a page that says so (Node's 400 is empty).
+      { keepAliveTimeout: this.keepAliveTimeoutMs, headersTimeout: this.headersTimeoutMs, noDelay: true, requireHostHeader: false },
       router.handler,
     );
     this.http.on("upgrade", router.upgradeHandler);
+    const responding = new WeakMap<Duplex, ServerResponse>();
+    this.http.on("request", (req: IncomingMessage, res: ServerResponse) => responding.set(req.socket, res));
+    // Node's own answers to unreadable requests have no body; these say what was wrong. As Node does,
+    // nothing is written into a response whose head is already out: the connection is only cut.
+    this.http.on("clientError", (error: NodeJS.ErrnoException & { reason?: unknown }, socket: Duplex) => {
+      const res = responding.get(socket);
+      if (socket.writable && (res === undefined || !res.headersSent || res.writableEnded)) {
+        socket.write(clientErrorResponse(clientErrorPage(error, this.headersTimeoutMs)), "latin1");
+      }
+      socket.destroy();
+    });
     // Starts the HTTP server's own timeout checks for the connections it is given.
     this.http.emit("listening");
     this.on("connection", (socket: Socket) => {
@@ -86,6 +106,19 @@ export class RouterServer extends NetServer implements Inbound {
   closeAllConnections(): void {
     for (const connection of [...this.#connections]) connection.socket.destroy();
     this.http.closeAllConnections();
+  }
+}
+
+function clientErrorPage(error: NodeJS.ErrnoException & { reason?: unknown }, headersTimeoutMs: number): Page {
+  switch (error.code) {
+    case "HPE_HEADER_OVERFLOW":
+      return pages.headTooLarge();
+    case "HPE_CHUNK_EXTENSIONS_OVERFLOW":
+      return pages.chunkExtensionsTooLarge();
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return pages.requestTimeout(headersTimeoutMs);
+    default:
+      return pages.malformedRequest(typeof error.reason === "string" ? error.reason.toLowerCase() : undefined);
   }
 }
 

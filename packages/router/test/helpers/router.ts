@@ -77,11 +77,22 @@ export async function startRouter(
   };
 }
 
-/** Polls `condition` every 10 ms; fails with `what` after `ms`. */
-export async function waitFor(condition: () => boolean, what = "condition", ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
+/**
+ * Polls `condition` every 10 ms; fails with `what` after `ms` without it. With `progress`, the wait is
+ * for progress rather than a total budget: it fails only when `progress()` has not changed for `ms`
+ * (a loaded machine may be slow at a long task, but a stalled one stops moving).
+ */
+export async function waitFor(condition: () => boolean, what = "condition", ms = 5000, progress?: () => number): Promise<void> {
+  let last = progress?.();
+  let deadline = Date.now() + ms;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    const now = progress?.();
+    if (now !== last) {
+      last = now;
+      deadline = Date.now() + ms;
+    } else if (Date.now() > deadline) {
+      throw new Error(`waited ${ms} ms ${progress === undefined ? "" : `with no progress (at ${last}) `}for ${what}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
