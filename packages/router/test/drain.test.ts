@@ -140,10 +140,12 @@ test("a stream that falls silent is taken for dead and reconnected", async (t) =
   const stub = await new ControllerStub().start();
   const web = await startUpstream("web");
   stub.publish([route("shop", { upstreams: [web.address] })]);
-  const r = await startRouter(stub, { waitForVersion: 1, silenceMs: 150 });
+  // Heartbeats ten times as often as the silence allowed: only a stall of most of a second could
+  // make the router take a live stream for dead.
+  const r = await startRouter(stub, { waitForVersion: 1, silenceMs: 1000 });
   t.teardown(async () => Promise.all([r.stop(), stub.stop(), web.close()]));
-  const heartbeats = setInterval(() => stub.heartbeat(), 30);
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  const heartbeats = setInterval(() => stub.heartbeat(), 100);
+  await new Promise((resolve) => setTimeout(resolve, 2500));
   t.is(stub.sinces.length, 1, "heartbeats keep a quiet stream alive");
   clearInterval(heartbeats);
 
