@@ -2,18 +2,22 @@ import { ControllerClient } from "@berth/api";
 import { eachBackend, rejects } from "./helpers/backend-test.ts";
 import { startController } from "./helpers/controller.ts";
 
-eachBackend("hooks refuse callers without the builder key", async (t, backend) => {
+eachBackend("hooks refuse callers without the builder key with 401 UNAUTHENTICATED and a hint", async (t, backend) => {
   const h = await startController(t, backend);
   const alice = await h.user("alice");
   await alice.apps.create("hk");
   const wrong = new ControllerClient({ url: h.url, builderKey: "not-the-key" });
-  await rejects(t, wrong.hooks.config("hk"), 401, "FORBIDDEN");
-  await rejects(t, alice.hooks.config("hk"), 401, "FORBIDDEN");
+  const refused = await rejects(t, wrong.hooks.config("hk"), 401, "UNAUTHENTICATED");
+  t.regex(refused.message, /builder key/);
+  t.regex(refused.hint ?? "", /BERTH_BUILDER_KEY/);
+  await rejects(t, alice.hooks.config("hk"), 401, "UNAUTHENTICATED");
+  await rejects(t, wrong.hooks.pushAuth({ user: "alice", token: "x", app: "hk" }), 401, "UNAUTHENTICATED");
+  await rejects(t, wrong.hooks.release("hk", 1), 401, "UNAUTHENTICATED");
   await rejects(
     t,
     h.client.hooks.build({ app: "hk", user: "alice", sha: "abcdef0", image: "hk:1", procfile: {}, kind: "image" }),
     401,
-    "FORBIDDEN",
+    "UNAUTHENTICATED",
   );
   t.is((await alice.releases.list("hk")).count, 1);
 });

@@ -25,7 +25,9 @@ function builderOnly(key: string): Middleware<State> {
   return async (ctx, next) => {
     const given = Buffer.from(ctx.get(BUILDER_KEY_HEADER));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new BerthError("FORBIDDEN", "builder hooks need the builder key", { status: 401 });
+      throw new BerthError("UNAUTHENTICATED", "builder hooks need the builder key (X-Berth-Builder-Key)", {
+        hint: "give the builder and the controller the same BERTH_BUILDER_KEY",
+      });
     }
     await next();
   };
