@@ -18,6 +18,7 @@ import type {
   Page,
   PageQuery,
   PasswdRequest,
+  PasswdResponse,
   Perms,
   Pod,
   PushAuthRequest,
@@ -25,6 +26,7 @@ import type {
   RegisterRequest,
   RegisterResponse,
   Release,
+  TokenInfo,
   TokenResponse,
   User,
 } from "./types.ts";
@@ -38,6 +40,8 @@ export interface ControllerClientOptions {
   token?: string;
   /** Secret shared with the builder; needed only for the hooks. */
   builderKey?: string;
+  /** Sent as `User-Agent`; the controller labels the tokens it issues to this client with it. */
+  userAgent?: string;
   /** Injected for tests; the global `fetch` by default. */
   fetch?: Fetch;
 }
@@ -49,12 +53,14 @@ export class ControllerClient {
   readonly url: string;
   readonly #token: string | undefined;
   readonly #builderKey: string | undefined;
+  readonly #userAgent: string | undefined;
   readonly #fetch: Fetch;
 
   constructor(options: ControllerClientOptions) {
     this.url = options.url.replace(/\/+$/, "");
     this.#token = options.token;
     this.#builderKey = options.builderKey;
+    this.#userAgent = options.userAgent;
     this.#fetch = options.fetch ?? globalThis.fetch;
   }
 
@@ -65,6 +71,7 @@ export class ControllerClient {
       token,
       fetch: this.#fetch,
       ...(this.#builderKey === undefined ? {} : { builderKey: this.#builderKey }),
+      ...(this.#userAgent === undefined ? {} : { userAgent: this.#userAgent }),
     });
   }
 
@@ -84,6 +91,7 @@ export class ControllerClient {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
     if (this.#builderKey !== undefined) headers[BUILDER_KEY_HEADER] = this.#builderKey;
+    if (this.#userAgent !== undefined) headers["user-agent"] = this.#userAgent;
     const init: RequestInit = { method, headers };
     if (signal !== undefined) init.signal = signal;
     if (body !== undefined) {
@@ -131,7 +139,12 @@ export class ControllerClient {
     /** Issues a new token; every earlier token of that user stops working. */
     regenerateToken: (username?: string) =>
       this.request<TokenResponse>("POST", routes.tokens, username === undefined ? {} : { username }),
-    passwd: (body: PasswdRequest) => this.request<undefined>("POST", routes.passwd, body),
+    /** Changes a password; the user's other tokens (all of them, on an administrator's reset) stop working. */
+    passwd: (body: PasswdRequest) => this.request<PasswdResponse>("POST", routes.passwd, body),
+    /** The caller's live tokens, newest first. */
+    tokens: (page?: PageQuery) => this.request<Page<TokenInfo>>("GET", routes.tokens, undefined, page),
+    /** Revokes one of the caller's tokens and answers with it (`current` says whether it was this one). */
+    revokeToken: (id: string) => this.request<TokenInfo>("DELETE", routes.token(id)),
   };
 
   readonly users = {

@@ -71,3 +71,23 @@ eachBackend("the build hook validates its input and refuses users without access
   t.is((await alice.releases.list("hk")).count, 1, "no release from a refused build");
   t.is((await alice.builds.list("hk")).count, 0, "no build either");
 });
+
+eachBackend("push-auth counts as a use of the token, so a token only git uses is not the first to be revoked", async (t, backend) => {
+  const h = await startController(t, backend);
+  await h.user("alice");
+  await h.user("bob");
+  await (await h.user("carol")).apps.create("gitonly");
+  const { token } = await h.client.auth.login("carol", "carol-password");
+  t.true((await h.builder.hooks.pushAuth({ user: "carol", token, app: "gitonly" })).allowed);
+  const carol = await h.store.db.selectFrom("users").select("id").where("username", "=", "carol").executeTakeFirstOrThrow();
+  const rows = await h.store.db.selectFrom("tokens").select(["label", "last_used"]).where("user_id", "=", carol.id).execute();
+  const used = rows.filter((row) => row.last_used !== null);
+  t.is(used.length, 2, "the token git used, and the one apps.create used");
+  await h.builder.hooks.pushAuth({ user: "bob", token, app: "gitonly" });
+  const bob = await h.store.db.selectFrom("users").select("id").where("username", "=", "bob").executeTakeFirstOrThrow();
+  const bobs = await h.store.db.selectFrom("tokens").select("last_used").where("user_id", "=", bob.id).execute();
+  t.true(
+    bobs.every((row) => row.last_used === null),
+    "a token offered under another user's name is not marked",
+  );
+});

@@ -12,6 +12,7 @@ import { podRoutes } from "./routes/pods.ts";
 import { logRoutes } from "./routes/logs.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { routingRoutes } from "./routes/routing.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
 import { noUpstreams, RouteTableHub } from "../routing/hub.ts";
 
 export interface Controller {
@@ -30,7 +31,7 @@ export function createController(deps: ControllerDeps): Controller {
     routeHub: deps.routeHub ?? new RouteTableHub(),
     upstreams: deps.upstreams ?? noUpstreams,
     ...(deps.onAppDestroyed === undefined ? {} : { onAppDestroyed: deps.onAppDestroyed }),
-    settings: { bodyLimit: 1024 * 1024, routerKey: "", platformDomain: "localhost", trustedProxies: [], ...deps.settings },
+    settings: { bodyLimit: 1024 * 1024, maxTokensPerUser: 20, routerKey: "", platformDomain: "localhost", trustedProxies: [], ...deps.settings },
   };
   const app = new Koa<State>({ proxy: false });
   // Koa would print errors to stderr itself; ours are logged by the error middleware.
@@ -49,6 +50,7 @@ export function createController(deps: ControllerDeps): Controller {
     ctx.body = { status: "ok" };
   });
   authRoutes(router, routeDeps);
+  tokenRoutes(router, routeDeps);
   appRoutes(router, routeDeps);
   releaseRoutes(router, routeDeps);
   hookRoutes(router, routeDeps);

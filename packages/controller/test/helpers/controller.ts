@@ -27,6 +27,7 @@ export interface Harness {
 
 export interface HarnessOptions {
   registrationMode?: RegistrationMode;
+  maxTokensPerUser?: number;
   /** A deployer, or one built over the harness's store (with the route hub to tell of changes). */
   deployer?: Deployer | ((store: Store, routeHub: RouteTableHub) => Deployer & Partial<UpstreamSource>);
 }
@@ -47,6 +48,7 @@ export async function startController(t: ExecutionContext, backend: BackendName,
     logger,
     settings: {
       registrationMode: options.registrationMode ?? "admin_only",
+      ...(options.maxTokensPerUser === undefined ? {} : { maxTokensPerUser: options.maxTokensPerUser }),
       builderKey: BUILDER_KEY,
       appUrlTemplate: "http://{app}.example.test",
       routerKey: ROUTER_KEY,

@@ -1,23 +1,17 @@
-import type { PasswdRequest, RegisterResponse, RegistrationMode, TokenResponse } from "@berth/api";
+import type { PasswdRequest, PasswdResponse, RegisterResponse, RegistrationMode, TokenResponse } from "@berth/api";
 import type { Router } from "@koa/router";
-import { hashPassword, hashToken, newToken, verifyPassword } from "../../auth/secrets.ts";
+import { hashPassword, verifyPassword } from "../../auth/secrets.ts";
 import { validateUsername } from "../../domain/names.ts";
 import { asObject, onlyKeys, optionalString, pageQuery, requiredString } from "../../domain/validate.ts";
 import { userView } from "../../domain/views.ts";
 import { BerthError, invalid, userNotFound } from "../../errors.ts";
 import type { UserRow } from "../../store/schema.ts";
-import {
-  countUsers,
-  deleteTokens,
-  findUserByName,
-  insertToken,
-  insertAdmittedUser,
-  listUsers,
-  setPasswordHash,
-} from "../../store/users.ts";
+import { deleteTokens } from "../../store/tokens.ts";
+import { countUsers, findUserByName, insertAdmittedUser, listUsers, setPasswordHash } from "../../store/users.ts";
 import { requireAdmin, requireUser } from "../access.ts";
 import { readJson } from "../body.ts";
 import type { RouteDeps, State } from "../context.ts";
+import { issueToken } from "./tokens.ts";
 
 /** Whether this caller may register someone now; the first user always may. */
 function admit(first: boolean, caller: UserRow | undefined, mode: RegistrationMode): void {
@@ -45,12 +39,6 @@ function validatePassword(body: Record<string, unknown>, key: string): string {
   return password;
 }
 
-async function issueToken(deps: RouteDeps, user: UserRow): Promise<string> {
-  const token = newToken();
-  await insertToken(deps.store.db, user.id, hashToken(token));
-  return token;
-}
-
 export function authRoutes(router: Router<State>, deps: RouteDeps): void {
   router.post("/v2/auth/register", async (ctx) => {
     const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
@@ -73,7 +61,7 @@ export function authRoutes(router: Router<State>, deps: RouteDeps): void {
     deps.logger.info("user registered", { username, admin: first });
     const response: RegisterResponse = userView(user);
     // A token only for people registering themselves: an admin registering someone gets none of theirs.
-    if (caller === undefined) response.token = await issueToken(deps, user);
+    if (caller === undefined) response.token = await issueToken(deps, ctx, user, "registration");
     ctx.status = 201;
     ctx.body = response;
   });
@@ -88,7 +76,7 @@ export function authRoutes(router: Router<State>, deps: RouteDeps): void {
     if (!user || !ok) {
       throw new BerthError("INVALID_CREDENTIALS", "wrong username or password", { hint: "check both; an administrator can reset passwords" });
     }
-    const response: TokenResponse = { username: user.username, token: await issueToken(deps, user) };
+    const response: TokenResponse = { username: user.username, token: await issueToken(deps, ctx, user, "login") };
     ctx.body = response;
   });
 
@@ -107,7 +95,8 @@ export function authRoutes(router: Router<State>, deps: RouteDeps): void {
       user = (await findUserByName(deps.store.db, name)) ?? throwNotFound(name);
     }
     await deleteTokens(deps.store.db, user.id);
-    const response: TokenResponse = { username: user.username, token: await issueToken(deps, user) };
+    const how = user.id === caller.id ? "new token" : `new token from administrator ${caller.username}`;
+    const response: TokenResponse = { username: user.username, token: await issueToken(deps, ctx, user, how) };
     ctx.body = response;
   });
 
@@ -127,8 +116,17 @@ export function authRoutes(router: Router<State>, deps: RouteDeps): void {
         throw new BerthError("INVALID_CREDENTIALS", "the current password is wrong", { status: 400, field: "password" });
       }
     }
-    await setPasswordHash(deps.store.db, user.id, await hashPassword(newPassword));
-    ctx.status = 204;
+    const passwordHash = await hashPassword(newPassword);
+    // Whoever knew the old password may hold a token: a change ends every session but the one asking
+    // for it, and an administrator's reset ends them all.
+    const keep = user.id === caller.id ? ctx.state.tokenId : undefined;
+    const tokensRevoked = await deps.store.db.transaction().execute(async (tx) => {
+      await setPasswordHash(tx, user.id, passwordHash);
+      return deleteTokens(tx, user.id, keep);
+    });
+    deps.logger.info("password changed", { username: user.username, by: caller.username, tokensRevoked });
+    const response: PasswdResponse = { username: user.username, tokensRevoked };
+    ctx.body = response;
   });
 
   router.get("/v2/users", async (ctx) => {

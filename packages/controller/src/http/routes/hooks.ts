@@ -11,7 +11,8 @@ import { BerthError, appNotFound, invalid, userNotFound } from "../../errors.ts"
 import { type AppWithOwner, findApp, isCollaborator } from "../../store/apps.ts";
 import { findBuild, findRelease } from "../../store/releases.ts";
 import type { UserRow } from "../../store/schema.ts";
-import { findUserByName, findUserByTokenHash } from "../../store/users.ts";
+import { findSession, touchSession } from "../../store/tokens.ts";
+import { findUserByName } from "../../store/users.ts";
 import { releaseBuild } from "../../services/releases.ts";
 import { readJson } from "../body.ts";
 import type { RouteDeps, State } from "../context.ts";
@@ -45,7 +46,10 @@ export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
     const username = requiredString(body, "user", 64);
     const token = requiredString(body, "token", 256);
     const appId = requiredString(body, "app", 63);
-    const user = await findUserByTokenHash(deps.store.db, hashToken(token));
+    const session = await findSession(deps.store.db, hashToken(token));
+    const user = session?.user;
+    // A token used only by git (a CI's) is in use too: it must not look idle and be revoked first.
+    if (session !== undefined && user?.username === username) await touchSession(deps.store.db, session);
     let answer: PushAuthResponse;
     if (user === undefined || user.username !== username) {
       answer = { allowed: false, code: "INVALID_CREDENTIALS", reason: "wrong username or token; log in again with `berth login`" };
