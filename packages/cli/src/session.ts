@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { ControllerClient } from "@berth/api";
 import type { CliDeps } from "./deps.ts";
 import { CliError } from "./errors.ts";
@@ -17,6 +18,8 @@ export function clientFor(deps: CliDeps, url: string, token?: string): Controlle
   return new ControllerClient({
     url,
     ...(token === undefined ? {} : { token }),
+    // Names this client in `berth auth:tokens`, so a person can tell their sessions apart.
+    userAgent: `berth-cli/${deps.version} (${hostname()})`,
     // Ctrl-C aborts requests in flight.
     fetch: interrupt === undefined ? fetch : (input, init) => fetch(input, { ...init, signal: interrupt }),
   });
