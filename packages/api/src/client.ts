@@ -1,4 +1,5 @@
 import { ApiError, ErrorCode, isErrorEnvelope } from "./errors.ts";
+import { localhostAwareFetch } from "./localhost.ts";
 import { BUILDER_KEY_HEADER, routes } from "./routes.ts";
 import type {
   App,
@@ -42,7 +43,7 @@ export interface ControllerClientOptions {
   builderKey?: string;
   /** Sent as `User-Agent`; the controller labels the tokens it issues to this client with it. */
   userAgent?: string;
-  /** Injected for tests; the global `fetch` by default. */
+  /** Injected for tests; by default the global `fetch`, with `localhost` and `*.localhost` on loopback. */
   fetch?: Fetch;
 }
 
@@ -61,7 +62,7 @@ export class ControllerClient {
     this.#token = options.token;
     this.#builderKey = options.builderKey;
     this.#userAgent = options.userAgent;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#fetch = options.fetch ?? localhostAwareFetch;
   }
 
   /** The same client acting with another token. */

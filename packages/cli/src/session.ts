@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { ControllerClient } from "@berth/api";
+import { ControllerClient, localhostAwareFetch } from "@berth/api";
 import type { CliDeps } from "./deps.ts";
 import { CliError } from "./errors.ts";
 import { type Profile, readProfile } from "./profile.ts";
@@ -13,7 +13,7 @@ export interface Session {
 }
 
 export function clientFor(deps: CliDeps, url: string, token?: string): ControllerClient {
-  const fetch = deps.fetch ?? globalThis.fetch;
+  const fetch = deps.fetch ?? localhostAwareFetch;
   const interrupt = deps.interrupt;
   return new ControllerClient({
     url,
