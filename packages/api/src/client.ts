@@ -1,4 +1,5 @@
 import { ApiError, ErrorCode, isErrorEnvelope } from "./errors.ts";
+import { localhostAwareFetch } from "./localhost.ts";
 import { BUILDER_KEY_HEADER, routes } from "./routes.ts";
 import type {
   App,
@@ -18,6 +19,7 @@ import type {
   Page,
   PageQuery,
   PasswdRequest,
+  PasswdResponse,
   Perms,
   Pod,
   PushAuthRequest,
@@ -25,6 +27,7 @@ import type {
   RegisterRequest,
   RegisterResponse,
   Release,
+  TokenInfo,
   TokenResponse,
   User,
 } from "./types.ts";
@@ -38,7 +41,9 @@ export interface ControllerClientOptions {
   token?: string;
   /** Secret shared with the builder; needed only for the hooks. */
   builderKey?: string;
-  /** Injected for tests; the global `fetch` by default. */
+  /** Sent as `User-Agent`; the controller labels the tokens it issues to this client with it. */
+  userAgent?: string;
+  /** Injected for tests; by default the global `fetch`, with `localhost` and `*.localhost` on loopback. */
   fetch?: Fetch;
 }
 
@@ -49,13 +54,15 @@ export class ControllerClient {
   readonly url: string;
   readonly #token: string | undefined;
   readonly #builderKey: string | undefined;
+  readonly #userAgent: string | undefined;
   readonly #fetch: Fetch;
 
   constructor(options: ControllerClientOptions) {
     this.url = options.url.replace(/\/+$/, "");
     this.#token = options.token;
     this.#builderKey = options.builderKey;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#userAgent = options.userAgent;
+    this.#fetch = options.fetch ?? localhostAwareFetch;
   }
 
   /** The same client acting with another token. */
@@ -65,6 +72,7 @@ export class ControllerClient {
       token,
       fetch: this.#fetch,
       ...(this.#builderKey === undefined ? {} : { builderKey: this.#builderKey }),
+      ...(this.#userAgent === undefined ? {} : { userAgent: this.#userAgent }),
     });
   }
 
@@ -84,6 +92,7 @@ export class ControllerClient {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
     if (this.#builderKey !== undefined) headers[BUILDER_KEY_HEADER] = this.#builderKey;
+    if (this.#userAgent !== undefined) headers["user-agent"] = this.#userAgent;
     const init: RequestInit = { method, headers };
     if (signal !== undefined) init.signal = signal;
     if (body !== undefined) {
@@ -131,7 +140,12 @@ export class ControllerClient {
     /** Issues a new token; every earlier token of that user stops working. */
     regenerateToken: (username?: string) =>
       this.request<TokenResponse>("POST", routes.tokens, username === undefined ? {} : { username }),
-    passwd: (body: PasswdRequest) => this.request<undefined>("POST", routes.passwd, body),
+    /** Changes a password; the user's other tokens (all of them, on an administrator's reset) stop working. */
+    passwd: (body: PasswdRequest) => this.request<PasswdResponse>("POST", routes.passwd, body),
+    /** The caller's live tokens, newest first. */
+    tokens: (page?: PageQuery) => this.request<Page<TokenInfo>>("GET", routes.tokens, undefined, page),
+    /** Revokes one of the caller's tokens and answers with it (`current` says whether it was this one). */
+    revokeToken: (id: string) => this.request<TokenInfo>("DELETE", routes.token(id)),
   };
 
   readonly users = {

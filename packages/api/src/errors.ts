@@ -14,6 +14,7 @@ export const ErrorCode = {
   NotFound: "NOT_FOUND",
   AppNotFound: "APP_NOT_FOUND",
   UserNotFound: "USER_NOT_FOUND",
+  TokenNotFound: "TOKEN_NOT_FOUND",
   ReleaseNotFound: "RELEASE_NOT_FOUND",
   BuildNotFound: "BUILD_NOT_FOUND",
   AppExists: "APP_EXISTS",

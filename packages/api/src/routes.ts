@@ -10,6 +10,7 @@ export const routes = {
   login: "/v2/auth/login",
   whoami: "/v2/auth/whoami",
   tokens: "/v2/auth/tokens",
+  token: (id: string) => `/v2/auth/tokens/${enc(id)}`,
   passwd: "/v2/auth/passwd",
   users: "/v2/users",
   apps: "/v2/apps",

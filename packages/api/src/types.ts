@@ -45,6 +45,32 @@ export interface TokenResponse {
   token: string;
 }
 
+/**
+ * One live API token of the caller, as `GET /v2/auth/tokens` lists it. Never the secret: the
+ * controller keeps only its hash.
+ */
+export interface TokenInfo {
+  /** Public name of the token, for `DELETE /v2/auth/tokens/:id`. */
+  id: string;
+  /** How it was issued and by which client, e.g. `login from berth-cli/0.1.0 (laptop)`. */
+  label: string;
+  created: Timestamp;
+  /** When it last authenticated a request, to the minute; null when never. */
+  lastUsed: Timestamp | null;
+  /** Whether this is the token the request was made with. */
+  current: boolean;
+}
+
+/** The answer to a password change: which user, and how many of their tokens stopped working. */
+export interface PasswdResponse {
+  username: string;
+  /**
+   * Tokens revoked by the change: every other token of the user when they change their own password
+   * (the one making the request keeps working), every token of theirs when an administrator resets it.
+   */
+  tokensRevoked: number;
+}
+
 export interface PasswdRequest {
   /** The current password (not needed when an admin changes another user's). */
   password?: string;

@@ -1,4 +1,5 @@
-import { ControllerClient } from "@berth/api";
+import { hostname } from "node:os";
+import { ControllerClient, localhostAwareFetch } from "@berth/api";
 import type { CliDeps } from "./deps.ts";
 import { CliError } from "./errors.ts";
 import { type Profile, readProfile } from "./profile.ts";
@@ -12,11 +13,13 @@ export interface Session {
 }
 
 export function clientFor(deps: CliDeps, url: string, token?: string): ControllerClient {
-  const fetch = deps.fetch ?? globalThis.fetch;
+  const fetch = deps.fetch ?? localhostAwareFetch;
   const interrupt = deps.interrupt;
   return new ControllerClient({
     url,
     ...(token === undefined ? {} : { token }),
+    // Names this client in `berth auth:tokens`, so a person can tell their sessions apart.
+    userAgent: `berth-cli/${deps.version} (${hostname()})`,
     // Ctrl-C aborts requests in flight.
     fetch: interrupt === undefined ? fetch : (input, init) => fetch(input, { ...init, signal: interrupt }),
   });

@@ -136,7 +136,10 @@ test("auth:token prints a new token and the profile keeps it; an older session's
   t.is((await berth(["whoami"], { home: second })).code, 0);
   const expired = await berth(["whoami"], { home: first });
   t.is(expired.code, 1);
-  t.is(expired.stderr, "error: the token is not valid (it may have been regenerated)\nhint: log in again with `berth login`\n");
+  t.is(
+    expired.stderr,
+    "error: the token is not valid (it may have been revoked, regenerated or ended by a password change)\nhint: log in again with `berth login`\n",
+  );
 });
 
 test("auth:passwd changes the password: the old one stops working, the new one logs in", async (t) => {
@@ -144,7 +147,7 @@ test("auth:passwd changes the password: the old one stops working, the new one l
   await berth(["register", controller.url, "--username", "pw-user", "--password", "old-password"], { home });
   const result = await berth(["auth:passwd", "--password", "old-password", "--new-password", "new-password"], { home });
   t.is(result.code, 0, result.stderr);
-  t.is(result.stdout, "password of pw-user changed\n");
+  t.is(result.stdout, "password of pw-user changed; no other session was open\n");
   t.is((await berth(["login", controller.url, "--username", "pw-user", "--password", "old-password"], { home })).code, 1);
   t.is((await berth(["login", controller.url, "--username", "pw-user", "--password", "new-password"], { home })).code, 0);
 });
@@ -211,4 +214,25 @@ test("auth:passwd with a wrong current password changes nothing", async (t) => {
   t.is(result.code, 1);
   t.is(result.stderr, "error: the current password is wrong\n");
   t.is((await berth(["login", controller.url, "--username", "pw-wrong", "--password", "old-password"], { home })).code, 0);
+});
+
+test("auth:passwd ends your other sessions, keeps this one, and says so", async (t) => {
+  const phone = await loginHome("pw-sessions");
+  const laptop = await loginHome("pw-sessions");
+  const result = await berth(["auth:passwd", "--password", "some-password", "--new-password", "other-password"], { home: laptop });
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, "password of pw-sessions changed; 1 other session ended (this one goes on)\n");
+  t.is((await berth(["whoami"], { home: phone })).code, 1);
+  t.is((await berth(["whoami"], { home: laptop })).code, 0);
+});
+
+test("an administrator's auth:passwd --username ends all of that user's sessions and says how many", async (t) => {
+  const victim = await loginHome("pw-reset");
+  await loginHome("pw-reset");
+  const admin = await tempHome();
+  await berth(["login", controller.url, "--username", "admin", "--password", "admin-password"], { home: admin });
+  const result = await berth(["auth:passwd", "--username", "pw-reset", "--new-password", "reset-password"], { home: admin });
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, "password of pw-reset changed; 2 sessions of pw-reset ended\n");
+  t.is((await berth(["whoami"], { home: victim })).code, 1);
 });

@@ -13,6 +13,7 @@ const defaultStatus: Partial<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   APP_NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
+  TOKEN_NOT_FOUND: 404,
   RELEASE_NOT_FOUND: 404,
   BUILD_NOT_FOUND: 404,
   APP_EXISTS: 409,

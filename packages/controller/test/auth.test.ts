@@ -12,10 +12,10 @@ eachBackend("the first user to register becomes admin and gets a token", async (
   t.deepEqual([me.username, me.email, me.isAdmin], ["alice", "a@example.com", true]);
 });
 
-eachBackend("after the first user, anonymous registration is refused in admin_only mode", async (t, backend) => {
+eachBackend("after the first user, anonymous registration is refused with 403 in admin_only mode", async (t, backend) => {
   const h = await startController(t, backend);
   await h.user("alice");
-  const e = await rejects(t, h.client.auth.register({ username: "mallory", password: "mallory-password" }), 401, "REGISTRATION_CLOSED");
+  const e = await rejects(t, h.client.auth.register({ username: "mallory", password: "mallory-password" }), 403, "REGISTRATION_CLOSED");
   t.regex(e.hint ?? "", /administrator/);
 });
 

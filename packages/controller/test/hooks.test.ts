@@ -2,18 +2,22 @@ import { ControllerClient } from "@berth/api";
 import { eachBackend, rejects } from "./helpers/backend-test.ts";
 import { startController } from "./helpers/controller.ts";
 
-eachBackend("hooks refuse callers without the builder key", async (t, backend) => {
+eachBackend("hooks refuse callers without the builder key with 401 UNAUTHENTICATED and a hint", async (t, backend) => {
   const h = await startController(t, backend);
   const alice = await h.user("alice");
   await alice.apps.create("hk");
   const wrong = new ControllerClient({ url: h.url, builderKey: "not-the-key" });
-  await rejects(t, wrong.hooks.config("hk"), 401, "FORBIDDEN");
-  await rejects(t, alice.hooks.config("hk"), 401, "FORBIDDEN");
+  const refused = await rejects(t, wrong.hooks.config("hk"), 401, "UNAUTHENTICATED");
+  t.regex(refused.message, /builder key/);
+  t.regex(refused.hint ?? "", /BERTH_BUILDER_KEY/);
+  await rejects(t, alice.hooks.config("hk"), 401, "UNAUTHENTICATED");
+  await rejects(t, wrong.hooks.pushAuth({ user: "alice", token: "x", app: "hk" }), 401, "UNAUTHENTICATED");
+  await rejects(t, wrong.hooks.release("hk", 1), 401, "UNAUTHENTICATED");
   await rejects(
     t,
     h.client.hooks.build({ app: "hk", user: "alice", sha: "abcdef0", image: "hk:1", procfile: {}, kind: "image" }),
     401,
-    "FORBIDDEN",
+    "UNAUTHENTICATED",
   );
   t.is((await alice.releases.list("hk")).count, 1);
 });
@@ -66,4 +70,24 @@ eachBackend("the build hook validates its input and refuses users without access
   await rejects(t, h.builder.hooks.build({ ...base, user: "ghost" }), 404, "USER_NOT_FOUND");
   t.is((await alice.releases.list("hk")).count, 1, "no release from a refused build");
   t.is((await alice.builds.list("hk")).count, 0, "no build either");
+});
+
+eachBackend("push-auth counts as a use of the token, so a token only git uses is not the first to be revoked", async (t, backend) => {
+  const h = await startController(t, backend);
+  await h.user("alice");
+  await h.user("bob");
+  await (await h.user("carol")).apps.create("gitonly");
+  const { token } = await h.client.auth.login("carol", "carol-password");
+  t.true((await h.builder.hooks.pushAuth({ user: "carol", token, app: "gitonly" })).allowed);
+  const carol = await h.store.db.selectFrom("users").select("id").where("username", "=", "carol").executeTakeFirstOrThrow();
+  const rows = await h.store.db.selectFrom("tokens").select(["label", "last_used"]).where("user_id", "=", carol.id).execute();
+  const used = rows.filter((row) => row.last_used !== null);
+  t.is(used.length, 2, "the token git used, and the one apps.create used");
+  await h.builder.hooks.pushAuth({ user: "bob", token, app: "gitonly" });
+  const bob = await h.store.db.selectFrom("users").select("id").where("username", "=", "bob").executeTakeFirstOrThrow();
+  const bobs = await h.store.db.selectFrom("tokens").select("last_used").where("user_id", "=", bob.id).execute();
+  t.true(
+    bobs.every((row) => row.last_used === null),
+    "a token offered under another user's name is not marked",
+  );
 });

@@ -28,7 +28,7 @@ async function serve(t: ExecutionContext, backend: TestBackend) {
   const { token } = await new ControllerClient({ url }).auth.register({ username: "ada", password: "correct horse" });
   const client = new ControllerClient({ url, token: token ?? "" });
   await client.apps.create("shop");
-  return { client, deployer, scheduler };
+  return { client, deployer, scheduler, url, token: token ?? "" };
 }
 
 for (const backend of testBackends) {
@@ -63,6 +63,39 @@ for (const backend of testBackends) {
     t.notDeepEqual(scheduler.serials({ app: "shop", release: 2, type: "worker" }), worker);
     const error = await t.throwsAsync(client.pods.restart("shop", "Bad_Type"), { instanceOf: ApiError });
     t.is(error?.status, 400);
+  });
+
+  test(`${backend}: POST /pods/restart takes no body or {} only, and restarts nothing for any other`, async (t) => {
+    const { client, deployer, scheduler, url, token } = await serve(t, backend);
+    await client.builds.create("shop", { image: "shop:1" });
+    await deployer.idle("shop");
+    const before = scheduler.serials({ app: "shop", release: 2, type: "web" });
+    const post = (body: string | Uint8Array, type = "application/json") =>
+      fetch(`${url}/v2/apps/shop/pods/restart`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": type },
+        body,
+      });
+    const refusals: [string | Uint8Array, number, string][] = [
+      [new Uint8Array(5 * 1024 * 1024).fill(0x61), 413, "PAYLOAD_TOO_LARGE"],
+      ["garbage", 400, "INVALID_JSON"],
+      ["[]", 400, "VALIDATION_FAILED"],
+      ['"web"', 400, "VALIDATION_FAILED"],
+      ['{"type":"web"}', 400, "VALIDATION_FAILED"],
+    ];
+    for (const [body, status, code] of refusals) {
+      const response = await post(body);
+      const answer = (await response.json()) as { error: { code: string; message: string; hint?: string } };
+      t.is(response.status, status, `status for ${String(body).slice(0, 20)}`);
+      t.is(answer.error.code, code);
+      t.truthy(answer.error.message);
+    }
+    t.deepEqual(scheduler.serials({ app: "shop", release: 2, type: "web" }), before, "nothing was restarted");
+    t.is((await post("{}")).status, 200);
+    const afterEmptyObject = scheduler.serials({ app: "shop", release: 2, type: "web" });
+    t.notDeepEqual(afterEmptyObject, before, "{} restarts");
+    t.is((await post("")).status, 200);
+    t.notDeepEqual(scheduler.serials({ app: "shop", release: 2, type: "web" }), afterEmptyObject, "no body restarts");
   });
 
   test(`${backend}: a change during a rollout takes it over, and a restart during one answers 409 ROLLOUT_IN_PROGRESS`, async (t) => {

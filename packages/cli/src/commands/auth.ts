@@ -116,7 +116,9 @@ const whoami = defineCommand({
 const passwd = defineCommand({
   name: "auth:passwd",
   aliases: ["passwd"],
-  summary: "change your password (administrators: anyone's)",
+  summary: "change your password (administrators: anyone's); ends the other sessions",
+  description:
+    "Every other token of the user stops working: all but this session's when you change your own\npassword, all of them when an administrator resets someone's.",
   options: {
     username: { type: "string", description: "whose password (administrators only)", placeholder: "name" },
     password: { type: "string", description: "your current password (asked when absent)", placeholder: "password" },
@@ -124,7 +126,7 @@ const passwd = defineCommand({
   },
   args: { min: 0, max: 0 },
   examples: [
-    ["berth auth:passwd", "change your password, asking for the old and the new one"],
+    ["berth auth:passwd", "change your password, asking for the old and the new one; your other sessions end"],
     ['berth auth:passwd --username bob --new-password "$PW"', "an administrator resets bob's password"],
   ],
   async run({ flags }, ctx) {
@@ -132,12 +134,21 @@ const passwd = defineCommand({
     const other = flags.username !== undefined && flags.username !== session.username;
     const password = other ? undefined : await askPassword(ctx, flags.password, "current password:");
     const newPassword = await askNewPassword(ctx, flags["new-password"], "new-password");
-    await session.client.auth.passwd({
+    const changed = await session.client.auth.passwd({
       newPassword,
       ...(password === undefined ? {} : { password }),
       ...(other && flags.username !== undefined ? { username: flags.username } : {}),
     });
-    ctx.out.line(`password of ${other ? flags.username : session.username || "your user"} changed`);
+    const n = changed.tokensRevoked;
+    const sessions = `${n} ${n === 1 ? "session" : "sessions"}`;
+    const ended = other
+      ? n === 0
+        ? `${changed.username} had no open session`
+        : `${sessions} of ${changed.username} ended`
+      : n === 0
+        ? "no other session was open"
+        : `${n} other ${n === 1 ? "session" : "sessions"} ended (this one goes on)`;
+    ctx.out.line(`password of ${changed.username} changed; ${ended}`);
   },
 });
 

@@ -8,6 +8,8 @@ import { createController, type Deployer, openStore, silentLogger, type Store } 
 export interface TestController {
   url: string;
   store: Store;
+  /** The Host header of every request, in order. */
+  hosts: string[];
   close(): Promise<void>;
 }
 
@@ -30,12 +32,18 @@ export async function startController(options: TestControllerOptions = {}): Prom
     },
     ...(options.deployer ? { deployer: options.deployer(store) } : {}),
   });
-  const server = createServer(app.callback());
+  const hosts: string[] = [];
+  const handle = app.callback();
+  const server = createServer((req, res) => {
+    hosts.push(req.headers.host ?? "");
+    return handle(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     store,
+    hosts,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

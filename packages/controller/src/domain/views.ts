@@ -1,13 +1,18 @@
+import type { App, Build, BuildDetail, BuildKind, Config, Release, ReleaseState, TokenInfo, User } from "@berth/api";
 import { type DeploySettings, deploySettings } from "./deploy-settings.ts";
-import type { App, Build, BuildDetail, BuildKind, Config, Release, ReleaseState, User } from "@berth/api";
 import type { AppWithOwner } from "../store/apps.ts";
 import type { BuildWithOwner, ConfigWithOwner, ReleaseWithOwner } from "../store/releases.ts";
-import type { UserRow } from "../store/schema.ts";
+import type { TokenRow, UserRow } from "../store/schema.ts";
 
 /** Rows as the API shows them. */
 
 export function userView(row: UserRow): User {
   return { username: row.username, email: row.email, isAdmin: row.is_admin === 1, created: row.created };
+}
+
+/** A token as its owner sees it: never the secret or its hash. */
+export function tokenView(row: TokenRow, currentId: string | undefined): TokenInfo {
+  return { id: row.id, label: row.label, created: row.created, lastUsed: row.last_used, current: row.id === currentId };
 }
 
 export function appView(row: AppWithOwner, urlTemplate: string): App {

@@ -14,6 +14,7 @@ import { logRoutes } from "./routes/logs.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { routingRoutes } from "./routes/routing.ts";
 import { defaultDeploySettings } from "../domain/deploy-settings.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
 import { noUpstreams, RouteTableHub } from "../routing/hub.ts";
 import { RouterBoard } from "../routing/routers.ts";
 
@@ -36,6 +37,7 @@ export function createController(deps: ControllerDeps): Controller {
     ...(deps.onAppDestroyed === undefined ? {} : { onAppDestroyed: deps.onAppDestroyed }),
     settings: {
       bodyLimit: 1024 * 1024,
+      maxTokensPerUser: 20,
       routerKey: "",
       platformDomain: "localhost",
       trustedProxies: [],
@@ -61,6 +63,7 @@ export function createController(deps: ControllerDeps): Controller {
     ctx.body = { status: "ok" };
   });
   authRoutes(router, routeDeps);
+  tokenRoutes(router, routeDeps);
   appRoutes(router, routeDeps);
   releaseRoutes(router, routeDeps);
   hookRoutes(router, routeDeps);

@@ -14,6 +14,8 @@ export interface ControllerSettings {
   builderKey: string;
   /** `http://{app}.localhost:8080`: how app URLs are shown. */
   appUrlTemplate: string;
+  /** Live tokens a user may hold; issuing one more revokes the least recently used. Default 20. */
+  maxTokensPerUser?: number;
   /** Largest accepted request body, in bytes. Default 1 MiB. */
   bodyLimit?: number;
   /** Secret the router sends in X-Berth-Router-Key; the route table is refused to all when empty. */
@@ -47,6 +49,8 @@ export interface ControllerDeps {
 /** What the middleware leaves for the routes. */
 export interface State {
   user?: UserRow;
+  /** Public id of the token that authenticated `user`. */
+  tokenId?: string;
   requestId: string;
 }
 

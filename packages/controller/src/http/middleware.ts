@@ -4,7 +4,7 @@ import type { Middleware } from "koa";
 import { hashToken } from "../auth/secrets.ts";
 import { BerthError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { findUserByTokenHash } from "../store/users.ts";
+import { findSession, touchSession } from "../store/tokens.ts";
 import { ClientClosedRequest } from "./body.ts";
 import type { RouteDeps, State } from "./context.ts";
 
@@ -71,13 +71,15 @@ export function authenticate(deps: RouteDeps): Middleware<State> {
           hint: "log in with `berth login` to get a token",
         });
       }
-      const user = await findUserByTokenHash(deps.store.db, hashToken(match[1]));
-      if (user === undefined) {
-        throw new BerthError("UNAUTHENTICATED", "the token is not valid (it may have been regenerated)", {
+      const session = await findSession(deps.store.db, hashToken(match[1]));
+      if (session === undefined) {
+        throw new BerthError("UNAUTHENTICATED", "the token is not valid (it may have been revoked, regenerated or ended by a password change)", {
           hint: "log in again with `berth login`",
         });
       }
-      ctx.state.user = user;
+      ctx.state.user = session.user;
+      ctx.state.tokenId = session.tokenId;
+      await touchSession(deps.store.db, session);
     }
     await next();
   };

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
 import type { Db } from "./schema.ts";
@@ -131,14 +132,32 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("app_events_app_time").on("app_events").columns(["app_id", "time"]).execute();
     },
   },
+  "0005-token-ids": {
+    async up(db: Kysely<unknown>) {
+      // Tokens get a public id (to list and revoke them), a label saying where they came from, and
+      // when they last authenticated a request. One statement per column: SQLite alters one at a time.
+      await db.schema.alterTable("tokens").addColumn("id", "text", (c) => c.notNull().defaultTo("")).execute();
+      await db.schema.alterTable("tokens").addColumn("label", "text", (c) => c.notNull().defaultTo("")).execute();
+      await db.schema.alterTable("tokens").addColumn("last_used", "text").execute();
+      const tokens = db as Kysely<{ tokens: { token_hash: string; id: string; label: string } }>;
+      for (const { token_hash } of await tokens.selectFrom("tokens").select("token_hash").execute()) {
+        await tokens
+          .updateTable("tokens")
+          .set({ id: randomBytes(6).toString("hex"), label: "issued before tokens were labelled" })
+          .where("token_hash", "=", token_hash)
+          .execute();
+      }
+      await db.schema.createIndex("tokens_id").on("tokens").column("id").unique().execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Brings the schema up to date; safe to run on every start. */
-export async function migrate(db: Kysely<unknown>): Promise<void> {
+/** Brings the schema up to date (or, for tests of a migration, up to `upTo`); safe to run on every start. */
+export async function migrate(db: Kysely<unknown>, upTo?: string): Promise<void> {
   const migrator = new Migrator({ db, provider, migrationTableName: "berth_migrations" });
-  const { error } = await migrator.migrateToLatest();
+  const { error } = upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(upTo);
   if (error !== undefined) {
     throw new BerthError("INTERNAL", "the database schema could not be migrated", {
       cause: error,

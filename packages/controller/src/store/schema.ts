@@ -57,8 +57,14 @@ export interface UserRow {
 
 export interface TokenRow {
   token_hash: string;
+  /** Public name, for listing and revoking; never the secret. */
+  id: string;
   user_id: string;
+  /** How it was issued and to which client (`login via berth-cli/0.1.0 (laptop)`). */
+  label: string;
   created: string;
+  /** Updated at most once a minute (see authenticate). */
+  last_used: string | null;
 }
 
 export interface AppRow {

@@ -1,5 +1,40 @@
 import { randomUUID } from "node:crypto";
-import type { Executor, UserRow } from "./schema.ts";
+import { sql } from "kysely";
+import type { Backend, Db, Executor, UserRow } from "./schema.ts";
+
+/** What a registration finds once it holds the users lock. */
+export interface Admission {
+  /** No user exists yet: this one becomes the administrator. */
+  first: boolean;
+  /** The username is already someone's. */
+  nameTaken: boolean;
+}
+
+/**
+ * Inserts a user, the first one as administrator. Who is first is decided inside one transaction that
+ * keeps every other writer of `users` waiting from the count to the insert, so concurrent first
+ * registrations cannot all see an empty table. `admit` refuses by throwing (the transaction rolls
+ * back); it runs under the lock, so it must be quick (hash the password before).
+ *
+ * On PostgreSQL, SHARE ROW EXCLUSIVE conflicts with itself and with the row locks inserts take, while
+ * plain reads (token checks) go on; a unique partial index could not say "the first user" without also
+ * forbidding a second admin, and an insert conditioned on no users still races under READ COMMITTED.
+ * SQLite's transactions begin immediate, which takes the database's write lock.
+ */
+export async function insertAdmittedUser(
+  db: Db,
+  backend: Backend,
+  user: { username: string; email: string; passwordHash: string },
+  admit: (found: Admission) => void | Promise<void>,
+): Promise<UserRow> {
+  return db.transaction().execute(async (tx) => {
+    if (backend === "postgres") await sql`lock table users in share row exclusive mode`.execute(tx);
+    const first = (await countUsers(tx)) === 0;
+    const nameTaken = (await findUserByName(tx, user.username)) !== undefined;
+    await admit({ first, nameTaken });
+    return insertUser(tx, { ...user, isAdmin: first });
+  });
+}
 
 export async function countUsers(db: Executor): Promise<number> {
   const row = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
@@ -26,15 +61,6 @@ export function findUserByName(db: Executor, username: string): Promise<UserRow 
   return db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
 }
 
-export function findUserByTokenHash(db: Executor, tokenHash: string): Promise<UserRow | undefined> {
-  return db
-    .selectFrom("tokens")
-    .innerJoin("users", "users.id", "tokens.user_id")
-    .selectAll("users")
-    .where("tokens.token_hash", "=", tokenHash)
-    .executeTakeFirst();
-}
-
 export async function listUsers(db: Executor, limit: number, offset: number): Promise<{ count: number; rows: UserRow[] }> {
   const rows = await db.selectFrom("users").selectAll().orderBy("username").limit(limit).offset(offset).execute();
   return { count: await countUsers(db), rows };
@@ -42,12 +68,4 @@ export async function listUsers(db: Executor, limit: number, offset: number): Pr
 
 export async function setPasswordHash(db: Executor, userId: string, passwordHash: string): Promise<void> {
   await db.updateTable("users").set({ password_hash: passwordHash }).where("id", "=", userId).execute();
-}
-
-export async function insertToken(db: Executor, userId: string, tokenHash: string): Promise<void> {
-  await db.insertInto("tokens").values({ token_hash: tokenHash, user_id: userId, created: new Date().toISOString() }).execute();
-}
-
-export async function deleteTokens(db: Executor, userId: string): Promise<void> {
-  await db.deleteFrom("tokens").where("user_id", "=", userId).execute();
 }

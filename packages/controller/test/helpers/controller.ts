@@ -33,6 +33,7 @@ export interface HarnessOptions {
   /** Where router status reports go; the harness's own board when absent. */
   routers?: RouterBoard;
   routeHeartbeatMs?: number;
+  maxTokensPerUser?: number;
   /** A deployer, or one built over the harness's store (with the route hub to tell of changes). */
   deployer?: Deployer | ((store: Store, routeHub: RouteTableHub) => Deployer & Partial<UpstreamSource>);
 }
@@ -54,6 +55,7 @@ export async function startController(t: ExecutionContext, backend: BackendName,
     logger,
     settings: {
       registrationMode: options.registrationMode ?? "admin_only",
+      ...(options.maxTokensPerUser === undefined ? {} : { maxTokensPerUser: options.maxTokensPerUser }),
       builderKey: BUILDER_KEY,
       appUrlTemplate: "http://{app}.example.test",
       routerKey: ROUTER_KEY,

@@ -11,7 +11,8 @@ import { BerthError, appNotFound, invalid, userNotFound } from "../../errors.ts"
 import { type AppWithOwner, findApp, isCollaborator } from "../../store/apps.ts";
 import { findBuild, findRelease } from "../../store/releases.ts";
 import type { UserRow } from "../../store/schema.ts";
-import { findUserByName, findUserByTokenHash } from "../../store/users.ts";
+import { findSession, touchSession } from "../../store/tokens.ts";
+import { findUserByName } from "../../store/users.ts";
 import { releaseBuild } from "../../services/releases.ts";
 import { readJson } from "../body.ts";
 import type { RouteDeps, State } from "../context.ts";
@@ -25,7 +26,9 @@ function builderOnly(key: string): Middleware<State> {
   return async (ctx, next) => {
     const given = Buffer.from(ctx.get(BUILDER_KEY_HEADER));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new BerthError("FORBIDDEN", "builder hooks need the builder key", { status: 401 });
+      throw new BerthError("UNAUTHENTICATED", "builder hooks need the builder key (X-Berth-Builder-Key)", {
+        hint: "give the builder and the controller the same BERTH_BUILDER_KEY",
+      });
     }
     await next();
   };
@@ -43,7 +46,10 @@ export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
     const username = requiredString(body, "user", 64);
     const token = requiredString(body, "token", 256);
     const appId = requiredString(body, "app", 63);
-    const user = await findUserByTokenHash(deps.store.db, hashToken(token));
+    const session = await findSession(deps.store.db, hashToken(token));
+    const user = session?.user;
+    // A token used only by git (a CI's) is in use too: it must not look idle and be revoked first.
+    if (session !== undefined && user?.username === username) await touchSession(deps.store.db, session);
     let answer: PushAuthResponse;
     if (user === undefined || user.username !== username) {
       answer = { allowed: false, code: "INVALID_CREDENTIALS", reason: "wrong username or token; log in again with `berth login`" };
