@@ -21,7 +21,7 @@ export function parseProcfile(text: string): Procfile {
     const command = line.slice(colon + 1).trim();
     const problem = processTypeProblem(type);
     if (problem !== undefined) {
-      problems.push(`${where}: ${problem}`);
+      problems.push(`${where}: ${problem} (lowercase letters and digits joined by dashes, at most 63)`);
     } else if (command === "") {
       problems.push(`${where}: process type "${type}" has no command`);
     } else if (command.length > 4096) {
