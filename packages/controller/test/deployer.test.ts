@@ -324,14 +324,14 @@ for (const backend of testBackends) {
     t.is(f.scheduler.count(ref(2, "constructor")), 0, "not scaled to Object's constructor");
   });
 
-  test(`${backend}: a formation count that is not a number fails the release instead of looping`, async (t) => {
+  test(`${backend}: a formation count that is not a number is an error naming it, never a rollout that cannot end`, async (t) => {
     const f = await deployFixture(t, backend);
     await deployed(f, "shop:1");
     await f.store.db.updateTable("apps").set({ structure: '{"web": "two"}' }).where("id", "=", APP).execute();
-    const v3 = await deployed(f, "shop:2");
-    const failed = await f.release(v3);
-    t.is(failed.state, "failed");
-    t.is(failed.failure, "the formation's count for web is not a number of instances");
-    t.is(f.scheduler.count(ref(2)), 1, "the previous release keeps running");
+    const error = await t.throwsAsync(f.build("shop:2"), { instanceOf: BerthError });
+    t.is(error?.code, "INTERNAL");
+    t.is(error?.message, "the stored formation is not valid: web is not a number of instances");
+    t.is((await f.release(2)).state, "deployed", "no release was made; the previous one keeps running");
+    t.is(f.scheduler.count(ref(2)), 1);
   });
 }

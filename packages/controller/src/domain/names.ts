@@ -6,8 +6,24 @@ const appName = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Names the platform itself answers on, or that would be confusing as app hosts. */
 export const RESERVED_APP_NAMES: ReadonlySet<string> = new Set([
-  "berth", "api", "admin", "git", "builder", "controller", "router", "registry", "www", "dashboard",
-  "deis", "kube-system", "kube-public", "default", "localhost", "healthz", "readyz", "metrics",
+  "berth",
+  "api",
+  "admin",
+  "git",
+  "builder",
+  "controller",
+  "router",
+  "registry",
+  "www",
+  "dashboard",
+  "deis",
+  "kube-system",
+  "kube-public",
+  "default",
+  "localhost",
+  "healthz",
+  "readyz",
+  "metrics",
 ]);
 
 export function validateAppName(name: unknown, field = "id"): string {
@@ -25,20 +41,74 @@ const usernamePattern = /^[a-z0-9]([a-z0-9._-]{0,37}[a-z0-9])?$/;
 export function validateUsername(name: unknown, field = "username"): string {
   if (typeof name !== "string") throw invalid(field, "must be a string");
   if (!usernamePattern.test(name)) {
-    throw invalid(field, `"${name.slice(0, 40)}" is not a valid username`, "use 1-39 lowercase letters, digits, dots, dashes or underscores");
+    throw invalid(
+      field,
+      `"${name.slice(0, 40)}" is not a valid username`,
+      "use 1-39 lowercase letters, digits, dots, dashes or underscores",
+    );
   }
   return name;
 }
 
 const adjectives = [
-  "amber", "bold", "brisk", "calm", "clever", "cosmic", "crisp", "daring", "eager", "fancy", "gentle",
-  "golden", "happy", "jolly", "keen", "lively", "lucky", "mellow", "misty", "noble", "quiet", "rapid",
-  "rustic", "sunny", "swift", "tidy", "vivid", "witty", "young", "zesty",
+  "amber",
+  "bold",
+  "brisk",
+  "calm",
+  "clever",
+  "cosmic",
+  "crisp",
+  "daring",
+  "eager",
+  "fancy",
+  "gentle",
+  "golden",
+  "happy",
+  "jolly",
+  "keen",
+  "lively",
+  "lucky",
+  "mellow",
+  "misty",
+  "noble",
+  "quiet",
+  "rapid",
+  "rustic",
+  "sunny",
+  "swift",
+  "tidy",
+  "vivid",
+  "witty",
+  "young",
+  "zesty",
 ];
 const nouns = [
-  "anchor", "badger", "beacon", "canoe", "comet", "dingo", "falcon", "ferry", "gecko", "harbor",
-  "heron", "island", "kayak", "lagoon", "marlin", "otter", "pier", "quay", "reef", "schooner",
-  "tapir", "tide", "vessel", "walrus", "wharf", "yacht",
+  "anchor",
+  "badger",
+  "beacon",
+  "canoe",
+  "comet",
+  "dingo",
+  "falcon",
+  "ferry",
+  "gecko",
+  "harbor",
+  "heron",
+  "island",
+  "kayak",
+  "lagoon",
+  "marlin",
+  "otter",
+  "pier",
+  "quay",
+  "reef",
+  "schooner",
+  "tapir",
+  "tide",
+  "vessel",
+  "walrus",
+  "wharf",
+  "yacht",
 ];
 
 /** A readable random app name like `brisk-otter-4821`. */

@@ -19,7 +19,7 @@ export function appView(row: AppWithOwner, urlTemplate: string): App {
   return {
     id: row.id,
     owner: row.owner,
-    structure: JSON.parse(row.structure) as Record<string, number>,
+    structure: { ...row.structure },
     url: urlTemplate.replaceAll("{app}", row.id),
     created: row.created,
     updated: row.updated,
@@ -27,15 +27,14 @@ export function appView(row: AppWithOwner, urlTemplate: string): App {
 }
 
 export function configView(row: ConfigWithOwner, app: string, defaults: DeploySettings): Config {
-  const values = JSON.parse(row.values) as Record<string, string>;
-  const rollout = deploySettings(values, defaults);
+  const rollout = deploySettings(row.values, defaults);
   return {
     uuid: row.id,
     app,
     owner: row.owner,
-    values,
-    limits: JSON.parse(row.limits),
-    healthchecks: JSON.parse(row.healthchecks),
+    values: row.values,
+    limits: row.limits,
+    healthchecks: row.healthchecks,
     rollout: { batches: rollout.batchSize, timeout: rollout.timeoutMs / 1000, watch: rollout.watchMs / 1000 },
     created: row.created,
   };
@@ -48,7 +47,7 @@ export function buildView(row: BuildWithOwner): Build {
     owner: row.owner,
     image: row.image,
     sha: row.sha,
-    procfile: JSON.parse(row.procfile),
+    procfile: row.procfile,
     kind: row.kind as BuildKind,
     durationMs: row.duration_ms,
     created: row.created,

@@ -5,7 +5,7 @@ import { redactConfig } from "../domain/redact.ts";
 import { BerthError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Instance, LogLine, LogOptions, Scheduler } from "../scheduler/types.ts";
-import { findApp } from "../store/apps.ts";
+import { findApp, listAppIds } from "../store/apps.ts";
 import { insertEvent } from "../store/events.ts";
 import type { UpstreamSource, Upstreams } from "../routing/hub.ts";
 import type { RouterBoard } from "../routing/routers.ts";
@@ -119,7 +119,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
    */
   async accept(tx: Tx, app: string, version: number): Promise<void> {
     const row = await findApp(tx, app);
-    const formation = JSON.parse(row?.structure ?? "{}") as Formation;
+    const formation: Formation = row?.structure ?? {};
     const current = await findRollout(tx, app);
     if (current === undefined) {
       await insertRollout(tx, { app, version, kind: "deploy", phase: "rolling", plan: { formation, previous: null } });
@@ -225,8 +225,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
       if (rollout.kind === "restart") await deleteRollout(store.db, rollout.app);
       else void this.deploy(rollout.app);
     }
-    const apps = await store.db.selectFrom("apps").select("id").orderBy("id").execute();
-    for (const { id } of apps) {
+    for (const id of await listAppIds(store.db)) {
       if (this.#running.has(id)) continue;
       try {
         await restore(this.#deps, id);
@@ -246,10 +245,8 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
     const known = this.#restarts ?? new Map<string, Map<string, number>>();
     const wanted = first ? undefined : apps;
     if (wanted?.length === 0) return;
-    let query = this.#deps.store.db.selectFrom("apps").select("id").orderBy("id");
     // Named apps that are not in the store (another installation's containers) are left alone.
-    if (wanted !== undefined) query = query.where("id", "in", wanted);
-    const ids = (await query.execute()).map((row) => row.id);
+    const ids = await listAppIds(this.#deps.store.db, wanted);
     if (wanted === undefined) for (const app of known.keys()) if (!ids.includes(app)) known.delete(app);
     for (const id of ids) {
       const before = known.get(id);

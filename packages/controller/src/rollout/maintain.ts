@@ -60,7 +60,7 @@ export async function restore(deps: RollDeps, app: string): Promise<void> {
   const release = await liveRelease(deps, app);
   const row = await findApp(deps.store.db, app);
   if (release === undefined || row === undefined) return;
-  const formation = JSON.parse(row.structure) as Formation;
+  const formation = row.structure;
   const groups = await deps.scheduler.listGroups(app);
   for (const group of groups) if (group.release !== release.version) await deps.scheduler.deleteGroup(group);
   for (const type of releaseTypes(release)) {

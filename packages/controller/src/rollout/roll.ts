@@ -76,7 +76,7 @@ async function observe(deps: RollDeps, rollout: Rollout): Promise<RolloutPlan> {
 /** The app's formation as it stands now (a scale during the rollout changes it). */
 async function formationOf(deps: RollDeps, app: string): Promise<Formation> {
   const row = await findApp(deps.store.db, app);
-  return JSON.parse(row?.structure ?? "{}") as Formation;
+  return row?.structure ?? {};
 }
 
 /**
@@ -98,8 +98,6 @@ export async function rollOut(deps: RollDeps, rollout: Rollout, signal: AbortSig
     for (const spec of specs) {
       signal.throwIfAborted();
       const want = own(formation, spec.type) ?? 0;
-      if (!Number.isInteger(want) || want < 0)
-        throw new RolloutFailure(`the formation's count for ${spec.type} is not a number of instances`);
       const before = plan.previous?.filter((p) => p.type === spec.type).reduce((n, p) => n + p.replicas, 0) ?? 0;
       await rollType(deps, spec, want, before, settings, retiring, signal);
     }

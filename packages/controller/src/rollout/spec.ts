@@ -36,10 +36,10 @@ export async function loadReleaseSpec(db: Executor, app: string, version: number
     version,
     image: build.image,
     sha: build.sha,
-    procfile: JSON.parse(build.procfile) as Procfile,
-    values: JSON.parse(config.values) as Record<string, string>,
-    limits: JSON.parse(config.limits) as Record<string, ProcessLimits>,
-    healthchecks: JSON.parse(config.healthchecks) as Record<string, Healthcheck>,
+    procfile: build.procfile,
+    values: config.values,
+    limits: config.limits,
+    healthchecks: config.healthchecks,
   };
 }
 

@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import type { AppSettings, AppSettingsChange } from "@berth/api";
 import { invalid } from "../errors.ts";
 import { asObject, onlyKeys } from "../domain/validate.ts";
-import type { AppSettingsRow } from "../store/schema.ts";
+import type { AppSettingsRecord } from "../store/routing.ts";
 
 export const defaultSettings: Omit<AppSettings, "app"> = {
   maintenance: false,
@@ -12,24 +12,24 @@ export const defaultSettings: Omit<AppSettings, "app"> = {
   readTimeout: 60,
 };
 
-export function settingsView(appId: string, row: AppSettingsRow | undefined): AppSettings {
+export function settingsView(appId: string, row: AppSettingsRecord | undefined): AppSettings {
   if (row === undefined) return { app: appId, ...defaultSettings, allowlist: [] };
   return {
     app: appId,
     maintenance: row.maintenance === 1,
     routable: row.routable === 1,
-    allowlist: JSON.parse(row.allowlist) as string[],
+    allowlist: [...row.allowlist],
     connectTimeout: row.connect_timeout,
     readTimeout: row.read_timeout,
   };
 }
 
-export function settingsRow(settings: AppSettings): AppSettingsRow {
+export function settingsRow(settings: AppSettings): AppSettingsRecord {
   return {
     app_id: settings.app,
     maintenance: settings.maintenance ? 1 : 0,
     routable: settings.routable ? 1 : 0,
-    allowlist: JSON.stringify(settings.allowlist),
+    allowlist: settings.allowlist,
     connect_timeout: settings.connectTimeout,
     read_timeout: settings.readTimeout,
     updated: new Date().toISOString(),
@@ -63,7 +63,10 @@ export function validateSettingsChange(body: unknown): AppSettingsChange {
     if (change.allowlist.length > 100) throw invalid("allowlist", "may hold at most 100 entries");
     out.allowlist = [...new Set(change.allowlist.map((c, i) => validateCidr(c, `allowlist.${i}`)))];
   }
-  for (const [key, max] of [["connectTimeout", 300], ["readTimeout", 3600]] as const) {
+  for (const [key, max] of [
+    ["connectTimeout", 300],
+    ["readTimeout", 3600],
+  ] as const) {
     const value = change[key];
     if (value === undefined) continue;
     if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {

@@ -1,5 +1,6 @@
 import type { AppRoute, RouteTable } from "@berth/api";
 import type { Store } from "../store/open.ts";
+import { listAppIds } from "../store/apps.ts";
 import { listDomains, listSettings } from "../store/routing.ts";
 import type { UpstreamSource } from "./hub.ts";
 import { settingsView } from "./settings.ts";
@@ -12,15 +13,16 @@ export interface RouteTableOptions {
 }
 
 /** The whole route table as it stands: every app, its hosts, settings and ready instances. */
-export async function buildRouteTable(store: Store, upstreams: UpstreamSource, version: number, options: RouteTableOptions): Promise<RouteTable> {
-  const [apps, domains, settings] = await Promise.all([
-    store.db.selectFrom("apps").select("id").orderBy("id").execute(),
-    listDomains(store.db),
-    listSettings(store.db),
-  ]);
+export async function buildRouteTable(
+  store: Store,
+  upstreams: UpstreamSource,
+  version: number,
+  options: RouteTableOptions,
+): Promise<RouteTable> {
+  const [apps, domains, settings] = await Promise.all([listAppIds(store.db), listDomains(store.db), listSettings(store.db)]);
   const settingsOf = new Map(settings.map((row) => [row.app_id, row]));
   const routes: AppRoute[] = [];
-  for (const { id } of apps) {
+  for (const id of apps) {
     const s = settingsView(id, settingsOf.get(id));
     const instances = await upstreams.upstreams(id);
     routes.push({

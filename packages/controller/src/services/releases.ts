@@ -17,9 +17,11 @@ import {
   latestGoodRelease,
   latestRelease,
   lockApp,
+  type BuildRecord,
+  type ConfigRecord,
   type ReleaseWithOwner,
 } from "../store/releases.ts";
-import type { BuildRow, ConfigRow, ReleaseRow, Tx } from "../store/schema.ts";
+import type { ReleaseRow, Tx } from "../store/schema.ts";
 import { own } from "../domain/dict.ts";
 
 export interface ReleaseDeps {
@@ -50,8 +52,8 @@ export function processTypes(procfile: Procfile): string[] {
 
 const emptyConfig: ConfigDocument = { values: {}, limits: {}, healthchecks: {} };
 
-function configDocument(row: ConfigRow): ConfigDocument {
-  return { values: JSON.parse(row.values), limits: JSON.parse(row.limits), healthchecks: JSON.parse(row.healthchecks) };
+function configDocument(config: ConfigRecord): ConfigDocument {
+  return { values: config.values, limits: config.limits, healthchecks: config.healthchecks };
 }
 
 /** Creates an app with its empty config and release v1 (no build; nothing to run). */
@@ -73,8 +75,8 @@ interface Plan {
   configId: string;
   summary: string;
   /** Rows to write with the release. */
-  build?: BuildRow;
-  config?: ConfigRow;
+  build?: BuildRecord;
+  config?: ConfigRecord;
 }
 
 function releaseRow(
@@ -102,16 +104,8 @@ function releaseRow(
   };
 }
 
-function configRow(appId: string, actor: Actor, doc: ConfigDocument, now: string): ConfigRow {
-  return {
-    id: randomUUID(),
-    app_id: appId,
-    owner_id: actor.id,
-    values: JSON.stringify(doc.values),
-    limits: JSON.stringify(doc.limits),
-    healthchecks: JSON.stringify(doc.healthchecks),
-    created: now,
-  };
+function configRow(appId: string, actor: Actor, doc: ConfigDocument, now: string): ConfigRecord {
+  return { id: randomUUID(), app_id: appId, owner_id: actor.id, ...doc, created: now };
 }
 
 /**
@@ -175,13 +169,13 @@ export async function releaseBuild(
     appId,
     actor,
     async (_tx, live) => {
-      const row: BuildRow = {
+      const row: BuildRecord = {
         id: buildId,
         app_id: appId,
         owner_id: actor.id,
         image: build.image,
         sha: build.sha,
-        procfile: JSON.stringify(build.procfile),
+        procfile: build.procfile,
         kind: build.kind,
         log: build.log ?? "",
         duration_ms: build.durationMs ?? null,
@@ -193,7 +187,7 @@ export async function releaseBuild(
     async (tx) => {
       // The formation follows the Procfile: types that are gone are dropped; a first `web` gets 1.
       const app = await findApp(tx, appId);
-      const before = JSON.parse(app?.structure ?? "{}") as Formation;
+      const before: Formation = app?.structure ?? {};
       const types = processTypes(build.procfile);
       const structure: Formation = {};
       for (const type of types) {

@@ -1,14 +1,29 @@
+import type { Formation } from "@berth/api";
+import { decodeFormation, encode } from "./codec.ts";
 import type { AppRow, Executor } from "./schema.ts";
 
-/** An app with its owner's username. */
-export type AppWithOwner = AppRow & { owner: string };
+/** An app with its owner's username and its formation. */
+export type AppWithOwner = Omit<AppRow, "structure"> & { owner: string; structure: Formation };
 
 function withOwner(db: Executor) {
   return db.selectFrom("apps").innerJoin("users", "users.id", "apps.owner_id").selectAll("apps").select("users.username as owner");
 }
 
-export function findApp(db: Executor, id: string): Promise<AppWithOwner | undefined> {
-  return withOwner(db).where("apps.id", "=", id).executeTakeFirst();
+function decode(row: AppRow & { owner: string }): AppWithOwner {
+  return { ...row, structure: decodeFormation(row.structure) };
+}
+
+export async function findApp(db: Executor, id: string): Promise<AppWithOwner | undefined> {
+  const row = await withOwner(db).where("apps.id", "=", id).executeTakeFirst();
+  return row === undefined ? undefined : decode(row);
+}
+
+/** Names of every app (of those in `only`, when given), in order. */
+export async function listAppIds(db: Executor, only?: readonly string[]): Promise<string[]> {
+  if (only !== undefined && only.length === 0) return [];
+  let query = db.selectFrom("apps").select("id").orderBy("id");
+  if (only !== undefined) query = query.where("id", "in", only);
+  return (await query.execute()).map((row) => row.id);
 }
 
 export async function insertApp(db: Executor, id: string, ownerId: string): Promise<void> {
@@ -32,17 +47,17 @@ export async function listApps(
   }
   const rows = await query.orderBy("apps.id").limit(limit).offset(offset).execute();
   const { n } = await counter.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  return { count: Number(n), rows };
+  return { count: Number(n), rows: rows.map(decode) };
 }
 
 export async function setAppOwner(db: Executor, id: string, ownerId: string): Promise<void> {
   await db.updateTable("apps").set({ owner_id: ownerId, updated: new Date().toISOString() }).where("id", "=", id).execute();
 }
 
-export async function setAppStructure(db: Executor, id: string, structure: Record<string, number>): Promise<void> {
+export async function setAppStructure(db: Executor, id: string, structure: Formation): Promise<void> {
   await db
     .updateTable("apps")
-    .set({ structure: JSON.stringify(structure), updated: new Date().toISOString() })
+    .set({ structure: encode(structure), updated: new Date().toISOString() })
     .where("id", "=", id)
     .execute();
 }

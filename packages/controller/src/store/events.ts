@@ -25,11 +25,26 @@ export async function insertEvent(db: Executor, event: AppEvent): Promise<void> 
 
 /** The app's newest `limit` events, oldest first. */
 export async function recentEvents(db: Executor, appId: string, limit: number): Promise<AppEventRow[]> {
-  const rows = await db.selectFrom("app_events").selectAll().where("app_id", "=", appId).orderBy("time", "desc").orderBy("id").limit(limit).execute();
+  const rows = await db
+    .selectFrom("app_events")
+    .selectAll()
+    .where("app_id", "=", appId)
+    .orderBy("time", "desc")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
   return rows.reverse();
 }
 
 /** The app's events after `time`, oldest first. */
 export function eventsAfter(db: Executor, appId: string, time: string): Promise<AppEventRow[]> {
-  return db.selectFrom("app_events").selectAll().where("app_id", "=", appId).where("time", ">", time).orderBy("time").orderBy("id").limit(1000).execute();
+  return db
+    .selectFrom("app_events")
+    .selectAll()
+    .where("app_id", "=", appId)
+    .where("time", ">", time)
+    .orderBy("time")
+    .orderBy("id")
+    .limit(1000)
+    .execute();
 }

@@ -136,8 +136,14 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       // Tokens get a public id (to list and revoke them), a label saying where they came from, and
       // when they last authenticated a request. One statement per column: SQLite alters one at a time.
-      await db.schema.alterTable("tokens").addColumn("id", "text", (c) => c.notNull().defaultTo("")).execute();
-      await db.schema.alterTable("tokens").addColumn("label", "text", (c) => c.notNull().defaultTo("")).execute();
+      await db.schema
+        .alterTable("tokens")
+        .addColumn("id", "text", (c) => c.notNull().defaultTo(""))
+        .execute();
+      await db.schema
+        .alterTable("tokens")
+        .addColumn("label", "text", (c) => c.notNull().defaultTo(""))
+        .execute();
       await db.schema.alterTable("tokens").addColumn("last_used", "text").execute();
       const tokens = db as Kysely<{ tokens: { token_hash: string; id: string; label: string } }>;
       for (const { token_hash } of await tokens.selectFrom("tokens").select("token_hash").execute()) {

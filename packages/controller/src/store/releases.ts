@@ -1,10 +1,32 @@
 import { sql } from "kysely";
+import type { Healthcheck, ProcessLimits, Procfile } from "@berth/api";
+import { decodeHealthchecks, decodeLimits, decodeProcfile, decodeValues, encode } from "./codec.ts";
 import type { Backend, BuildRow, ConfigRow, Executor, ReleaseRow } from "./schema.ts";
 
 /** Release with the owner's username, ready to be shown. */
 export type ReleaseWithOwner = ReleaseRow & { owner: string };
-export type BuildWithOwner = BuildRow & { owner: string };
-export type ConfigWithOwner = ConfigRow & { owner: string };
+
+/** A build as stored, its procfile decoded. */
+export type BuildRecord = Omit<BuildRow, "procfile"> & { procfile: Procfile };
+export type BuildWithOwner = BuildRecord & { owner: string };
+
+/** A config as stored, its documents decoded. */
+export type ConfigRecord = Omit<ConfigRow, "values" | "limits" | "healthchecks"> & {
+  values: Record<string, string>;
+  limits: Record<string, ProcessLimits>;
+  healthchecks: Record<string, Healthcheck>;
+};
+export type ConfigWithOwner = ConfigRecord & { owner: string };
+
+function decodeBuild<R extends BuildRow>(row: R): Omit<R, "procfile"> & { procfile: Procfile } {
+  return { ...row, procfile: decodeProcfile(row.procfile) };
+}
+
+function decodeConfig<R extends ConfigRow>(row: R): Omit<R, "values" | "limits" | "healthchecks"> & ConfigDocuments {
+  return { ...row, values: decodeValues(row.values), limits: decodeLimits(row.limits), healthchecks: decodeHealthchecks(row.healthchecks) };
+}
+
+type ConfigDocuments = Pick<ConfigRecord, "values" | "limits" | "healthchecks">;
 
 /**
  * Serializes release-making on one app: on PostgreSQL a row lock on the app held until the
@@ -79,22 +101,29 @@ export async function supersedeOlder(db: Executor, appId: string, version: numbe
     .execute();
 }
 
-export async function insertConfig(db: Executor, row: ConfigRow): Promise<void> {
-  await db.insertInto("configs").values(row).execute();
+export async function insertConfig(db: Executor, config: ConfigRecord): Promise<void> {
+  await db
+    .insertInto("configs")
+    .values({ ...config, values: encode(config.values), limits: encode(config.limits), healthchecks: encode(config.healthchecks) })
+    .execute();
 }
 
-export function findConfig(db: Executor, id: string): Promise<ConfigWithOwner | undefined> {
-  return db
+export async function findConfig(db: Executor, id: string): Promise<ConfigWithOwner | undefined> {
+  const row = await db
     .selectFrom("configs")
     .innerJoin("users", "users.id", "configs.owner_id")
     .selectAll("configs")
     .select("users.username as owner")
     .where("configs.id", "=", id)
     .executeTakeFirst();
+  return row === undefined ? undefined : decodeConfig(row);
 }
 
-export async function insertBuild(db: Executor, row: BuildRow): Promise<void> {
-  await db.insertInto("builds").values(row).execute();
+export async function insertBuild(db: Executor, build: BuildRecord): Promise<void> {
+  await db
+    .insertInto("builds")
+    .values({ ...build, procfile: encode(build.procfile) })
+    .execute();
 }
 
 function buildsOf(db: Executor, appId: string) {
@@ -106,8 +135,9 @@ function buildsOf(db: Executor, appId: string) {
     .where("builds.app_id", "=", appId);
 }
 
-export function findBuild(db: Executor, appId: string, id: string): Promise<BuildWithOwner | undefined> {
-  return buildsOf(db, appId).where("builds.id", "=", id).executeTakeFirst();
+export async function findBuild(db: Executor, appId: string, id: string): Promise<BuildWithOwner | undefined> {
+  const row = await buildsOf(db, appId).where("builds.id", "=", id).executeTakeFirst();
+  return row === undefined ? undefined : decodeBuild(row);
 }
 
 export async function listBuilds(db: Executor, appId: string, limit: number, offset: number) {
@@ -117,5 +147,5 @@ export async function listBuilds(db: Executor, appId: string, limit: number, off
     .where("app_id", "=", appId)
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .executeTakeFirstOrThrow();
-  return { count: Number(n), rows };
+  return { count: Number(n), rows: rows.map(decodeBuild) };
 }

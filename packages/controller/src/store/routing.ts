@@ -1,4 +1,12 @@
+import { decodeStrings, encode } from "./codec.ts";
 import type { AppSettingsRow, DomainRow, Executor } from "./schema.ts";
+
+/** An app's router settings as stored, its allow-list decoded. */
+export type AppSettingsRecord = Omit<AppSettingsRow, "allowlist"> & { allowlist: string[] };
+
+function decode(row: AppSettingsRow): AppSettingsRecord {
+  return { ...row, allowlist: decodeStrings(row.allowlist, "allow-list") };
+}
 
 export function listDomains(db: Executor, appId?: string): Promise<DomainRow[]> {
   let query = db.selectFrom("domains").selectAll();
@@ -19,15 +27,17 @@ export async function deleteDomain(db: Executor, appId: string, domain: string):
   return Number(result.numDeletedRows);
 }
 
-export function findSettings(db: Executor, appId: string): Promise<AppSettingsRow | undefined> {
-  return db.selectFrom("app_settings").selectAll().where("app_id", "=", appId).executeTakeFirst();
+export async function findSettings(db: Executor, appId: string): Promise<AppSettingsRecord | undefined> {
+  const row = await db.selectFrom("app_settings").selectAll().where("app_id", "=", appId).executeTakeFirst();
+  return row === undefined ? undefined : decode(row);
 }
 
-export function listSettings(db: Executor): Promise<AppSettingsRow[]> {
-  return db.selectFrom("app_settings").selectAll().execute();
+export async function listSettings(db: Executor): Promise<AppSettingsRecord[]> {
+  return (await db.selectFrom("app_settings").selectAll().execute()).map(decode);
 }
 
-export async function saveSettings(db: Executor, row: AppSettingsRow): Promise<void> {
+export async function saveSettings(db: Executor, settings: AppSettingsRecord): Promise<void> {
+  const row: AppSettingsRow = { ...settings, allowlist: encode(settings.allowlist) };
   await db
     .insertInto("app_settings")
     .values(row)

@@ -106,8 +106,8 @@ export function appRoutes(router: Router<State>, deps: RouteDeps): void {
         hint: "deploy code first with `git push berth main`",
       });
     }
-    const types = processTypes(JSON.parse(build.procfile));
-    const formation: Formation = JSON.parse(app.structure);
+    const types = processTypes(build.procfile);
+    const formation: Formation = { ...app.structure };
     for (const [type, count] of entries) {
       validateProcessType(type, type);
       if (!types.includes(type)) {
