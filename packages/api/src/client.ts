@@ -9,15 +9,19 @@ import type {
   BuildDetail,
   Config,
   ConfigChange,
+  CreateAppRequest,
   CreateBuildRequest,
+  GrantPermRequest,
   Domain,
   Formation,
   HookBuildRequest,
+  HookConfigRequest,
   LogEntry,
   LogQuery,
   HookBuildResponse,
   Page,
   PageQuery,
+  LoginRequest,
   PasswdRequest,
   PasswdResponse,
   Perms,
@@ -25,10 +29,12 @@ import type {
   PushAuthRequest,
   PushAuthResponse,
   RegisterRequest,
+  RollbackRequest,
   RegisterResponse,
   Release,
   TokenInfo,
   TokenResponse,
+  TransferAppRequest,
   User,
 } from "./types.ts";
 
@@ -135,7 +141,7 @@ export class ControllerClient {
   readonly auth = {
     register: (body: RegisterRequest) => this.request<RegisterResponse>("POST", routes.register, body),
     login: (username: string, password: string) =>
-      this.request<TokenResponse>("POST", routes.login, { username, password }),
+      this.request<TokenResponse>("POST", routes.login, { username, password } satisfies LoginRequest),
     whoami: () => this.request<User>("GET", routes.whoami),
     /** Issues a new token; every earlier token of that user stops working. */
     regenerateToken: (username?: string) =>
@@ -153,11 +159,11 @@ export class ControllerClient {
   };
 
   readonly apps = {
-    create: (id?: string) => this.request<App>("POST", routes.apps, id === undefined ? {} : { id }),
+    create: (id?: string) => this.request<App>("POST", routes.apps, (id === undefined ? {} : { id }) satisfies CreateAppRequest),
     list: (page?: PageQuery) => this.request<Page<App>>("GET", routes.apps, undefined, page),
     get: (app: string) => this.request<App>("GET", routes.app(app)),
     destroy: (app: string) => this.request<undefined>("DELETE", routes.app(app)),
-    transfer: (app: string, owner: string) => this.request<App>("POST", routes.app(app), { owner }),
+    transfer: (app: string, owner: string) => this.request<App>("POST", routes.app(app), { owner } satisfies TransferAppRequest),
   };
 
   readonly config = {
@@ -178,7 +184,7 @@ export class ControllerClient {
       this.request<Page<Release>>("GET", routes.releases(app), undefined, page),
     get: (app: string, version: number) => this.request<Release>("GET", routes.release(app, version)),
     rollback: (app: string, version?: number) =>
-      this.request<Release>("POST", routes.rollback(app), version === undefined ? {} : { version }),
+      this.request<Release>("POST", routes.rollback(app), (version === undefined ? {} : { version }) satisfies RollbackRequest),
   };
 
   readonly scale = {
@@ -193,7 +199,7 @@ export class ControllerClient {
 
   readonly perms = {
     list: (app: string) => this.request<Perms>("GET", routes.perms(app)),
-    grant: (app: string, username: string) => this.request<Perms>("POST", routes.perms(app), { username }),
+    grant: (app: string, username: string) => this.request<Perms>("POST", routes.perms(app), { username } satisfies GrantPermRequest),
     revoke: (app: string, username: string) => this.request<undefined>("DELETE", routes.perm(app, username)),
   };
 
@@ -242,7 +248,7 @@ export class ControllerClient {
   /** Builder-only routes; the client needs `builderKey`. */
   readonly hooks = {
     pushAuth: (body: PushAuthRequest) => this.request<PushAuthResponse>("POST", routes.hooks.pushAuth, body),
-    config: (app: string) => this.request<Config>("POST", routes.hooks.config, { app }),
+    config: (app: string) => this.request<Config>("POST", routes.hooks.config, { app } satisfies HookConfigRequest),
     build: (body: HookBuildRequest) => this.request<HookBuildResponse>("POST", routes.hooks.build, body),
     /** A release's state, to follow the rollout a build started. */
     release: (app: string, version: number) => this.request<Release>("POST", routes.hooks.release, { app, version }),

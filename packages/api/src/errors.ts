@@ -33,6 +33,39 @@ export const ErrorCode = {
 /** One of the stable error codes. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * The HTTP status each error code is answered with. Complete by its type: a new code without a
+ * status does not compile (it would otherwise become a 500).
+ */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  INVALID_JSON: 400,
+  VALIDATION_FAILED: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  REGISTRATION_CLOSED: 403,
+  NOT_FOUND: 404,
+  APP_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  TOKEN_NOT_FOUND: 404,
+  RELEASE_NOT_FOUND: 404,
+  BUILD_NOT_FOUND: 404,
+  APP_EXISTS: 409,
+  USER_EXISTS: 409,
+  NOTHING_CHANGED: 409,
+  ROLLOUT_IN_PROGRESS: 409,
+  CONFLICT: 409,
+  ROLLBACK_REFUSED: 409,
+  NO_BUILD: 409,
+  UNKNOWN_PROCESS_TYPE: 400,
+  METHOD_NOT_ALLOWED: 405,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
 /** The body of every non-2xx response: `{"error": {"code", "message", "hint"?, "field"?}}`. */
 export interface ErrorEnvelope {
   error: {

@@ -1,7 +1,7 @@
 export { ControllerClient } from "./client.ts";
 export type { ControllerClientOptions, Fetch } from "./client.ts";
 export { isLocalhostName, localhostAwareFetch } from "./localhost.ts";
-export { ApiError, ErrorCode, isErrorEnvelope } from "./errors.ts";
+export { ApiError, ERROR_STATUS, ErrorCode, isErrorEnvelope } from "./errors.ts";
 export type { ErrorEnvelope } from "./errors.ts";
 export { API_VERSION, BUILDER_KEY_HEADER, routes } from "./routes.ts";
 export type * from "./types.ts";

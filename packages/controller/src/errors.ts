@@ -1,33 +1,4 @@
-import { ErrorCode } from "@berth/api";
-
-const defaultStatus: Partial<Record<ErrorCode, number>> = {
-  BAD_REQUEST: 400,
-  INVALID_JSON: 400,
-  VALIDATION_FAILED: 400,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  PAYLOAD_TOO_LARGE: 413,
-  UNAUTHENTICATED: 401,
-  INVALID_CREDENTIALS: 401,
-  FORBIDDEN: 403,
-  REGISTRATION_CLOSED: 403,
-  NOT_FOUND: 404,
-  APP_NOT_FOUND: 404,
-  USER_NOT_FOUND: 404,
-  TOKEN_NOT_FOUND: 404,
-  RELEASE_NOT_FOUND: 404,
-  BUILD_NOT_FOUND: 404,
-  APP_EXISTS: 409,
-  USER_EXISTS: 409,
-  NOTHING_CHANGED: 409,
-  ROLLOUT_IN_PROGRESS: 409,
-  CONFLICT: 409,
-  ROLLBACK_REFUSED: 409,
-  NO_BUILD: 409,
-  UNKNOWN_PROCESS_TYPE: 400,
-  METHOD_NOT_ALLOWED: 405,
-  UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
+import { ERROR_STATUS, ErrorCode } from "@berth/api";
 
 export interface BerthErrorOptions {
   hint?: string;
@@ -50,7 +21,7 @@ export class BerthError extends Error {
   constructor(code: ErrorCode, message: string, options: BerthErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.status = options.status ?? defaultStatus[code] ?? 500;
+    this.status = options.status ?? ERROR_STATUS[code];
     this.hint = options.hint;
     this.field = options.field;
   }

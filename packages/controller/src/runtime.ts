@@ -53,29 +53,41 @@ function rolloutDeployer(parts: DeployerParts, scheduler: Scheduler, drains: boo
   );
 }
 
-async function dockerDeployer(parts: DeployerParts): Promise<{ deployer: RolloutDeployer; network: "host" | "bridge" }> {
-  const { config, logger } = parts;
-  const docker = dockerClient(config.dockerHost);
-  const mode = config.dockerNetwork === "auto" ? await detectNetwork(docker).catch(() => "bridge" as const) : config.dockerNetwork;
-  const network = mode === "host" ? ({ mode } as const) : ({ mode, network: "bridge", containerPort: 5000 } as const);
-  logger.info("docker scheduler", { dockerHost: config.dockerHost ?? "/var/run/docker.sock", network: mode });
-  // The routers reach each instance itself: they must have stopped sending it requests before it stops.
-  return { deployer: rolloutDeployer(parts, new DockerScheduler(docker, { network }), true), network: mode };
+/**
+ * What runs apps: the engine's scheduler, whether the routers reach its instances directly (so an
+ * instance may stop only once no router sends it requests), and for Docker the network its
+ * containers (and so the builds) use.
+ */
+interface SchedulerChoice {
+  scheduler: Scheduler;
+  drains: boolean;
+  network?: "host" | "bridge";
 }
 
-/** Cluster mode: the router reaches each routable type at its Service, `<app>-<type>.<app>.svc:80`. */
-function kubernetesDeployer(parts: DeployerParts): RolloutDeployer {
-  const k8s = parts.config.kubernetes;
-  const kc = loadKubeConfig(k8s.kubeconfig);
-  parts.logger.info("kubernetes scheduler", { cluster: kc.getCurrentCluster()?.server, context: kc.getCurrentContext() });
-  const scheduler = kubernetesScheduler(kc, {
-    terminationGracePeriodSeconds: k8s.terminationGracePeriodSeconds,
-    nodeSelector: k8s.nodeSelector,
-    ...(k8s.registryLogin === undefined ? {} : { registryLogin: k8s.registryLogin }),
-  });
-  // Kubernetes drains: a deleted pod leaves the Service's endpoints before its SIGTERM.
-  return rolloutDeployer(parts, scheduler, false);
-}
+/** One entry per `BERTH_SCHEDULER`: adding an engine is one entry. `none` only records releases. */
+const schedulers: Record<ControllerConfig["scheduler"], (parts: DeployerParts) => Promise<SchedulerChoice | undefined>> = {
+  async docker({ config, logger }) {
+    const docker = dockerClient(config.dockerHost);
+    const mode = config.dockerNetwork === "auto" ? await detectNetwork(docker).catch(() => "bridge" as const) : config.dockerNetwork;
+    const network = mode === "host" ? ({ mode } as const) : ({ mode, network: "bridge", containerPort: 5000 } as const);
+    logger.info("docker scheduler", { dockerHost: config.dockerHost ?? "/var/run/docker.sock", network: mode });
+    return { scheduler: new DockerScheduler(docker, { network }), drains: true, network: mode };
+  },
+  // Cluster mode: the router reaches each routable type at its Service, `<app>-<type>.<app>.svc:80`,
+  // and Kubernetes drains: a deleted pod leaves the Service's endpoints before its SIGTERM.
+  async kubernetes({ config, logger }) {
+    const k8s = config.kubernetes;
+    const kc = loadKubeConfig(k8s.kubeconfig);
+    logger.info("kubernetes scheduler", { cluster: kc.getCurrentCluster()?.server, context: kc.getCurrentContext() });
+    const scheduler = kubernetesScheduler(kc, {
+      terminationGracePeriodSeconds: k8s.terminationGracePeriodSeconds,
+      nodeSelector: k8s.nodeSelector,
+      ...(k8s.registryLogin === undefined ? {} : { registryLogin: k8s.registryLogin }),
+    });
+    return { scheduler, drains: false };
+  },
+  none: async () => undefined,
+};
 
 /**
  * Opens the store, builds the configured scheduler and deployer, reconciles what runs with what the
@@ -96,8 +108,8 @@ export async function startControllerRuntime(
   // Routers report every few seconds: until one interval has passed, silence does not mean "no router".
   const routers = new RouterBoard({ warmupMs: ROUTER_STATUS_INTERVAL_MS + 1000 });
   const parts = { config, store, logger, routeHub, routers };
-  const docker = config.scheduler === "docker" ? await dockerDeployer(parts) : undefined;
-  const deployer = docker?.deployer ?? (config.scheduler === "kubernetes" ? kubernetesDeployer(parts) : undefined);
+  const chosen = await schedulers[config.scheduler](parts);
+  const deployer = chosen === undefined ? undefined : rolloutDeployer(parts, chosen.scheduler, chosen.drains);
   deployer?.reconcile().catch((err: unknown) => logger.error("reconcile failed; apps may be missing instances", { err }));
   // Stopped by `deployer.close()` below.
   deployer?.watchCrashes();
@@ -121,7 +133,7 @@ export async function startControllerRuntime(
   return {
     handler: app.callback(),
     store,
-    network: docker?.network,
+    network: chosen?.network,
     close: async () => {
       await deployer?.close();
       await store.close();

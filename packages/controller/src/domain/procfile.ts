@@ -20,3 +20,11 @@ export function validateProcfile(value: unknown, field = "procfile"): Procfile {
   }
   return out;
 }
+
+/** Types whose instances serve `$PORT` and get a TCP readiness check by default (as in Deis). */
+const routableTypes = ["web", "cmd"];
+
+/** Whether instances of the type serve requests through the router. */
+export function isRoutable(type: string): boolean {
+  return routableTypes.includes(type);
+}

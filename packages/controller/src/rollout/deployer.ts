@@ -18,7 +18,8 @@ import { Drainer } from "./drain.ts";
 import { type AppEvent, appEvent, type EventSink } from "./events.ts";
 import { restartLive, restore, scaleLive } from "./maintain.ts";
 import { type RollDeps, revert, rollOut } from "./roll.ts";
-import { isRoutable, loadReleaseSpec } from "./spec.ts";
+import { isRoutable } from "../domain/procfile.ts";
+import { loadReleaseSpec } from "./spec.ts";
 import { RolloutFailure } from "./wait.ts";
 
 export interface RolloutDeployerDeps {

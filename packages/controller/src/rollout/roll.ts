@@ -9,7 +9,8 @@ import { deleteRollout, type Rollout, type RolloutPlan, updateRollout } from "..
 import type { Drainer } from "./drain.ts";
 import { type AppEvent, appEvent } from "./events.ts";
 import { type DeploySettings, deploySettings } from "../domain/deploy-settings.ts";
-import { groupSpec, isRoutable, loadReleaseSpec, releaseTypes } from "./spec.ts";
+import { isRoutable } from "../domain/procfile.ts";
+import { groupSpec, loadReleaseSpec, releaseTypes } from "./spec.ts";
 import { RolloutFailure, waitReady, watchHealthy } from "./wait.ts";
 import { own } from "../domain/dict.ts";
 

@@ -3,6 +3,7 @@ import type { GroupSpec, ReadinessCheck } from "../scheduler/types.ts";
 import type { Executor } from "../store/schema.ts";
 import { findBuild, findConfig, findRelease } from "../store/releases.ts";
 import { own } from "../domain/dict.ts";
+import { isRoutable } from "../domain/procfile.ts";
 
 /** What a release runs: its build and config, as the deployer needs them. */
 export interface ReleaseSpec {
@@ -14,14 +15,6 @@ export interface ReleaseSpec {
   values: Record<string, string>;
   limits: Record<string, ProcessLimits>;
   healthchecks: Record<string, Healthcheck>;
-}
-
-/** Types whose instances serve `$PORT` and get a TCP readiness check by default (as in Deis). */
-const routableTypes = ["web", "cmd"];
-
-/** Whether instances of the type serve requests through the router. */
-export function isRoutable(type: string): boolean {
-  return routableTypes.includes(type);
 }
 
 /** Loads a release's build and config; undefined when it has no build (v1 or config before code). */
@@ -47,11 +40,11 @@ export async function loadReleaseSpec(db: Executor, app: string, version: number
 export function releaseTypes(release: ReleaseSpec): string[] {
   const types = Object.keys(release.procfile);
   const all = types.length > 0 ? types : ["web"];
-  return [...all].sort((a, b) => Number(!routableTypes.includes(a)) - Number(!routableTypes.includes(b)) || a.localeCompare(b));
+  return [...all].sort((a, b) => Number(!isRoutable(a)) - Number(!isRoutable(b)) || a.localeCompare(b));
 }
 
 export function readinessCheck(type: string, check: Healthcheck | undefined): ReadinessCheck {
-  const mode = check?.path !== undefined ? "http" : check !== undefined || routableTypes.includes(type) ? "tcp" : "running";
+  const mode = check?.path !== undefined ? "http" : check !== undefined || isRoutable(type) ? "tcp" : "running";
   return {
     mode,
     path: check?.path,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { BuildKind, ConfigChange, Formation, Procfile } from "@berth/api";
+import type { BuildKind, Config, ConfigChange, Formation, Procfile } from "@berth/api";
 import type { Deployer } from "../deployer.ts";
 import { applyConfigChange, type ConfigDocument } from "../domain/config.ts";
 import { BerthError } from "../errors.ts";
@@ -21,7 +21,9 @@ import {
   type ConfigRecord,
   type ReleaseWithOwner,
 } from "../store/releases.ts";
-import type { ReleaseRow, Tx } from "../store/schema.ts";
+import type { Executor, ReleaseRow, Tx } from "../store/schema.ts";
+import type { DeploySettings } from "../domain/deploy-settings.ts";
+import { configView } from "../domain/views.ts";
 import { own } from "../domain/dict.ts";
 
 export interface ReleaseDeps {
@@ -54,6 +56,14 @@ const emptyConfig: ConfigDocument = { values: {}, limits: {}, healthchecks: {} }
 
 function configDocument(config: ConfigRecord): ConfigDocument {
   return { values: config.values, limits: config.limits, healthchecks: config.healthchecks };
+}
+
+/** The config of the app's live release, as the API shows it (with the rollout settings it implies). */
+export async function liveConfig(db: Executor, appId: string, defaults: DeploySettings): Promise<Config> {
+  const live = await latestGoodRelease(db, appId);
+  const config = live ? await findConfig(db, live.config_id) : undefined;
+  if (config === undefined) throw new BerthError("INTERNAL", `app "${appId}" has no config`);
+  return configView(config, appId, defaults);
 }
 
 /** Creates an app with its empty config and release v1 (no build; nothing to run). */

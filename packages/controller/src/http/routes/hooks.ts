@@ -8,15 +8,14 @@ import { validateProcfile } from "../../domain/procfile.ts";
 import { asObject, optionalInteger, optionalString, requiredString } from "../../domain/validate.ts";
 import { buildView, releaseView } from "../../domain/views.ts";
 import { BerthError, appNotFound, invalid, userNotFound } from "../../errors.ts";
-import { type AppWithOwner, findApp, isCollaborator } from "../../store/apps.ts";
+import { findApp } from "../../store/apps.ts";
 import { findBuild, findRelease } from "../../store/releases.ts";
-import type { UserRow } from "../../store/schema.ts";
 import { findSession, touchSession } from "../../store/tokens.ts";
 import { findUserByName } from "../../store/users.ts";
-import { releaseBuild } from "../../services/releases.ts";
+import { mayAccess } from "../../services/apps.ts";
+import { liveConfig, releaseBuild } from "../../services/releases.ts";
 import { readJson } from "../body.ts";
 import type { RouteDeps, State } from "../context.ts";
-import { liveConfig } from "./releases.ts";
 
 const kinds: readonly BuildKind[] = ["dockerfile", "buildpack", "image"];
 
@@ -32,10 +31,6 @@ function builderOnly(key: string): Middleware<State> {
     }
     await next();
   };
-}
-
-async function mayUse(deps: RouteDeps, user: UserRow, app: AppWithOwner): Promise<boolean> {
-  return user.is_admin === 1 || app.owner_id === user.id || isCollaborator(deps.store.db, app.id, user.id);
 }
 
 export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
@@ -56,7 +51,7 @@ export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
     } else {
       const app = await findApp(deps.store.db, appId);
       if (app === undefined) answer = { allowed: false, code: "APP_NOT_FOUND", reason: `app "${appId}" not found; create it with \`berth create ${appId}\`` };
-      else if (!(await mayUse(deps, user, app))) answer = { allowed: false, code: "FORBIDDEN", reason: `${username} has no access to app "${appId}"` };
+      else if (!(await mayAccess(deps.store.db, user, app, "use"))) answer = { allowed: false, code: "FORBIDDEN", reason: `${username} has no access to app "${appId}"` };
       else answer = { allowed: true, generation: app.created };
     }
     ctx.body = answer;
@@ -66,7 +61,7 @@ export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
     const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
     const appId = requiredString(body, "app", 63);
     if ((await findApp(deps.store.db, appId)) === undefined) throw appNotFound(appId);
-    ctx.body = await liveConfig(deps, appId);
+    ctx.body = await liveConfig(deps.store.db, appId, deps.settings.rollout);
   });
 
   router.post("/v2/hooks/build", guard, async (ctx) => {
@@ -85,7 +80,7 @@ export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
     if (app === undefined) throw appNotFound(appId);
     const user = await findUserByName(deps.store.db, username);
     if (user === undefined) throw userNotFound(username);
-    if (!(await mayUse(deps, user, app))) throw new BerthError("FORBIDDEN", `${username} has no access to app "${appId}"`);
+    if (!(await mayAccess(deps.store.db, user, app, "use"))) throw new BerthError("FORBIDDEN", `${username} has no access to app "${appId}"`);
     const { version, buildId } = await releaseBuild(deps, appId, { id: user.id, username }, {
       image, sha, procfile, kind,
       ...(log === undefined ? {} : { log }),

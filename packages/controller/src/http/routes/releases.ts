@@ -4,19 +4,11 @@ import { validateProcfile } from "../../domain/procfile.ts";
 import { asObject, onlyKeys, optionalInteger, pageQuery, requiredString } from "../../domain/validate.ts";
 import { buildDetailView, buildView, configView, releaseView } from "../../domain/views.ts";
 import { BerthError, invalid } from "../../errors.ts";
-import { releaseBuild, releaseConfig, rollback } from "../../services/releases.ts";
-import { findBuild, findConfig, findRelease, latestGoodRelease, listBuilds, listReleases } from "../../store/releases.ts";
+import { liveConfig, releaseBuild, releaseConfig, rollback } from "../../services/releases.ts";
+import { findBuild, findConfig, findRelease, listBuilds, listReleases } from "../../store/releases.ts";
 import { actor, loadApp } from "../access.ts";
 import { readJson } from "../body.ts";
 import type { RouteDeps, State } from "../context.ts";
-
-/** The config of the live release. */
-export async function liveConfig(deps: RouteDeps, appId: string) {
-  const live = await latestGoodRelease(deps.store.db, appId);
-  const config = live ? await findConfig(deps.store.db, live.config_id) : undefined;
-  if (config === undefined) throw new BerthError("INTERNAL", `app "${appId}" has no config`);
-  return configView(config, appId, deps.settings.rollout);
-}
 
 async function showRelease(deps: RouteDeps, appId: string, version: number) {
   const release = await findRelease(deps.store.db, appId, version);
@@ -30,7 +22,7 @@ const imageReference = /^([a-z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._/-][a-z0-9]+)*(:
 export function releaseRoutes(router: Router<State>, deps: RouteDeps): void {
   router.get("/v2/apps/:id/config", async (ctx) => {
     const { app } = await loadApp(ctx, deps, "use");
-    ctx.body = await liveConfig(deps, app.id);
+    ctx.body = await liveConfig(deps.store.db, app.id, deps.settings.rollout);
   });
 
   router.post("/v2/apps/:id/config", async (ctx) => {

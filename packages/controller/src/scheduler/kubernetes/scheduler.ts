@@ -1,6 +1,6 @@
 import type { CoreV1Api, V1Pod, V1ReplicationController } from "@kubernetes/client-node";
 import { BerthError } from "../../errors.ts";
-import { isRoutable } from "../../rollout/spec.ts";
+import { isRoutable } from "../../domain/procfile.ts";
 import { groupName, sameGroup } from "../names.ts";
 import type { Group, GroupRef, GroupSpec, LogLine, LogOptions, Scheduler } from "../types.ts";
 import { request, tolerate } from "./errors.ts";
