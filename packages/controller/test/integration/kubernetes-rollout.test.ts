@@ -66,13 +66,18 @@ test("aborts a release whose pods fail their healthcheck, with the probe's own f
   t.deepEqual(await served(f, 2), Array(2).fill(`release=v2 app=${f.app} greeting=`));
 });
 
-test("aborts a release that crash-loops, with the exit code in the release's failure", async (t) => {
+// Which the kubelet reports first depends on timing, on a real one as on the simulator: the exit, the
+// back-off, or the liveness probe that found nothing listening as the process went.
+test("aborts a release that crash-loops, naming the instance and what the kubelet saw", async (t) => {
   const f = await setup(t);
   await deployed(f, image, { web: serve });
   const v3 = await deployed(f, image, { web: "echo boom; exit 3" });
   const failed = await f.release(v3);
   t.is(failed.state, "failed");
-  t.regex(failed.failure ?? "", new RegExp(`web\\.1 \\(${f.app}-v3-web-[a-z0-9]+\\) (exited with code 3|cannot run: CrashLoopBackOff)`));
+  t.regex(
+    failed.failure ?? "",
+    new RegExp(`web\\.1 \\(${f.app}-v3-web-[a-z0-9]+\\) (exited with code 3|cannot run: CrashLoopBackOff|cannot run: Unhealthy: Liveness probe failed)`),
+  );
   t.deepEqual(await rcNames(f), [`${f.app}-v2-web`]);
   t.deepEqual(await served(f, 1), [`release=v2 app=${f.app} greeting=`]);
 });
