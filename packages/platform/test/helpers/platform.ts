@@ -32,7 +32,7 @@ export interface Running {
   dataDir: string;
 }
 
-/** The whole platform on a free port, on the test engine (host networking: it has no bridge). */
+/** The whole platform on a free port, on the test engine, with host networking. */
 export async function startTestPlatform(t: ExecutionContext, env: Record<string, string> = {}, options: PlatformOptions = {}): Promise<Running> {
   const dockerHost = testDockerHost();
   await ensureStackImage(dockerHost);
