@@ -4,13 +4,13 @@ import type { ControllerConfig } from "./config.ts";
 import { createController } from "./http/app.ts";
 import type { ControllerDeps } from "./http/context.ts";
 import type { Logger } from "./logger.ts";
-import { RolloutDeployer } from "./rollout/deployer.ts";
-import { RouteTableHub } from "./routing/hub.ts";
-import { RouterBoard } from "./routing/routers.ts";
+import { RolloutDeployer } from "./rollout/rollout-deployer.ts";
+import { RouteTableHub } from "./route-table/hub.ts";
+import { RouterBoard } from "./route-table/router-board.ts";
 import type { Scheduler } from "./scheduler/types.ts";
 import { detectNetwork, dockerClient } from "./scheduler/docker/connect.ts";
 import { DockerScheduler } from "./scheduler/docker/scheduler.ts";
-import { insertEvent } from "./store/events.ts";
+import { insertEvent } from "./store/app-events.ts";
 import { kubernetesScheduler, loadKubeConfig } from "./scheduler/kubernetes/connect.ts";
 import { openStore, type Store } from "./store/open.ts";
 

@@ -1,6 +1,6 @@
 import type { RouterStatus } from "@berth/api";
 import test from "ava";
-import { RouterBoard } from "../src/routing/routers.ts";
+import { RouterBoard } from "../src/route-table/router-board.ts";
 import { APP, type DeployFixture, deployed, deployFixture } from "./helpers/deploy-fixture.ts";
 import { testBackends } from "./helpers/test-store.ts";
 

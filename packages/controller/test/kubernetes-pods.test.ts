@@ -1,6 +1,6 @@
 import type { V1Pod, V1PodStatus } from "@kubernetes/client-node";
 import test from "ava";
-import { podWarnings } from "../src/scheduler/kubernetes/events.ts";
+import { podWarnings } from "../src/scheduler/kubernetes/pod-warnings.ts";
 import { parseLogLines } from "../src/scheduler/kubernetes/logs.ts";
 import { podFailure, podInstances } from "../src/scheduler/kubernetes/pods.ts";
 

@@ -4,7 +4,7 @@ import { ApiError, ControllerClient } from "@berth/api";
 import test, { type ExecutionContext } from "ava";
 import { createController } from "../src/http/app.ts";
 import { silentLogger } from "../src/logger.ts";
-import { RolloutDeployer } from "../src/rollout/deployer.ts";
+import { RolloutDeployer } from "../src/rollout/rollout-deployer.ts";
 import { FakeScheduler } from "./helpers/fake-scheduler.ts";
 import { openTestStore, testBackends, type TestBackend } from "./helpers/test-store.ts";
 

@@ -1,6 +1,6 @@
 import test from "ava";
 import { rollback } from "../src/services/releases.ts";
-import { recentEvents } from "../src/store/events.ts";
+import { recentEvents } from "../src/store/app-events.ts";
 import { findConfig, listReleases } from "../src/store/releases.ts";
 import { findRollout } from "../src/store/rollouts.ts";
 import { APP, deployed, deployFixture, ref } from "./helpers/deploy-fixture.ts";

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import test from "ava";
 import type Docker from "dockerode";
-import { watchContainerEvents } from "../src/scheduler/docker/events.ts";
+import { watchContainerEvents } from "../src/scheduler/docker/engine-events.ts";
 import { watchPods } from "../src/scheduler/kubernetes/changes.ts";
 import type { NamespaceWatcher } from "../src/scheduler/kubernetes/namespace-gone.ts";
 import { watchBackoff } from "../src/scheduler/watch-backoff.ts";

@@ -15,13 +15,13 @@ import { releaseRoutes } from "./routes/releases.ts";
 import { routingRoutes } from "./routes/routing.ts";
 import { defaultDeploySettings } from "../domain/deploy-settings.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
-import { noUpstreams, RouteTableHub } from "../routing/hub.ts";
-import { RouterBoard } from "../routing/routers.ts";
+import { noUpstreams, RouteTableHub } from "../route-table/hub.ts";
+import { RouterBoard } from "../route-table/router-board.ts";
 
 export interface Controller {
   /** The koa application; `app.callback()` is the request handler. */
   app: Koa<State>;
-  /** The deployer releases are handed to. */
+  /** What the routes were built with: the store, the deployer, the route hub and the settings with their defaults filled in. */
   deps: RouteDeps;
 }
 

@@ -3,8 +3,8 @@ import type { RouterContext } from "@koa/router";
 import type { Deployer } from "../deployer.ts";
 import type { DeploySettings } from "../domain/deploy-settings.ts";
 import type { Logger } from "../logger.ts";
-import type { RouterBoard } from "../routing/routers.ts";
-import type { RouteTableHub, UpstreamSource } from "../routing/hub.ts";
+import type { RouterBoard } from "../route-table/router-board.ts";
+import type { RouteTableHub, UpstreamSource } from "../route-table/hub.ts";
 import type { Store } from "../store/open.ts";
 import type { UserRow } from "../store/schema.ts";
 

@@ -1,6 +1,6 @@
 import type { LogEntry } from "@berth/api";
 import type { LogLine } from "../scheduler/types.ts";
-import { recentEvents } from "../store/events.ts";
+import { recentEvents } from "../store/app-events.ts";
 import { fromEvent, fromInstance, mergeLogs, timeKey } from "./merge.ts";
 import { type LogReader, pollEvents, pollLogs } from "./poll.ts";
 

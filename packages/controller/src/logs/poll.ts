@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { LogEntry } from "@berth/api";
 import type { Deployer } from "../deployer.ts";
-import { eventsAfter } from "../store/events.ts";
+import { eventsAfter } from "../store/app-events.ts";
 import type { Store } from "../store/open.ts";
 import { fromEvent, fromInstance, mergeLogs, timeKey } from "./merge.ts";
 

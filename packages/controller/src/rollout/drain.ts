@@ -1,4 +1,4 @@
-import type { Holdup, RouterBoard } from "../routing/routers.ts";
+import type { Holdup, RouterBoard } from "../route-table/router-board.ts";
 
 /** An instance on its way out: its name, and where the router reaches it (none for types that serve nothing). */
 export interface Leaving {

@@ -3,7 +3,7 @@ import { BerthError } from "../errors.ts";
 import { sameGroup } from "../scheduler/names.ts";
 import { findApp } from "../store/apps.ts";
 import { deployedVersion } from "../store/rollouts.ts";
-import { appEvent } from "./events.ts";
+import { appEvent } from "./app-events.ts";
 import { type RollDeps, retire } from "./roll.ts";
 import { deploySettings } from "../domain/deploy-settings.ts";
 import { groupSpec, loadReleaseSpec, type ReleaseSpec, releaseTypes } from "./spec.ts";

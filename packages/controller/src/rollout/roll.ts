@@ -7,7 +7,7 @@ import type { Store } from "../store/open.ts";
 import { lockApp, setReleaseState, supersedeOlder } from "../store/releases.ts";
 import { deleteRollout, type Rollout, type RolloutPlan, updateRollout } from "../store/rollouts.ts";
 import type { Drainer } from "./drain.ts";
-import { type AppEvent, appEvent } from "./events.ts";
+import { type AppEvent, appEvent } from "./app-events.ts";
 import { type DeploySettings, deploySettings } from "../domain/deploy-settings.ts";
 import { isRoutable } from "../domain/procfile.ts";
 import { groupSpec, loadReleaseSpec, releaseTypes } from "./spec.ts";

@@ -4,8 +4,8 @@ import { randomAppName, validateAppName } from "../domain/names.ts";
 import { validateProcessType } from "../domain/procfile.ts";
 import { BerthError, appNotFound, invalid, userNotFound } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { appEvent } from "../rollout/events.ts";
-import type { RouteTableHub } from "../routing/hub.ts";
+import { appEvent } from "../rollout/app-events.ts";
+import type { RouteTableHub } from "../route-table/hub.ts";
 import {
   type AppWithOwner,
   deleteApp,
@@ -17,7 +17,7 @@ import {
   setAppOwner,
   setAppStructure,
 } from "../store/apps.ts";
-import { insertEvent } from "../store/events.ts";
+import { insertEvent } from "../store/app-events.ts";
 import type { Store } from "../store/open.ts";
 import { findBuild, latestGoodRelease } from "../store/releases.ts";
 import type { Executor, UserRow } from "../store/schema.ts";

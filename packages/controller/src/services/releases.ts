@@ -4,8 +4,8 @@ import type { Deployer } from "../deployer.ts";
 import { applyConfigChange, type ConfigDocument } from "../domain/config.ts";
 import { BerthError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { appEvent } from "../rollout/events.ts";
-import { insertEvent } from "../store/events.ts";
+import { appEvent } from "../rollout/app-events.ts";
+import { insertEvent } from "../store/app-events.ts";
 import { findApp, insertApp, setAppStructure } from "../store/apps.ts";
 import type { Store } from "../store/open.ts";
 import {

@@ -5,8 +5,8 @@ import type { ExecutionContext } from "ava";
 import type { Deployer } from "../../src/deployer.ts";
 import { createController } from "../../src/http/app.ts";
 import { createJsonLogger } from "../../src/logger.ts";
-import { RouteTableHub, type UpstreamSource } from "../../src/routing/hub.ts";
-import { RouterBoard } from "../../src/routing/routers.ts";
+import { RouteTableHub, type UpstreamSource } from "../../src/route-table/hub.ts";
+import { RouterBoard } from "../../src/route-table/router-board.ts";
 import type { Store } from "../../src/store/open.ts";
 import { type BackendName, freshStore } from "./backends.ts";
 

@@ -1,5 +1,5 @@
 import type { ExecutionContext } from "ava";
-import type { AppEvent } from "../../src/rollout/events.ts";
+import type { AppEvent } from "../../src/rollout/app-events.ts";
 import { type DeployFixture, deployed } from "./deploy-fixture.ts";
 import { eventually } from "./kube-sim.ts";
 

@@ -1,10 +1,10 @@
 import type { ConfigChange, Formation, Procfile } from "@berth/api";
 import type { ExecutionContext } from "ava";
 import { type Logger, silentLogger } from "../../src/logger.ts";
-import type { AppEvent } from "../../src/rollout/events.ts";
-import type { RouterBoard } from "../../src/routing/routers.ts";
+import type { AppEvent } from "../../src/rollout/app-events.ts";
+import type { RouterBoard } from "../../src/route-table/router-board.ts";
 import type { Scheduler } from "../../src/scheduler/types.ts";
-import { RolloutDeployer, type RolloutDeployerOptions } from "../../src/rollout/deployer.ts";
+import { RolloutDeployer, type RolloutDeployerOptions } from "../../src/rollout/rollout-deployer.ts";
 import { createAppWithRelease, releaseBuild, releaseConfig, type ReleaseDeps } from "../../src/services/releases.ts";
 import { setAppStructure } from "../../src/store/apps.ts";
 import type { Store } from "../../src/store/open.ts";

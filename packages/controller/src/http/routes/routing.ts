@@ -4,8 +4,8 @@ import { type Domain, ROUTER_KEY_HEADER, ROUTER_STATUS_PATH, type RouterStatus }
 import type { Router } from "@koa/router";
 import { asObject, onlyKeys, requiredString } from "../../domain/validate.ts";
 import { BerthError, invalid } from "../../errors.ts";
-import { settingsRow, settingsView, validateSettingsChange } from "../../routing/settings.ts";
-import { buildRouteTable } from "../../routing/table.ts";
+import { settingsRow, settingsView, validateSettingsChange } from "../../route-table/settings.ts";
+import { buildRouteTable } from "../../route-table/table.ts";
 import { deleteDomain, findDomain, findSettings, insertDomain, listDomains, saveSettings } from "../../store/routing.ts";
 import type { DomainRow } from "../../store/schema.ts";
 import { loadApp } from "../access.ts";

@@ -2,7 +2,7 @@ import type Docker from "dockerode";
 import { LogFollows, type OpenLog } from "../log-follows.ts";
 import type { LogLine } from "../types.ts";
 import { engineError, statusOf } from "./errors.ts";
-import { watchContainerEvents } from "./events.ts";
+import { watchContainerEvents } from "./engine-events.ts";
 import { LABEL, labelFilter } from "./labels.ts";
 import { LogReader } from "./logs.ts";
 

@@ -6,7 +6,7 @@ import { groupName } from "../names.ts";
 import type { Group, GroupRef, GroupSpec, Instance, InstanceState, LogLine, LogOptions, ReadinessCheck, Scheduler } from "../types.ts";
 import { type ContainerOptionsSettings, containerOptions, type DockerNetwork } from "./container-options.ts";
 import { engineError, statusOf } from "./errors.ts";
-import { watchContainerEvents } from "./events.ts";
+import { watchContainerEvents } from "./engine-events.ts";
 import { followContainerLogs } from "./follow.ts";
 import { LABEL, labelFilter } from "./labels.ts";
 import { demuxLogs } from "./logs.ts";

@@ -5,7 +5,7 @@ import { groupName, sameGroup } from "../names.ts";
 import type { Group, GroupRef, GroupSpec, LogLine, LogOptions, Scheduler } from "../types.ts";
 import { request, tolerate } from "./errors.ts";
 import { berthSelector, groupOf, HERITAGE, selectorString } from "./labels.ts";
-import { podWarnings } from "./events.ts";
+import { podWarnings } from "./pod-warnings.ts";
 import { followPodLogs, type PodLogFollower } from "./follow.ts";
 import { parseLogLines } from "./logs.ts";
 import { envSecretManifest, type ManifestSettings, replicationControllerManifest, serviceManifest } from "./manifests.ts";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AppEvent } from "../rollout/events.ts";
+import type { AppEvent } from "../rollout/app-events.ts";
 import type { AppEventRow, Executor } from "./schema.ts";
 
 /** Keeps an app event for its log stream; events of an app that is gone are dropped. */
