@@ -137,7 +137,8 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
 
   /** Starts (or restarts, from where the engine stands) the app's recorded rollout, in the background. */
   async deploy(app: string): Promise<void> {
-    this.#start(app, "deploy", (signal) => this.#run(app, signal));
+    // In the background: how it ends is the release's state, and a failure is logged by #start.
+    this.#start(app, "deploy", (signal) => this.#run(app, signal)).catch(() => {});
   }
 
   /**
@@ -334,7 +335,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
       if (signal.aborted) return;
       const message = error instanceof Error ? error.message : String(error);
       // The reason is stored, shown and logged: none of the release's config values may be in it.
-      const values = (await loadReleaseSpec(deps.store.db, app, rollout.version))?.values ?? {};
+      const values = (await loadReleaseSpec(deps.store.db, app, rollout.version).catch(() => undefined))?.values ?? {};
       const reason = redactConfig(error instanceof RolloutFailure ? message : `the scheduler failed: ${message}`, values);
       await revert(deps, (await findRollout(deps.store.db, app)) ?? rollout, reason, signal);
     }
