@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { API_VERSION, type ErrorEnvelope } from "@berth/api";
+import { API_VERSION, type ErrorEnvelope, ROUTER_STATUS_PATH } from "@berth/api";
 import type { Middleware } from "koa";
 import { hashToken } from "../auth/secrets.ts";
 import { BerthError } from "../errors.ts";
@@ -10,6 +10,12 @@ import type { RouteDeps, State } from "./context.ts";
 
 /** The status nginx logs for a client that closed the connection before it was answered. */
 const CLIENT_CLOSED = 499;
+
+/**
+ * What the platform asks of itself all day long — routers' status reports every 5 s, health probes —
+ * is logged at debug level when it succeeds, so the log a person reads shows what people and pushes did.
+ */
+const ROUTINE_PATHS: ReadonlySet<string> = new Set([ROUTER_STATUS_PATH, "/healthz"]);
 
 /** Turns every error into the JSON envelope, logs the unexpected ones, and writes one access line. */
 export function errorsAndAccessLog(logger: Logger): Middleware<State> {
@@ -39,7 +45,8 @@ export function errorsAndAccessLog(logger: Logger): Middleware<State> {
         ctx.body = body;
       }
     }
-    logger.info("request", {
+    const level = ctx.status < 400 && ROUTINE_PATHS.has(ctx.path) ? "debug" : "info";
+    logger[level]("request", {
       method: ctx.method,
       path: ctx.path,
       status: ctx.status,

@@ -49,3 +49,13 @@ test("a client that hangs up in the middle of a request body is logged as gone, 
   // The controller keeps serving.
   t.is((await fetch(`${h.url}/healthz`)).status, 200);
 });
+
+test("routine requests that succeed (router status reports, health probes) are logged at debug level, others at info", async (t) => {
+  const h = await startController(t, "sqlite");
+  t.is((await fetch(`${h.url}/healthz`)).status, 200);
+  t.is((await accessLine(h.logs, "/healthz")).level, "debug");
+  t.is((await fetch(`${h.url}/v2/routes/status`, { method: "POST", body: "{}" })).status, 401);
+  t.is((await accessLine(h.logs, "/v2/routes/status")).level, "info", "a refused report is worth a person's eye");
+  await fetch(`${h.url}/v2/apps`);
+  t.is((await accessLine(h.logs, "/v2/apps")).level, "info");
+});
