@@ -1,0 +1,34 @@
+import { path, port, text } from "../kinds.ts";
+import { optional, required, setting } from "../setting.ts";
+import { controllerUrl, dataDir, domain, routerAccessLog, routerAccessLogMaxMb } from "./shared.ts";
+
+/** The router's access log, read by the stand-alone router and the platform alike. */
+export const accessLogSettings = { accessLog: routerAccessLog, accessLogMaxMb: routerAccessLogMaxMb };
+
+/** The stand-alone router (`node packages/router/src/main.ts`). */
+export const routerSettings = {
+  routerKey: required({
+    env: "BERTH_ROUTER_KEY",
+    kind: text(),
+    meaning: "secret shared with the controller (`X-Berth-Router-Key`); the platform sets both for you",
+  }),
+  controllerUrl,
+  host: setting({ env: "BERTH_ROUTER_HOST", kind: text(), default: "0.0.0.0", meaning: "interface of the proxy listener" }),
+  port: setting({ env: "BERTH_ROUTER_PORT", kind: port(), default: 8080, meaning: "port of the proxy listener" }),
+  adminHost: setting({
+    env: "BERTH_ROUTER_ADMIN_HOST",
+    kind: text(),
+    default: "127.0.0.1",
+    meaning: "interface of `/healthz` and `/metrics`",
+  }),
+  adminPort: setting({ env: "BERTH_ROUTER_ADMIN_PORT", kind: port(), default: 9090, meaning: "port of `/healthz` and `/metrics`" }),
+  domain,
+  dataDir,
+  cacheFile: optional({
+    env: "BERTH_ROUTER_CACHE_FILE",
+    kind: path(),
+    shown: "`<data dir>/router/routes.json`",
+    meaning: "where the router keeps its last route table, to serve from while the controller is down",
+  }),
+  ...accessLogSettings,
+};

@@ -1,0 +1,61 @@
+import type { Setting } from "./setting.ts";
+import { buildLimitSettings, builderSettings } from "./settings/builder.ts";
+import { controllerCoreSettings, controllerSettings, kubernetesSettings } from "./settings/controller.ts";
+import { platformOwnSettings } from "./settings/platform.ts";
+import { accessLogSettings, routerSettings } from "./settings/router.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: settings of any value type
+type AnySetting = Setting<any>;
+
+/** Each variable once, in the order given. */
+function rows(...groups: Record<string, AnySetting>[]): AnySetting[] {
+  const seen = new Set<string>();
+  return groups.flatMap((g) => Object.values(g)).filter((s) => !seen.has(s.env) && seen.add(s.env));
+}
+
+/**
+ * The settings tables, from the declarations the services read: one per service, and the cluster
+ * settings on their own (the controller and the platform read them).
+ */
+export const settingsTables = {
+  platform: rows(controllerCoreSettings, platformOwnSettings, buildLimitSettings, accessLogSettings),
+  kubernetes: rows(kubernetesSettings),
+  controller: rows(controllerSettings),
+  builder: rows(builderSettings),
+  router: rows(routerSettings),
+} as const;
+
+export type TableName = keyof typeof settingsTables;
+
+export const tableTitles: Record<TableName, string> = {
+  platform: "the platform (`pnpm start`): controller, builder and router in one process",
+  kubernetes: "where apps run (controller and platform)",
+  controller: "a stand-alone controller (`node packages/controller/src/main.ts`)",
+  builder: "a stand-alone builder (`node packages/builder/src/main.ts`)",
+  router: "a stand-alone router (`node packages/router/src/main.ts`)",
+};
+
+/** A markdown table: variable | default | meaning. */
+export function settingsTable(name: TableName): string {
+  const lines = ["| variable | default | meaning |", "| --- | --- | --- |"];
+  for (const s of settingsTables[name]) lines.push(`| \`${s.env}\` | ${s.shown} | ${s.meaning} |`);
+  return lines.join("\n");
+}
+
+const block = /<!-- settings:([a-z]+) -->\n[\s\S]*?<!-- \/settings -->/g;
+
+/**
+ * `markdown` with every `<!-- settings:NAME -->` … `<!-- /settings -->` block holding the current
+ * table NAME; the prose around the blocks is left as it is.
+ */
+export function renderSettingsBlocks(markdown: string): string {
+  return markdown.replace(block, (_, name: string) => {
+    if (!(name in settingsTables)) {
+      throw new Error(`<!-- settings:${name} --> names no settings table — use one of ${Object.keys(settingsTables).join(", ")}`);
+    }
+    return `<!-- settings:${name} -->\n${settingsTable(name as TableName)}\n<!-- /settings -->`;
+  });
+}
+
+/** The markdown files (from the repository root) that hold generated settings tables. */
+export const settingsDocuments = ["README.md", "packages/router/README.md"] as const;
