@@ -8,8 +8,7 @@ export type BuildErrorCode =
   | "RELEASE_FAILED"
   | "BUILD_IN_PROGRESS"
   | "CANCELLED"
-  | "GIT_FAILED"
-  | "CONFIG_INVALID";
+  | "GIT_FAILED";
 
 /** A failure the pusher can act on: what went wrong, and what to do next. */
 export class BuildError extends Error {

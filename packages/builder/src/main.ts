@@ -1,22 +1,15 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ControllerClient } from "@berth/api";
+import { readConfigOrExit } from "@berth/config";
 import { createBuilder } from "./builder.ts";
-import { type BuilderConfig, loadBuilderConfig } from "./config.ts";
+import { loadBuilderConfig } from "./config.ts";
 import { dockerFromHost } from "./docker-client.ts";
-import { BuildError } from "./errors.ts";
 import { createJsonLogger } from "./logger.ts";
 
 /** Composition root of a stand-alone builder: reads BERTH_* settings, builds real clients, listens. */
-let config: BuilderConfig;
-try {
-  config = loadBuilderConfig();
-} catch (error) {
-  if (!(error instanceof BuildError)) throw error;
-  process.stderr.write(`berth builder: ${error.message}${error.hint === undefined ? "" : `\n  ${error.hint}`}\n`);
-  process.exit(1);
-}
-const logger = createJsonLogger((line) => process.stdout.write(line), "info", { service: "builder" });
+const config = readConfigOrExit("builder", () => loadBuilderConfig());
+const logger = createJsonLogger((line) => process.stdout.write(line), config.logLevel, { service: "builder" });
 const builder = createBuilder({
   controller: new ControllerClient({ url: config.controllerUrl, builderKey: config.builderKey }),
   docker: dockerFromHost(config.dockerHost),

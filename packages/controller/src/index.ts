@@ -19,4 +19,4 @@ export type { DockerNetwork } from "./scheduler/docker/container-options.ts";
 export type { Group, GroupRef, GroupSpec, Instance, LogLine, Scheduler } from "./scheduler/types.ts";
 export type { AppEvent, EventSink } from "./rollout/app-events.ts";
 export { startControllerRuntime } from "./runtime.ts";
-export type { ControllerRuntime } from "./runtime.ts";
+export type { ControllerRuntime, ControllerRuntimeOptions, DockerEngine } from "./runtime.ts";

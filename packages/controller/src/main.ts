@@ -1,10 +1,11 @@
 import { createServer } from "node:http";
+import { readConfigOrExit } from "@berth/config";
 import { loadControllerConfig } from "./config.ts";
 import { createJsonLogger } from "./logger.ts";
 import { startControllerRuntime } from "./runtime.ts";
 
 /** Composition root of a stand-alone controller: reads BERTH_* settings, starts the runtime, listens. */
-const config = loadControllerConfig();
+const config = readConfigOrExit("controller", () => loadControllerConfig());
 const logger = createJsonLogger((line) => process.stdout.write(line), config.logLevel).child({ service: "controller" });
 const runtime = await startControllerRuntime(config, logger);
 const server = createServer(runtime.handler);

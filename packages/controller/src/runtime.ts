@@ -1,4 +1,6 @@
 import type { RequestListener } from "node:http";
+import { defaultDockerSocket } from "@berth/config";
+import type Docker from "dockerode";
 import { ROUTER_STATUS_INTERVAL_MS } from "@berth/api";
 import type { ControllerConfig } from "./config.ts";
 import { createController } from "./http/app.ts";
@@ -9,7 +11,7 @@ import { RouteTableHub } from "./route-table/hub.ts";
 import { RouterBoard } from "./route-table/router-board.ts";
 import type { Scheduler } from "./scheduler/types.ts";
 import { detectNetwork, dockerClient } from "./scheduler/docker/connect.ts";
-import { DockerScheduler } from "./scheduler/docker/scheduler.ts";
+import { type DockerClient, DockerScheduler } from "./scheduler/docker/scheduler.ts";
 import { insertEvent } from "./store/app-events.ts";
 import { kubernetesScheduler, loadKubeConfig } from "./scheduler/kubernetes/connect.ts";
 import { openStore, type Store } from "./store/open.ts";
@@ -25,8 +27,20 @@ export interface ControllerRuntime {
   close(): Promise<void>;
 }
 
+/** The Docker engine client the docker scheduler uses: dockerode, narrowed to what it calls. */
+export type DockerEngine = DockerClient & Pick<Docker, "listNetworks">;
+
+export interface ControllerRuntimeOptions extends Pick<ControllerDeps, "onAppDestroyed"> {
+  /**
+   * The Docker client of the docker scheduler: the platform hands the same one to the builder.
+   * Made from `config.dockerHost` when absent.
+   */
+  docker?: DockerEngine;
+}
+
 interface DeployerParts {
   config: ControllerConfig;
+  docker: DockerEngine | undefined;
   store: Store;
   logger: Logger;
   routeHub: RouteTableHub;
@@ -49,7 +63,12 @@ function rolloutDeployer(parts: DeployerParts, scheduler: Scheduler, drains: boo
       // Platform events join the app's log stream (`berth logs`).
       events: (event) => void insertEvent(store.db, event).catch((err: unknown) => logger.warn("an app event was not stored", { err })),
     },
-    { drainGraceMs: config.drainGraceMs, watchMs: config.rollout.watchMs, batchSize: config.rollout.batchSize, timeoutMs: config.rollout.timeoutMs },
+    {
+      drainGraceMs: config.drainGraceMs,
+      watchMs: config.rollout.watchMs,
+      batchSize: config.rollout.batchSize,
+      timeoutMs: config.rollout.timeoutMs,
+    },
   );
 }
 
@@ -66,11 +85,11 @@ interface SchedulerChoice {
 
 /** One entry per `BERTH_SCHEDULER`: adding an engine is one entry. `none` only records releases. */
 const schedulers: Record<ControllerConfig["scheduler"], (parts: DeployerParts) => Promise<SchedulerChoice | undefined>> = {
-  async docker({ config, logger }) {
-    const docker = dockerClient(config.dockerHost);
+  async docker({ config, logger, docker: given }) {
+    const docker = given ?? dockerClient(config.dockerHost);
     const mode = config.dockerNetwork === "auto" ? await detectNetwork(docker).catch(() => "bridge" as const) : config.dockerNetwork;
     const network = mode === "host" ? ({ mode } as const) : ({ mode, network: "bridge", containerPort: 5000 } as const);
-    logger.info("docker scheduler", { dockerHost: config.dockerHost ?? "/var/run/docker.sock", network: mode });
+    logger.info("docker scheduler", { dockerHost: config.dockerHost ?? `unix://${defaultDockerSocket}`, network: mode });
     return { scheduler: new DockerScheduler(docker, { network }), drains: true, network: mode };
   },
   // Cluster mode: the router reaches each routable type at its Service, `<app>-<type>.<app>.svc:80`,
@@ -97,8 +116,9 @@ const schedulers: Record<ControllerConfig["scheduler"], (parts: DeployerParts) =
 export async function startControllerRuntime(
   config: ControllerConfig,
   logger: Logger,
-  hooks: Pick<ControllerDeps, "onAppDestroyed"> = {},
+  options: ControllerRuntimeOptions = {},
 ): Promise<ControllerRuntime> {
+  const { docker, ...hooks } = options;
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -107,7 +127,7 @@ export async function startControllerRuntime(
   const routeHub = new RouteTableHub();
   // Routers report every few seconds: until one interval has passed, silence does not mean "no router".
   const routers = new RouterBoard({ warmupMs: ROUTER_STATUS_INTERVAL_MS + 1000 });
-  const parts = { config, store, logger, routeHub, routers };
+  const parts = { config, docker, store, logger, routeHub, routers };
   const chosen = await schedulers[config.scheduler](parts);
   const deployer = chosen === undefined ? undefined : rolloutDeployer(parts, chosen.scheduler, chosen.drains);
   deployer?.reconcile().catch((err: unknown) => logger.error("reconcile failed; apps may be missing instances", { err }));

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ConfigError } from "@berth/config";
 import test from "ava";
 import { loadControllerConfig } from "../src/config.ts";
 import { BerthError } from "../src/errors.ts";
@@ -35,9 +36,9 @@ test("defaults to client-node's kubeconfig lookup, a 30 s grace period, any node
 });
 
 test("refuses a malformed node selector and a partial registry login, naming the variables", (t) => {
-  const selector = t.throws(() => loadControllerConfig({ BERTH_K8S_NODE_SELECTOR: "disk" }), { instanceOf: BerthError });
-  t.regex(selector?.message ?? "", /BERTH_K8S_NODE_SELECTOR=disk is not a list of labels/);
-  const login = t.throws(() => loadControllerConfig({ BERTH_REGISTRY_USERNAME: "berth" }), { instanceOf: BerthError });
+  const selector = t.throws(() => loadControllerConfig({ BERTH_K8S_NODE_SELECTOR: "disk" }), { instanceOf: ConfigError });
+  t.regex(selector?.message ?? "", /BERTH_K8S_NODE_SELECTOR="disk" is not valid — use key=value pairs/);
+  const login = t.throws(() => loadControllerConfig({ BERTH_REGISTRY_USERNAME: "berth" }), { instanceOf: ConfigError });
   t.regex(login?.message ?? "", /BERTH_REGISTRY_SERVER, BERTH_REGISTRY_USERNAME and BERTH_REGISTRY_PASSWORD go together/);
 });
 

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { type BuildLimits, loadBuildLimits } from "@berth/builder";
+import { type Env, platformOwnSettings, readSettings, readTogether } from "@berth/config";
 import { type ControllerConfig, loadControllerConfig } from "@berth/controller";
 import { type AccessLogSetting, accessLogSetting } from "@berth/router";
 
@@ -24,29 +25,27 @@ export interface PlatformConfig {
   routerAccessLog: AccessLogSetting;
 }
 
-type Env = Record<string, string | undefined>;
-
-function port(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name}=${raw} is not a port number (1-65535, or 0 for any)`);
-  return value;
-}
-
-/** Reads `BERTH_*` variables; every one has a default that works on a fresh machine. */
+/**
+ * Reads `BERTH_*` variables as the controller, the builder and the router read them; every one has
+ * a default that works on a fresh machine. Throws one ConfigError naming every variable that cannot be used.
+ */
 export function loadPlatformConfig(env: Env = process.env): PlatformConfig {
-  const controller = loadControllerConfig(env);
+  const { controller, own, builds, routerAccessLog } = readTogether({
+    controller: () => loadControllerConfig(env),
+    own: () => readSettings(platformOwnSettings, env),
+    builds: () => loadBuildLimits(env),
+    routerAccessLog: () => accessLogSetting(env),
+  });
   return {
     controller,
     host: controller.host,
     port: controller.port,
-    adminHost: env.BERTH_ADMIN_HOST || "127.0.0.1",
-    adminPort: port(env, "BERTH_ADMIN_PORT", 9090),
-    stackImage: env.BERTH_STACK_IMAGE || "berth/stack:24",
-    registry: env.BERTH_REGISTRY || undefined,
-    builds: loadBuildLimits(env),
+    adminHost: own.adminHost,
+    adminPort: own.adminPort,
+    stackImage: own.stackImage,
+    registry: own.registry,
+    builds,
     routeCacheFile: join(controller.dataDir, "router", "routes.json"),
-    routerAccessLog: accessLogSetting(env),
+    routerAccessLog,
   };
 }

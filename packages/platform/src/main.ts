@@ -1,15 +1,10 @@
+import { readConfigOrExit } from "@berth/config";
 import { createJsonLogger } from "@berth/controller";
-import { loadPlatformConfig, type PlatformConfig } from "./config.ts";
+import { loadPlatformConfig } from "./config.ts";
 import { startPlatform } from "./platform.ts";
 
 /** Composition root of Berth on one machine (`pnpm start`). */
-let config: PlatformConfig;
-try {
-  config = loadPlatformConfig();
-} catch (error) {
-  process.stderr.write(`berth: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(2);
-}
+const config = readConfigOrExit("platform", () => loadPlatformConfig());
 const logger = createJsonLogger((line) => process.stdout.write(line), config.controller.logLevel).child({ service: "platform" });
 const platform = await startPlatform(config, logger);
 const domain = config.controller.domain;

@@ -53,7 +53,10 @@ function close(server: NetServer & { closeAllConnections(): void }): Promise<voi
  */
 export async function startPlatform(config: PlatformConfig, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
   let builder: Builder | undefined;
+  // One client of the one engine: the controller runs apps on it and the builder builds on it.
+  const docker = dockerFromHost(config.controller.dockerHost);
   const controller = await startControllerRuntime(config.controller, logger.child({ service: "controller" }), {
+    docker,
     // The builder lives in this process: a destroyed app's repository goes with it.
     onAppDestroyed: async (app) => builder?.forget(app),
   });
@@ -63,7 +66,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
 
   builder = createBuilder({
     controller: new ControllerClient({ url: internalUrl, builderKey: config.controller.builderKey }),
-    docker: dockerFromHost(config.controller.dockerHost),
+    docker,
     dataDir: config.controller.dataDir,
     stackImage: config.stackImage,
     registry: config.registry,

@@ -14,6 +14,6 @@ test("the router's access log defaults to errors only and follows BERTH_ROUTER_A
     },
   );
   t.throws(() => loadPlatformConfig({ ...base, BERTH_ROUTER_ACCESS_LOG: "loud" }), {
-    message: /BERTH_ROUTER_ACCESS_LOG=loud is not valid/,
+    message: /BERTH_ROUTER_ACCESS_LOG="loud" is not valid/,
   });
 });

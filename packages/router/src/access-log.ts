@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
-import { dirname, isAbsolute } from "node:path";
+import { dirname } from "node:path";
+import { accessLogSettings, type Env, readSettings, type Values } from "@berth/config";
 import { type AccessLogSink, createJsonLogger, type RouterLogger, silentLogger } from "./logger.ts";
 
 /**
@@ -9,28 +10,15 @@ import { type AccessLogSink, createJsonLogger, type RouterLogger, silentLogger }
  */
 export type AccessLogSetting = "off" | "errors" | "on" | { file: string; maxBytes: number };
 
-type Env = Record<string, string | undefined>;
-
-/** A setting that cannot be used; the message says which variable and what to put there. */
-export class AccessLogConfigError extends Error {
-  override name = "AccessLogConfigError";
-}
-
 /** Reads `BERTH_ROUTER_ACCESS_LOG` and `BERTH_ROUTER_ACCESS_LOG_MAX_MB` (the stand-alone router and the platform alike). */
 export function accessLogSetting(env: Env): AccessLogSetting {
-  const raw = env.BERTH_ROUTER_ACCESS_LOG || "errors";
-  if (raw === "off" || raw === "errors" || raw === "on") return raw;
-  if (!isAbsolute(raw)) {
-    throw new AccessLogConfigError(
-      `BERTH_ROUTER_ACCESS_LOG=${raw} is not valid — use off, errors, on, or an absolute file path such as /var/log/berth/access.log`,
-    );
-  }
-  const mb = env.BERTH_ROUTER_ACCESS_LOG_MAX_MB || "100";
-  const maxMb = Number(mb);
-  if (!Number.isFinite(maxMb) || maxMb <= 0) {
-    throw new AccessLogConfigError(`BERTH_ROUTER_ACCESS_LOG_MAX_MB=${mb} is not a size — use a number of megabytes, e.g. 100`);
-  }
-  return { file: raw, maxBytes: Math.round(maxMb * 1024 * 1024) };
+  return accessLogFrom(readSettings(accessLogSettings, env));
+}
+
+/** The access log setting from the values `accessLogSettings` declares. */
+export function accessLogFrom({ accessLog, accessLogMaxMb }: Values<typeof accessLogSettings>): AccessLogSetting {
+  if (typeof accessLog === "string") return accessLog;
+  return { file: accessLog.file, maxBytes: Math.round(accessLogMaxMb * 1024 * 1024) };
 }
 
 export interface AccessLog {

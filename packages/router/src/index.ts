@@ -1,6 +1,6 @@
 export { clientAddress, createAddressSet, parseCidr } from "./cidr.ts";
 export type { AddressSet } from "./cidr.ts";
-export { AccessLogConfigError, accessLogSetting, openAccessLog } from "./access-log.ts";
+export { accessLogSetting, openAccessLog } from "./access-log.ts";
 export type { AccessLog, AccessLogSetting } from "./access-log.ts";
 export { createJsonLogger, silentLogger } from "./logger.ts";
 export type { AccessLogSink, LogFields, RouterLogger } from "./logger.ts";

@@ -1,19 +1,13 @@
 import { createServer } from "node:http";
+import { readConfigOrExit } from "@berth/config";
 import { createRouterServer } from "./inbound/server.ts";
-import { loadRouterConfig, RouterConfigError } from "./config.ts";
+import { loadRouterConfig } from "./config.ts";
 import { openAccessLog } from "./access-log.ts";
 import { createJsonLogger } from "./logger.ts";
 import { createRouter } from "./router.ts";
 
 /** Composition root of a stand-alone router: reads BERTH_* settings, follows the controller, listens. */
-let config: ReturnType<typeof loadRouterConfig>;
-try {
-  config = loadRouterConfig();
-} catch (error) {
-  if (!(error instanceof RouterConfigError)) throw error;
-  process.stderr.write(`berth router: ${error.message}\n`);
-  process.exit(2);
-}
+const config = readConfigOrExit("router", () => loadRouterConfig());
 const logger = createJsonLogger((chunk) => process.stdout.write(chunk));
 const accessLog = openAccessLog(config.accessLog, logger);
 const router = createRouter({

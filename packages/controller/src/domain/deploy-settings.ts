@@ -1,3 +1,5 @@
+import { rolloutDefaults } from "@berth/config";
+
 /** How an app's rollouts go: from its config, else the platform's defaults. */
 export interface DeploySettings {
   batchSize: number;
@@ -29,4 +31,4 @@ export function deploySettings(values: Record<string, string>, defaults: DeployS
 }
 
 /** The platform's defaults when its settings name none: one instance per batch, 120 s, a 10 s watch. */
-export const defaultDeploySettings: DeploySettings = { batchSize: 1, timeoutMs: 120_000, watchMs: 10_000 };
+export const defaultDeploySettings: DeploySettings = { ...rolloutDefaults };
