@@ -11,7 +11,7 @@ import { type AppEvent, appEvent } from "./app-events.ts";
 import { type DeploySettings, deploySettings } from "../domain/deploy-settings.ts";
 import { isRoutable } from "../domain/procfile.ts";
 import { groupSpec, loadReleaseSpec, releaseTypes } from "./spec.ts";
-import { RolloutFailure, waitReady, watchHealthy } from "./wait.ts";
+import { waitReady, watchHealthy } from "./wait.ts";
 import { own } from "../domain/dict.ts";
 
 export interface RollDeps {

@@ -54,7 +54,7 @@ eachBackend("logs show what real instances print, tagged by process, beside depl
   t.true(lines.includes("app[web.1]: hello from v2"), lines.join("\n"));
   t.true(lines.includes("berth[deploy]: v2 deployed"), lines.join("\n"));
   t.true(
-    lines.indexOf("berth[release]: v2 created: alice deployed " + image) < lines.indexOf("app[web.1]: hello from v2"),
+    lines.indexOf(`berth[release]: v2 created: alice deployed ${image}`) < lines.indexOf("app[web.1]: hello from v2"),
     "in time order",
   );
 

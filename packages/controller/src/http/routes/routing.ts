@@ -22,7 +22,7 @@ function validateDomain(value: string, platformDomain: string): string {
     throw invalid("domain", `"${value.slice(0, 253)}" is not a domain name`, "e.g. www.example.com");
   }
   if (domain === platformDomain || domain.endsWith(`.${platformDomain}`)) {
-    throw invalid("domain", `"${domain}" is under the platform domain ${platformDomain}`, "apps already answer at <app>." + platformDomain);
+    throw invalid("domain", `"${domain}" is under the platform domain ${platformDomain}`, `apps already answer at <app>.${platformDomain}`);
   }
   return domain;
 }
