@@ -1,5 +1,5 @@
 import test from "ava";
-import { parseDotenv, serializeDotenv } from "../src/dotenv.ts";
+import { parseDotenv, serializeDotenv } from "../src/commands/dotenv.ts";
 
 test("serialized values parse back exactly, whatever they contain", (t) => {
   const values = { A: "plain", B: "with spaces", C: "a=b", D: "two\nlines\r\n", E: `"quoted" 'single' \\ $VAR #hash`, F: "" };

@@ -1,4 +1,4 @@
-import { CliError } from "./errors.ts";
+import { CliError } from "../errors.ts";
 
 const escapes: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\", $: "$" };
 
