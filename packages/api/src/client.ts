@@ -1,4 +1,5 @@
 import { ApiError, ErrorCode, isErrorEnvelope } from "./errors.ts";
+import { readLines } from "./lines.ts";
 import { localhostAwareFetch } from "./localhost.ts";
 import { BUILDER_KEY_HEADER, routes } from "./routes.ts";
 import type {
@@ -220,19 +221,8 @@ export class ControllerClient {
       const response = await this.raw("GET", routes.logs(app), undefined, { ...query, follow: 1 }, signal);
       const body = response.body;
       if (body === null) return;
-      const decoder = new TextDecoder();
-      let buffer = "";
       try {
-        for await (const chunk of body) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let newline = buffer.indexOf("\n");
-          while (newline >= 0) {
-            const line = buffer.slice(0, newline);
-            buffer = buffer.slice(newline + 1);
-            if (line.trim() !== "") yield JSON.parse(line) as LogEntry;
-            newline = buffer.indexOf("\n");
-          }
-        }
+        for await (const line of readLines(body)) if (line.trim() !== "") yield JSON.parse(line) as LogEntry;
       } catch (error) {
         if (signal?.aborted) return;
         throw error;

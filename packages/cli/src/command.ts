@@ -24,8 +24,8 @@ export interface Input<O extends OptionSpecs> {
 }
 
 /**
- * A command of the `berth` CLI. Each file under `commands/` exports `commands`, a list of these;
- * the registry finds them, so a new group is one new file.
+ * A command of the `berth` CLI. A file under `commands/` exports `commands`, a list of these, and
+ * `registry.ts` lists each one with what help needs, so that only the module run is loaded.
  */
 export interface Command<O extends OptionSpecs = OptionSpecs> {
   /** `group:sub`, or a single word for top-level commands. */
@@ -49,6 +49,9 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
   hidden?: boolean;
   run(input: Input<O>, ctx: Context): Promise<void>;
 }
+
+/** What the registry knows of a command without loading its module: enough for help and for finding it. */
+export type CommandSummary = Pick<Command, "name" | "group" | "aliases" | "summary" | "usage" | "hidden">;
 
 /** Identity with inference, so each command's flags are typed from its options. */
 export function defineCommand<const O extends OptionSpecs>(command: Command<O>): Command<O> {

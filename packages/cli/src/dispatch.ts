@@ -2,20 +2,19 @@ import { parseInput } from "./args.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
 import { printCommandHelp, printOverview } from "./help.ts";
-import { loadCommands, requireCommand } from "./registry.ts";
+import { loadCommand, registry, requireCommand } from "./registry.ts";
 
 const isHelpFlag = (arg: string) => arg === "--help" || arg === "-h";
 
-/** Finds the command argv names and runs it; help and version need no command module. */
+/** Finds the command argv names and runs it, loading only its module; the overview and version load none. */
 export async function dispatch(argv: string[], ctx: Context): Promise<void> {
   const [first, ...rest] = argv;
   if (first === "--version" || first === "-v") {
     ctx.out.line(`berth ${ctx.deps.version}`);
     return;
   }
-  const commands = await loadCommands();
   if (first === undefined || isHelpFlag(first)) {
-    printOverview(ctx.out, commands, ctx.deps.version);
+    printOverview(ctx.out, registry, ctx.deps.version);
     return;
   }
   if (first.startsWith("-")) {
@@ -24,7 +23,7 @@ export async function dispatch(argv: string[], ctx: Context): Promise<void> {
       "e.g. `berth apps --json`; `berth help` lists every command",
     );
   }
-  const command = requireCommand(commands, first);
+  const command = await loadCommand(requireCommand(first));
   const end = rest.indexOf("--");
   if ((end < 0 ? rest : rest.slice(0, end)).some(isHelpFlag)) {
     printCommandHelp(ctx.out, command);

@@ -1,4 +1,4 @@
-import type { Command } from "./command.ts";
+import type { Command, CommandSummary } from "./command.ts";
 import { type Printer, width } from "./output.ts";
 
 const order = [
@@ -23,16 +23,16 @@ const order = [
   "help",
 ];
 
-export function groupOf(command: Command): string {
+export function groupOf(command: CommandSummary): string {
   return command.group ?? command.name.split(":")[0] ?? command.name;
 }
 
-function synopsis(command: Command): string {
+function synopsis(command: CommandSummary): string {
   return command.usage === undefined ? command.name : `${command.name} ${command.usage}`;
 }
 
 /** `berth help`: every visible command by group, one line each. */
-export function printOverview(printer: Printer, commands: Command[], version: string): void {
+export function printOverview(printer: Printer, commands: readonly CommandSummary[], version: string): void {
   const visible = commands.filter((command) => !command.hidden);
   const groups = [...new Set(visible.map(groupOf))].sort((a, b) => {
     const ia = order.indexOf(a);

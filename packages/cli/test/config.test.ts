@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import test from "ava";
+import { parse } from "dotenv";
 import { berth, createApp, loggedIn } from "./helpers/berth.ts";
 import { startController, type TestController } from "./helpers/controller.ts";
 import { tempRepo } from "./helpers/repo.ts";
@@ -106,6 +107,30 @@ test("config:pull writes .env and config:push sets it on another app, exactly", 
   const pushed = await berth(["config:push", "-a", "push-dst"], { home, cwd: repo });
   t.is(pushed.code, 0, pushed.stderr);
   t.deepEqual(await values("push-dst"), tricky);
+});
+
+test("config:pull and config:push round-trip values that .env quoting can trip over", async (t) => {
+  const repo = await tempRepo(home);
+  await app("dotenv-src");
+  await app("dotenv-dst");
+  const wanted = {
+    ...tricky,
+    HASH: "a #b#c",
+    EDGES: "  lead and trail  ",
+    EMPTY: "",
+    UNICODE: "ünï ☃ 🚢",
+    QUOTES_ALL: "`cmd` 'one' \"two\"",
+    WINDOWS: "C:\\new\\dir\\",
+    CRLF: "one\r\ntwo",
+    TAB: "a\tb",
+  };
+  const set = await berth(["config:set", ...Object.entries(wanted).map(([k, v]) => `${k}=${v}`), "-a", "dotenv-src"], { home });
+  t.is(set.code, 0, set.stderr);
+  t.is((await berth(["config:pull", "-a", "dotenv-src"], { home, cwd: repo })).code, 0);
+  t.deepEqual(parse(await readFile(join(repo, ".env"), "utf8")), wanted, "dotenv itself reads the file back");
+  const pushed = await berth(["config:push", "-a", "dotenv-dst"], { home, cwd: repo });
+  t.is(pushed.code, 0, pushed.stderr);
+  t.deepEqual(await values("dotenv-dst"), wanted);
 });
 
 test("config:pull keeps local values unless -o", async (t) => {

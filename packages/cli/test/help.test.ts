@@ -1,5 +1,4 @@
 import test from "ava";
-import { loadCommands } from "../src/registry.ts";
 import { berth, tempHome } from "./helpers/berth.ts";
 
 test("--version prints the version", async (t) => {
@@ -82,13 +81,4 @@ test("colour only on a terminal, and never with NO_COLOR", async (t) => {
   t.false((await berth(["config:st"], { home })).raw.stderr.includes("\u001b["));
   t.true((await berth(["config:st"], { home, tty: true })).raw.stderr.includes("\u001b[31merror:\u001b[39m"));
   t.false((await berth(["config:st"], { home, tty: true, env: { NO_COLOR: "1" } })).raw.stderr.includes("\u001b["));
-});
-
-test("no two commands share a name or an alias", async (t) => {
-  const names = (await loadCommands()).flatMap((command) => [command.name, ...(command.aliases ?? [])]);
-  t.deepEqual(
-    names.filter((name, i) => names.indexOf(name) !== i),
-    [],
-  );
-  t.true(names.length > 40);
 });

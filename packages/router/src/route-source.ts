@@ -1,4 +1,4 @@
-import { ROUTE_STREAM_HEARTBEAT_MS, ROUTE_TABLE_PATH, ROUTER_KEY_HEADER, type RouteTable } from "@berth/api";
+import { LineSplitter, ROUTE_STREAM_HEARTBEAT_MS, ROUTE_TABLE_PATH, ROUTER_KEY_HEADER, type RouteTable } from "@berth/api";
 import type { RouterLogger } from "./logger.ts";
 import type { RouteCache } from "./route-cache.ts";
 import { emptyTable, parseRouteTable } from "./route-table.ts";
@@ -88,18 +88,13 @@ export function createWatchRouteSource(options: WatchRouteSourceOptions): RouteS
       watchdog = setTimeout(() => stream.abort(new Error(`no table or heartbeat from the controller in ${silenceMs} ms`)), silenceMs);
     };
     quiet();
-    let pending = "";
-    const decoder = new TextDecoder();
+    // One table per line; a line the stream ends in the middle of is a table cut off, never read.
+    const lines = new LineSplitter();
     try {
       for await (const chunk of response.body) {
         quiet();
-        pending += decoder.decode(chunk, { stream: true });
-        let newline = pending.indexOf("\n");
-        while (newline !== -1) {
-          const line = pending.slice(0, newline).trim();
-          pending = pending.slice(newline + 1);
-          newline = pending.indexOf("\n");
-          if (line === "") continue;
+        for (const line of lines.push(chunk)) {
+          if (line.trim() === "") continue;
           try {
             accept(parseRouteTable(JSON.parse(line)), "controller");
           } catch (error) {

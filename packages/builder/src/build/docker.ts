@@ -17,40 +17,38 @@ interface ProgressEvent {
 }
 
 /**
- * Reads the engine's JSON progress stream, forwarding the build's own output line by line, and
- * resolves with the first error the engine reported (undefined when there was none).
+ * Follows the engine's JSON progress stream with dockerode's own follower, handing on each event,
+ * and resolves with the first error the engine reported (undefined when there was none).
  */
-function follow(stream: Readable, onEvent: (event: ProgressEvent) => void, signal: AbortSignal): Promise<string | undefined> {
+function follow(
+  docker: DockerClient,
+  stream: Readable,
+  onEvent: (event: ProgressEvent) => void,
+  signal: AbortSignal,
+): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
-    let buffer = "";
     let failure: string | undefined;
-    const consume = (text: string) => {
-      buffer += text;
-      let newline = buffer.indexOf("\n");
-      while (newline >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        if (line !== "") {
-          let event: ProgressEvent;
-          try {
-            event = JSON.parse(line) as ProgressEvent;
-          } catch {
-            event = { stream: `${line}\n` };
-          }
-          if (event.error !== undefined) failure ??= event.errorDetail?.message ?? event.error;
-          onEvent(event);
-        }
-        newline = buffer.indexOf("\n");
-      }
-    };
-    stream.setEncoding("utf8");
-    stream.on("data", consume);
-    stream.on("end", () => {
-      consume("\n");
-      resolve(failure);
+    // The follower takes a stream that closes without ending for a finished one; a build cut off
+    // that way (the engine went away) is not a success. This listener runs before the follower's.
+    let ended = false;
+    stream.once("end", () => {
+      ended = true;
     });
-    stream.on("error", (cause: Error) => reject(signal.aborted ? cancelled(signal) : cause));
-    stream.on("close", () => reject(signal.aborted ? cancelled(signal) : new Error("the Docker engine closed the build stream")));
+    // Decoded across chunks, so a character of the build's output cut between two stays whole.
+    stream.setEncoding("utf8");
+    docker.modem.followProgress(
+      stream,
+      (error) => {
+        if (signal.aborted) reject(cancelled(signal));
+        else if (error !== null) reject(error);
+        else if (!ended) reject(new Error("the Docker engine closed the build stream"));
+        else resolve(failure);
+      },
+      (event: ProgressEvent) => {
+        if (event.error !== undefined) failure ??= event.errorDetail?.message ?? event.error;
+        onEvent(event);
+      },
+    );
     signal.addEventListener(
       "abort",
       () => {
@@ -100,6 +98,7 @@ export async function buildImage(docker: DockerClient, options: ImageBuildOption
     });
   }
   const failure = await follow(
+    docker,
     stream,
     (event) => {
       if (event.stream !== undefined) options.out.write(event.stream);
@@ -138,6 +137,7 @@ export async function pushImage(
   }
   const seen = new Set<string>();
   const failure = await follow(
+    docker,
     stream,
     (event) => {
       // One line per layer and state, not every progress tick.

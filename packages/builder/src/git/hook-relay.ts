@@ -5,6 +5,7 @@
  * builder's verdict: non-zero declines the push.
  */
 import { connect } from "node:net";
+import { createInterface } from "node:readline";
 
 const socketPath = process.argv[2] ?? "";
 const chunks: Buffer[] = [];
@@ -17,22 +18,15 @@ for (const key of ["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "
 }
 
 let verdict: number | undefined;
-let buffer = "";
 const socket = connect(socketPath);
-socket.setEncoding("utf8");
 socket.on("connect", () => {
   socket.write(`${JSON.stringify({ gitDir: process.cwd(), updates: Buffer.concat(chunks).toString(), objectEnv })}\n`);
 });
-socket.on("data", (data: string) => {
-  buffer += data;
-  let newline = buffer.indexOf("\n");
-  while (newline >= 0) {
-    const frame = JSON.parse(buffer.slice(0, newline)) as { o?: string; exit?: number };
-    buffer = buffer.slice(newline + 1);
-    if (frame.o !== undefined) process.stdout.write(frame.o);
-    if (frame.exit !== undefined) verdict = frame.exit;
-    newline = buffer.indexOf("\n");
-  }
+// The builder answers in JSON lines: `{"o": output}` frames, then `{"exit": code}`.
+createInterface({ input: socket, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+  const frame = JSON.parse(line) as { o?: string; exit?: number };
+  if (frame.o !== undefined) process.stdout.write(frame.o);
+  if (frame.exit !== undefined) verdict = frame.exit;
 });
 socket.on("error", (error) => {
   process.stdout.write(`berth: cannot reach the builder (${error.message}); try the push again\n`);

@@ -1,6 +1,7 @@
 import { chmod, mkdir, rm } from "node:fs/promises";
 import { type Server, type Socket, createServer } from "node:net";
 import { dirname } from "node:path";
+import { LineSplitter, LineTooLongError } from "@berth/api";
 import type { Logger } from "../logger.ts";
 
 /** What a pre-receive hook sends: its repository, the ref updates and its object directories. */
@@ -37,26 +38,29 @@ export function createHookServer(socketPath: string, handle: HookHandler, logger
   const session = (socket: Socket) => {
     sockets.add(socket);
     const aborter = new AbortController();
-    let buffer = "";
+    // The request is the session's first line; nothing the hook sends after it is read.
+    const lines = new LineSplitter({ maxLength: 1024 * 1024 });
     let started = false;
-    socket.setEncoding("utf8");
     socket.on("close", () => {
       sockets.delete(socket);
       aborter.abort(new Error("the push was interrupted"));
     });
     socket.on("error", () => {});
-    socket.on("data", (data: string) => {
+    socket.on("data", (data: Buffer) => {
       if (started) return;
-      buffer += data;
-      const newline = buffer.indexOf("\n");
-      if (newline < 0) {
-        if (buffer.length > 1024 * 1024) socket.destroy();
-        return;
+      let line: string | undefined;
+      try {
+        line = lines.push(data)[0];
+      } catch (error) {
+        // Longer than any real request: not a hook of ours.
+        if (error instanceof LineTooLongError) return void socket.destroy();
+        throw error;
       }
+      if (line === undefined) return;
       started = true;
       let request: unknown;
       try {
-        request = JSON.parse(buffer.slice(0, newline));
+        request = JSON.parse(line);
       } catch {
         request = undefined;
       }

@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import { appOption, type Command, defineCommand, jsonOption } from "../command.ts";
 import type { Context } from "../context.ts";
 import { CliError, UsageError } from "../errors.ts";
-import { changeSettings } from "../settings.ts";
+import { changeSettings } from "./settings-change.ts";
 
 /** `10.0.0.0/8`, `203.0.113.7` (a /32), `2001:db8::/32`, normalised as the controller keeps them. */
 export function cidr(value: string): string {

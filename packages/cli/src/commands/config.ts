@@ -2,9 +2,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ControllerClient } from "@berth/api";
 import { appOption, type Command, defineCommand, jsonOption, noWaitOption } from "../command.ts";
-import { changeConfig } from "../config-change.ts";
+import { changeConfig } from "./config-change.ts";
 import type { Context } from "../context.ts";
-import { parseDotenv, serializeDotenv } from "../dotenv.ts";
+import { parseDotenv, serializeDotenv } from "./dotenv.ts";
 import { CliError, UsageError } from "../errors.ts";
 
 function printValues(ctx: Context, app: string, values: Record<string, string>): void {

@@ -1,9 +1,9 @@
 import type { Config, Healthcheck } from "@berth/api";
 import { appOption, type Command, defineCommand, jsonOption, noWaitOption } from "../command.ts";
-import { changeConfig } from "../config-change.ts";
+import { changeConfig } from "./config-change.ts";
 import type { Context } from "../context.ts";
 import { CliError, UsageError } from "../errors.ts";
-import { processType, typeOption } from "../process-type.ts";
+import { processType, typeOption } from "./process-type.ts";
 
 /** What a person types → the API's field (both spellings of the multi-word ones). */
 const keys: Record<string, keyof Healthcheck> = {

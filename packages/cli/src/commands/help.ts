@@ -1,6 +1,6 @@
 import { type Command, defineCommand } from "../command.ts";
 import { printCommandHelp, printOverview } from "../help.ts";
-import { loadCommands, requireCommand } from "../registry.ts";
+import { loadCommand, registry, requireCommand } from "../registry.ts";
 
 const help = defineCommand({
   name: "help",
@@ -13,9 +13,8 @@ const help = defineCommand({
     ["berth help config:set", "how config:set works (the same as berth config:set --help)"],
   ],
   async run({ args }, ctx) {
-    const commands = await loadCommands();
-    if (args[0] === undefined) printOverview(ctx.out, commands, ctx.deps.version);
-    else printCommandHelp(ctx.out, requireCommand(commands, args[0]));
+    if (args[0] === undefined) printOverview(ctx.out, registry, ctx.deps.version);
+    else printCommandHelp(ctx.out, await loadCommand(requireCommand(args[0])));
   },
 });
 

@@ -1,9 +1,9 @@
 import type { Config, ProcessLimits } from "@berth/api";
 import { appOption, type Command, defineCommand, jsonOption, noWaitOption } from "../command.ts";
-import { changeConfig } from "../config-change.ts";
+import { changeConfig } from "./config-change.ts";
 import type { Context } from "../context.ts";
 import { CliError, UsageError } from "../errors.ts";
-import { processType, typeOption } from "../process-type.ts";
+import { processType, typeOption } from "./process-type.ts";
 
 const resources = ["memory", "cpu"] as const;
 type Resource = (typeof resources)[number];

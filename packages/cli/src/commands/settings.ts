@@ -2,7 +2,7 @@ import type { AppSettings } from "@berth/api";
 import { appOption, type Command, defineCommand, jsonOption } from "../command.ts";
 import type { Context } from "../context.ts";
 import { UsageError, withHint } from "../errors.ts";
-import { changeSettings } from "../settings.ts";
+import { changeSettings } from "./settings-change.ts";
 
 const onOff = (on: boolean) => (on ? "on" : "off");
 const enabled = (on: boolean) => (on ? "enabled" : "disabled");

@@ -1,3 +1,4 @@
+import { LineSplitter } from "@berth/api";
 import type Docker from "dockerode";
 import { watchBackoff, watchFailed } from "../watch-backoff.ts";
 import { engineError } from "./errors.ts";
@@ -78,12 +79,10 @@ export function watchContainerEvents(
     first?.resolve();
     first = undefined;
     let heard = false;
-    let partial = "";
+    const lines = new LineSplitter();
     stream.on("data", (chunk: Buffer) => {
       heard = true;
-      const lines = (partial + chunk.toString("utf8")).split("\n");
-      partial = lines.pop() ?? "";
-      for (const line of lines) {
+      for (const line of lines.push(chunk)) {
         const raw = parseEvent(line);
         if (raw?.Type !== "container" || raw.Actor?.ID === undefined) continue;
         onEvent({ id: raw.Actor.ID, action: raw.Action ?? "", attributes: raw.Actor.Attributes ?? {} });

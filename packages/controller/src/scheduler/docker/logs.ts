@@ -1,13 +1,18 @@
-import { StringDecoder } from "node:string_decoder";
+import { LineSplitter } from "@berth/api";
 
 export interface EngineLine {
   time: string;
   line: string;
 }
 
-function parseLine(text: string): EngineLine {
-  const space = text.indexOf(" ");
-  return space > 0 ? { time: text.slice(0, space), line: text.slice(space + 1) } : { time: "", line: text };
+/** Lines led by the engine's timestamp (`timestamps: true`); empty lines are no log lines. */
+function parseLines(lines: string[]): EngineLine[] {
+  return lines
+    .filter((text) => text !== "")
+    .map((text) => {
+      const space = text.indexOf(" ");
+      return space > 0 ? { time: text.slice(0, space), line: text.slice(space + 1) } : { time: "", line: text };
+    });
 }
 
 /**
@@ -18,8 +23,7 @@ function parseLine(text: string): EngineLine {
 export class LogReader {
   #framed: boolean | undefined;
   #pending: Buffer = Buffer.alloc(0);
-  readonly #decoder = new StringDecoder("utf8");
-  #partial = "";
+  readonly #lines = new LineSplitter();
 
   /** The whole lines that `chunk` completes. */
   push(chunk: Buffer): EngineLine[] {
@@ -29,34 +33,28 @@ export class LogReader {
       const head = this.#pending;
       this.#framed = (head[0] === 1 || head[0] === 2) && head[1] === 0 && head[2] === 0 && head[3] === 0;
     }
-    let text = "";
     if (!this.#framed) {
-      text = this.#decoder.write(this.#pending);
+      const text = this.#pending;
       this.#pending = Buffer.alloc(0);
+      return parseLines(this.#lines.push(text));
     }
+    const lines: string[] = [];
     let offset = 0;
-    while (this.#framed && offset + 8 <= this.#pending.length) {
+    while (offset + 8 <= this.#pending.length) {
       const size = this.#pending.readUInt32BE(offset + 4);
       if (offset + 8 + size > this.#pending.length) break;
-      text += this.#decoder.write(this.#pending.subarray(offset + 8, offset + 8 + size));
+      lines.push(...this.#lines.push(this.#pending.subarray(offset + 8, offset + 8 + size)));
       offset += 8 + size;
     }
     if (offset > 0) this.#pending = this.#pending.subarray(offset);
-    const lines = (this.#partial + text).split("\n");
-    this.#partial = lines.pop() ?? "";
-    return lines.filter((l) => l !== "").map(parseLine);
+    return parseLines(lines);
   }
 
   /** What is left once the stream ended: a last line without a newline, or a few bytes too short to tell framing by. */
   end(): EngineLine[] {
-    let rest = this.#partial + this.#decoder.end();
-    if (this.#framed === undefined) rest += this.#pending.toString("utf8");
-    this.#partial = "";
+    const rest = this.#framed === undefined ? this.#lines.push(this.#pending) : [];
     this.#pending = Buffer.alloc(0);
-    return rest
-      .split("\n")
-      .filter((l) => l !== "")
-      .map(parseLine);
+    return parseLines([...rest, ...this.#lines.end()]);
   }
 }
 

@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import { LineSplitter } from "@berth/api";
 import type { LogOptions, V1Pod, V1PodList } from "@kubernetes/client-node";
 import { type FollowTarget, LogFollows, type OpenLog } from "../log-follows.ts";
 import { groupName } from "../names.ts";
@@ -35,13 +36,11 @@ interface PodTarget extends FollowTarget {
 
 /** A stream that turns a pod's timestamped log into lines as whole lines arrive. */
 function lineSink(sink: (time: string, line: string) => void): Writable {
-  let partial = "";
+  const lines = new LineSplitter();
   const writable = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      const text = partial + chunk.toString("utf8");
-      const end = text.lastIndexOf("\n");
-      partial = end < 0 ? text : text.slice(end + 1);
-      if (end >= 0) for (const l of parseLogLines(text.slice(0, end))) sink(l.time, l.line);
+      const complete = lines.push(chunk);
+      if (complete.length > 0) for (const l of parseLogLines(complete.join("\n"))) sink(l.time, l.line);
       done();
     },
   });

@@ -1,6 +1,6 @@
 import type { ControllerClient } from "@berth/api";
-import type { OptionSpecs } from "./command.ts";
-import { CliError } from "./errors.ts";
+import type { OptionSpecs } from "../command.ts";
+import { CliError } from "../errors.ts";
 
 export const typeOption = {
   type: { type: "string", short: "t", description: "the process type (default web)", placeholder: "type" },

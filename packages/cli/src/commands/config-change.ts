@@ -1,6 +1,6 @@
 import type { Config, ConfigChange, ControllerClient } from "@berth/api";
-import type { Context } from "./context.ts";
-import { withHint } from "./errors.ts";
+import type { Context } from "../context.ts";
+import { withHint } from "../errors.ts";
 
 /**
  * Applies a config change (values, limits or healthchecks: each is a release), shows the new config

@@ -1,5 +1,5 @@
 import { ApiError, type AppSettings, type AppSettingsChange, ErrorCode } from "@berth/api";
-import type { Session } from "./session.ts";
+import type { Session } from "../session.ts";
 
 /**
  * Changes an app's router settings (they apply at once, no release). Returns the settings after the
