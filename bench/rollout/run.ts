@@ -10,7 +10,8 @@
  *
  * The app is a plain Node `http.createServer` app that ignores SIGTERM (`--on-sigterm exit`: one that
  * exits at once), on the engine's bridge network unless `--network host`. The platform, the app, its
- * containers and images and the temp directories are removed at the end, also on Ctrl-C or failure.
+ * containers and images and the temp directories are removed at the end, also on Ctrl-C or failure
+ * (images a Ctrl-C kept from being removed, as it stops the engine too, go at the next run's start).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -174,6 +175,9 @@ say(`making sure ${STACK_IMAGE} exists (scripts/stack-image)…`);
 let status = 1;
 try {
   await ensureStackImage(dockerHost, STACK_IMAGE, signal);
+  // A Ctrl-C stops the engine too (it is in the same process group), so an interrupted run may have
+  // left the app's images in the engine's image cache, which outlives runs.
+  await removeImages(docker, APP);
   const tmp = await mkdtemp(join(tmpdir(), "brb-"));
   try {
     say(`starting the platform (apps on the ${options.network} network)…`);
