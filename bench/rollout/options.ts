@@ -13,10 +13,12 @@ export interface RolloutBenchOptions {
   network: BenchNetwork;
   /** What the app does on SIGTERM: `ignore` (a plain `http.createServer` app) or `exit` at once. */
   onSigterm: "ignore" | "exit";
+  /** The app's `BERTH_DEPLOY_WATCH` in seconds; the platform's default when absent. */
+  watch: number | undefined;
 }
 
 export const usage = `usage: scripts/with-services node bench/rollout/run.ts [--rounds K] [--clients N] [--slow N]
-         [--instances I] [--network bridge|host] [--on-sigterm ignore|exit]
+         [--instances I] [--network bridge|host] [--on-sigterm ignore|exit] [--watch S]
 
   --rounds K        rollouts (config:set), each followed by a quiet period as long   (default 3)
   --clients N       clients of each kind: keep-alive, and new connection per request  (default 8)
@@ -25,6 +27,7 @@ export const usage = `usage: scripts/with-services node bench/rollout/run.ts [--
   --network MODE    bridge: instances at their address on the engine's bridge;
                     host: on free host ports                                          (default bridge)
   --on-sigterm WHAT ignore: the app runs on until killed; exit: it exits at once      (default ignore)
+  --watch S         the app's BERTH_DEPLOY_WATCH (0: old instances stop mid-rollout)  (default: the platform's, 10)
 `;
 
 /** Thrown for bad command-line input; its message says what to do. */
@@ -62,6 +65,7 @@ export function parseOptions(args: string[]): RolloutBenchOptions | undefined {
         instances: { type: "string" },
         network: { type: "string" },
         "on-sigterm": { type: "string" },
+        watch: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -80,5 +84,6 @@ export function parseOptions(args: string[]): RolloutBenchOptions | undefined {
     instances: whole("instances", text("instances"), 2, 1, 8),
     network: oneOf("network", text("network"), ["bridge", "host"] as const),
     onSigterm: oneOf("on-sigterm", text("on-sigterm"), ["ignore", "exit"] as const),
+    watch: text("watch") === undefined ? undefined : whole("watch", text("watch"), 0, 0, 3600),
   };
 }

@@ -60,8 +60,9 @@ const loadAverage = () =>
 export function header(options: RolloutBenchOptions, instances: string): string {
   const app = options.onSigterm === "ignore" ? "ignores SIGTERM" : "exits at once on SIGTERM";
   const slow = options.slow > 0 ? ` + ${options.slow} slow` : "";
+  const watch = options.watch === undefined ? "" : `, BERTH_DEPLOY_WATCH=${options.watch}`;
   return (
-    `rollout bench: plain Node http.createServer app that ${app}, ${options.instances} web instance(s), ${options.network} network\n` +
+    `rollout bench: plain Node http.createServer app that ${app}, ${options.instances} web instance(s), ${options.network} network${watch}\n` +
     `  ${options.clients} keep-alive + ${options.clients} new-connection-per-request clients${slow} through the router, ` +
     `${options.rounds} rollout(s) (config:set), each followed by a quiet period as long\n` +
     `  instances: ${instances}\n` +

@@ -88,13 +88,23 @@ async function scaledTo(client: ControllerClient, count: number): Promise<void> 
   }
 }
 
-/** Where the app's containers are: their network mode and address (proof of the bridge). */
+/** Where the app's containers listen: network mode, address and port (proof of the bridge). */
 async function instanceAddresses(): Promise<string> {
   const ids = (await docker.exec(["ps", "-q", "--filter", `label=berth.app=${APP}`])).split("\n").filter(Boolean);
   if (ids.length === 0) return "none";
-  const format = "{{.HostConfig.NetworkMode}} {{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}";
-  const lines = (await docker.exec(["inspect", "--format", format, ...ids])).split("\n").filter(Boolean);
-  return lines.map((l) => l.trim().replace(" ", " at ")).join(", ");
+  const inspected = JSON.parse(await docker.exec(["inspect", ...ids])) as {
+    Config: { Env: string[] | null };
+    HostConfig: { NetworkMode: string };
+    NetworkSettings: { Networks: Record<string, { IPAddress: string }> };
+  }[];
+  return inspected
+    .map((c) => {
+      const port = c.Config.Env?.find((e) => e.startsWith("PORT="))?.slice(5) ?? "?";
+      const mode = c.HostConfig.NetworkMode;
+      const ip = mode === "host" ? "127.0.0.1" : (Object.values(c.NetworkSettings.Networks)[0]?.IPAddress ?? "?");
+      return `${mode} at ${ip}:${port}`;
+    })
+    .join(", ");
 }
 
 /**
@@ -125,6 +135,11 @@ async function bench(world: BenchPlatform, owner: Owner, tree: string, opts: Rol
   await commitFiles(tree, { ...nodeApp({ onSigterm: opts.onSigterm }), Procfile: "web: exec node server.js\n" }, "the app");
   await gitPush(tree, `http://bench:${owner.token}@127.0.0.1:${port}/${APP}.git`, signal);
   await waitForBody(port, host, "hello from v", signal);
+  if (opts.watch !== undefined) {
+    await user.config.set(APP, { values: { BERTH_DEPLOY_WATCH: String(opts.watch) } });
+    const version = (await user.releases.list(APP, { limit: 1 })).results[0]?.version ?? 0;
+    say(`BERTH_DEPLOY_WATCH=${opts.watch}: v${version} ${await settled(user, version)}`);
+  }
   say(`scaling to ${opts.instances} web instance(s)…`);
   await user.scale.set(APP, { web: opts.instances });
   await scaledTo(user, opts.instances);
