@@ -20,6 +20,16 @@ export interface Load {
   stop(): Promise<LoadReport>;
 }
 
+const entities: Record<string, string> = { quot: '"', amp: "&", lt: "<", gt: ">", "#39": "'" };
+
+/** A failed reply's body in a line: the title and text of the router's HTML page (they say why), else its start. */
+function gist(body: string): string {
+  const page = /<h1>(.*?)<\/h1><p>(.*?)<\/p>/s.exec(body);
+  if (page === null) return body.slice(0, 120);
+  const text = `${page[1]}: ${page[2]}`.replace(/&(quot|amp|lt|gt|#39);/g, (_, e: string) => entities[e] ?? e);
+  return text.slice(0, 300);
+}
+
 /**
  * Clients that loop GETs to an app through the platform's port until stopped: `keepAlive` of them
  * on pooled connections, `fresh` of them opening a new connection per request (the case a port
@@ -48,7 +58,7 @@ export function startLoad(
       try {
         const reply = await get(port, host, path, agent);
         if (reply.status !== 200) {
-          fail(kind, `${reply.status} ${reply.body.slice(0, 120)}`);
+          fail(kind, `${reply.status} ${gist(reply.body)}`);
           continue;
         }
         report.ok += 1;
