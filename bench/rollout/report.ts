@@ -35,7 +35,7 @@ function row(label: string, ms: number, requests: number, failed: number, extra 
 export function failureLines(failures: Totals["failures"], limit = FIRST_FAILURES): string[] {
   return failures
     .slice(0, limit)
-    .map((f) => `    ${f.window} +${seconds(f.atMs)} ${clientNames[f.client]} client: ${f.reason.replace(/\s+/g, " ").slice(0, 160)}`);
+    .map((f) => `    ${f.window} +${seconds(f.atMs)} ${clientNames[f.client]} client: ${f.reason.replace(/\s+/g, " ").slice(0, 240)}`);
 }
 
 /** A rollout's failures placed among the app's log lines, so the phase each came in shows. */
@@ -44,7 +44,7 @@ export function timeline(round: Round): string[] {
     ...round.events.map((e) => ({ atMs: e.atMs, text: e.line })),
     ...round.rollout.failures
       .slice(0, TIMELINE_FAILURES)
-      .map((f) => ({ atMs: f.atMs, text: `FAILED ${clientNames[f.client]}: ${f.reason.slice(0, 120)}` })),
+      .map((f) => ({ atMs: f.atMs, text: `FAILED ${clientNames[f.client]}: ${f.reason.slice(0, 200)}` })),
   ];
   const more = round.rollout.failures.length - TIMELINE_FAILURES;
   if (more > 0) items.push({ atMs: round.rollout.durationMs, text: `(${more} more failed requests not shown)` });
