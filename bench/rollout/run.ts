@@ -146,7 +146,8 @@ async function bench(world: BenchPlatform, owner: Owner, tree: string, opts: Rol
   process.stdout.write(header(opts, await instanceAddresses()));
 
   const rounds: Round[] = [];
-  let current = new Window("warm-up");
+  // Replaced by the first rollout's window before any request can end (nothing is awaited in between).
+  let current = new Window("start");
   const load: Load = startLoad(port, host, { keepAlive: opts.clients, fresh: opts.clients, slow: opts.slow }, 3_600_000, (o: LoadOutcome) =>
     current.record(o),
   );
