@@ -14,10 +14,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { detect } from "../../packages/builder/src/buildpacks/detect.ts";
-import { dockerCli, removeContainers, removeImages } from "./docker.ts";
-import { commitFiles, exportTree, gitPush, rootEntries, writeLockfile } from "./git.ts";
-import { freePort, waitForBody } from "./http.ts";
-import { ensureStackImage, startBenchPlatform } from "./platform.ts";
+import { dockerCli, removeContainers, removeImages } from "../shared/docker.ts";
+import { commitFiles, exportTree, gitPush, rootEntries, writeLockfile } from "../shared/git.ts";
+import { freePort, waitForBody } from "../shared/http.ts";
+import { ensureStackImage, startBenchPlatform } from "../shared/platform.ts";
 
 const rounds = Number(process.argv[2] ?? 3);
 if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) {

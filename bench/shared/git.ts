@@ -24,9 +24,9 @@ export interface PushedLine {
 /**
  * `git push <url> main` over HTTP as a user would (no credential helper, no prompt). Returns git's
  * output lines (the builder's `remote:` lines among them), each with when it arrived; throws with
- * the output when the push fails or takes over 5 minutes.
+ * the output when the push fails or takes over 5 minutes, or once `signal` aborts (git is stopped).
  */
-export function gitPush(dir: string, url: string): Promise<PushedLine[]> {
+export function gitPush(dir: string, url: string, signal?: AbortSignal): Promise<PushedLine[]> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn("git", ["-c", "credential.helper=", "push", "--progress", url, "main"], {
@@ -34,6 +34,7 @@ export function gitPush(dir: string, url: string): Promise<PushedLine[]> {
       env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
       stdio: ["ignore", "pipe", "pipe"],
       timeout: 300_000,
+      ...(signal === undefined ? {} : { signal }),
     });
     const lines: PushedLine[] = [];
     let partial = "";

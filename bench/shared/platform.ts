@@ -11,8 +11,12 @@ const run = promisify(execFile);
 const root = join(import.meta.dirname, "../..");
 
 /** Makes the stack image on the engine (scripts/stack-image: does nothing when it exists). */
-export async function ensureStackImage(dockerHost: string, image: string): Promise<void> {
-  await run(join(root, "scripts/stack-image"), [image], { env: { ...process.env, DOCKER_HOST: dockerHost }, timeout: 900_000 });
+export async function ensureStackImage(dockerHost: string, image: string, signal?: AbortSignal): Promise<void> {
+  await run(join(root, "scripts/stack-image"), [image], {
+    env: { ...process.env, DOCKER_HOST: dockerHost },
+    timeout: 900_000,
+    ...(signal === undefined ? {} : { signal }),
+  });
 }
 
 export interface BenchPlatform {
@@ -23,8 +27,15 @@ export interface BenchPlatform {
   close(): Promise<void>;
 }
 
-/** The whole platform on free loopback ports, a temp data dir, apps on the given engine with host networking. */
-export async function startBenchPlatform(dockerHost: string, stackImage: string): Promise<BenchPlatform> {
+/**
+ * How apps reach the network on the engine: `host` (each instance on a free host port) or `bridge`
+ * (each at its own address on the engine's bridge, as on a user's engine with docker0; the engine of
+ * scripts/with-services has a bridge of its own).
+ */
+export type BenchNetwork = "host" | "bridge";
+
+/** The whole platform on free loopback ports, a temp data dir, apps on the given engine (host networking unless told). */
+export async function startBenchPlatform(dockerHost: string, stackImage: string, network: BenchNetwork = "host"): Promise<BenchPlatform> {
   // Short: the builder's Unix socket lives under it.
   const dataDir = await mkdtemp(join(tmpdir(), "bpb-"));
   const config = loadPlatformConfig({
@@ -36,7 +47,7 @@ export async function startBenchPlatform(dockerHost: string, stackImage: string)
     BERTH_ADMIN_PORT: "0",
     BERTH_STACK_IMAGE: stackImage,
     DOCKER_HOST: dockerHost,
-    BERTH_DOCKER_NETWORK: "host",
+    BERTH_DOCKER_NETWORK: network,
   });
   let platform: Platform;
   try {
