@@ -64,6 +64,22 @@ export class Terminal {
     await this.tmux(["send-keys", "-t", "e2e", "Enter"]);
   }
 
+  #runs = 0;
+
+  /**
+   * Clears the screen, runs `command` and waits until the shell is back: the screen then, with the
+   * command's exit status as its last line, `rc=N`. The line it waits for is numbered and spelled
+   * differently from what is typed (`$((N+0))`), so neither the typed line nor an earlier command's
+   * status, still shown until `clear` runs, can end the wait early; and nothing is typed while a
+   * command runs, when the keys would go to that command's stdin.
+   */
+  async run(command: string, timeoutMs?: number): Promise<string> {
+    const n = ++this.#runs;
+    await this.type(`clear; ${command}; echo "done-$((${n}+0)) rc=$?"`);
+    const shown = await this.waitFor(new RegExp(`^done-${n} rc=\\d+$`, "m"), timeoutMs);
+    return shown.replace(new RegExp(`^done-${n} (rc=\\d+)$`, "m"), "$1");
+  }
+
   /** Presses keys by tmux name, e.g. `C-c`. */
   async press(key: string): Promise<void> {
     await this.tmux(["send-keys", "-t", "e2e", key]);

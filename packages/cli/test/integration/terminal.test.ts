@@ -46,31 +46,26 @@ test("register, create, config:set, releases and rollback in a real terminal", a
   t.regex(shown, new RegExp(`registered alice \\(administrator: the first user\\) and logged in to ${controller.url}\nrc=0`));
   t.false(shown.includes("correct-horse-battery"), "the password is never shown");
 
-  await term.type(`berth create e2e-app; echo "rc=$?"`);
-  shown = await term.waitFor("git remote berth added");
-  t.regex(shown, /created e2e-app — http:\/\/e2e-app\.localhost:8080/);
+  shown = await term.run("berth create e2e-app");
+  t.regex(shown, /created e2e-app — http:\/\/e2e-app\.localhost:8080\n/);
+  t.regex(shown, /git remote berth added.*\n(.*\n)*rc=0$/m);
 
-  await term.type(`clear; berth pull registry.example.com/e2e/web:1; echo "rc=$?"`);
-  shown = await term.waitFor(exited);
+  shown = await term.run("berth pull registry.example.com/e2e/web:1");
   t.regex(shown, /✓ v2 of e2e-app deployed\nrc=0/);
 
-  await term.type(`clear; berth config:set GREETING='hello world'; echo "rc=$?"`);
-  shown = await term.waitFor(exited);
+  shown = await term.run("berth config:set GREETING='hello world'");
   t.regex(shown, /GREETING {2}hello world\n✓ v3 of e2e-app deployed\nrc=0/);
 
-  await term.type("clear; berth releases");
-  shown = await term.waitFor("v1 ");
+  shown = await term.run("berth releases");
   t.regex(
     shown,
     /=== e2e-app Releases\nVERSION +STATE +OWNER +CREATED +SUMMARY\nv3 +deployed +alice .*GREETING.*\nv2 +superseded +alice .*\nv1 +superseded +alice /,
   );
 
-  await term.type(`clear; berth rollback; echo "rc=$?"`);
-  shown = await term.waitFor(exited);
+  shown = await term.run("berth rollback");
   t.regex(shown, /v4: .*v2.*\n✓ v4 of e2e-app deployed\nrc=0/);
 
-  await term.type("clear; berth releases");
-  shown = await term.waitFor("v1 ");
+  shown = await term.run("berth releases");
   t.regex(shown, /\nv4 +deployed +alice .*\nv3 +superseded +alice .*\nv2 +superseded/);
 
   await term.type(`clear; berth login --username alice; echo "rc=$?"`);
@@ -79,8 +74,7 @@ test("register, create, config:set, releases and rollback in a real terminal", a
   shown = await term.waitFor(exited);
   t.regex(shown, /^rc=130$/m, "Ctrl-C at a prompt exits with 130");
 
-  await term.type(`clear; berth config; echo "rc=$?"`);
-  shown = await term.waitFor(exited);
+  shown = await term.run("berth config");
   t.regex(shown, /e2e-app has no config values/);
 });
 
