@@ -78,11 +78,19 @@ export async function startRouter(
 }
 
 /**
- * Polls `condition` every 10 ms; fails with `what` after `ms` without it. With `progress`, the wait is
- * for progress rather than a total budget: it fails only when `progress()` has not changed for `ms`
- * (a loaded machine may be slow at a long task, but a stalled one stops moving).
+ * How long a wait may see nothing change before it calls the router stuck: far above any delay of a
+ * loaded machine (a wait for an event is not a speed test), and below ava's 60 s test timeout so a
+ * stuck wait says what it waited for.
  */
-export async function waitFor(condition: () => boolean, what = "condition", ms = 5000, progress?: () => number): Promise<void> {
+const STUCK_MS = 20_000;
+
+/**
+ * Polls `condition` every 10 ms; fails with `what` once it has not held for {@link STUCK_MS}. With
+ * `progress`, it fails only when `progress()` has not changed for that long (a loaded machine may be
+ * slow at a long task, but a stalled one stops moving).
+ */
+export async function waitFor(condition: () => boolean, what = "condition", progress?: () => number): Promise<void> {
+  const ms = STUCK_MS;
   let last = progress?.();
   let deadline = Date.now() + ms;
   while (!condition()) {
