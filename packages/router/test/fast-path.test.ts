@@ -247,7 +247,7 @@ test("closing the server ends idle connections and lets a busy one finish", asyn
   const busy = await rawClient(r.port);
   busy.send("GET /slow HTTP/1.1\r\nHost: shop.test.local\r\n\r\n");
   await busy.until((s) => s.includes("first part"));
-  const closed = new Promise<void>((resolve) => r.server.close(() => resolve()));
+  const closed = r.server.close();
   await idle.closed;
   const text = await busy.until((s) => s.endsWith("0\r\n\r\n"));
   t.true(text.includes("second part"));

@@ -58,7 +58,7 @@ export async function startRouter(
   });
   const server = createRouterServer(router, options.server);
   const adminServer = createServer(router.adminHandler);
-  const port = await listen(server);
+  const { port } = await server.listen(0, "127.0.0.1");
   const adminPort = await listen(adminServer);
   await router.start();
   if (options.waitForVersion !== undefined) await waitFor(() => router.routes.current().version >= options.waitForVersion!);
@@ -71,7 +71,8 @@ export async function startRouter(
     cacheFile,
     async stop() {
       await router.close();
-      await Promise.all([closeServer(server), closeServer(adminServer)]);
+      server.closeAllConnections();
+      await Promise.all([server.close(), closeServer(adminServer)]);
       if (options.cacheDir === undefined) await rm(dir, { recursive: true, force: true });
     },
   };
