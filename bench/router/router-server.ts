@@ -1,5 +1,4 @@
 import { createWriteStream } from "node:fs";
-import type { AddressInfo } from "node:net";
 import {
   createJsonLogger,
   createRouter,
@@ -41,5 +40,6 @@ const router = createRouter({
 });
 await router.start();
 const server = createRouterServer(router, { keepAliveTimeoutMs: 65_000 });
-server.listen(0, "127.0.0.1", () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));
+const { port } = await server.listen(0, "127.0.0.1");
+process.stdout.write(`${port}\n`);
 process.on("SIGTERM", () => process.exit(0));

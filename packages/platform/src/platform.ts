@@ -95,14 +95,16 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
 
   const server = createRouterServer(router);
   const admin = createServer(router.adminHandler);
-  const port = await listen(server, config.port, config.host);
+  const { port } = await server.listen(config.port, config.host);
   const adminPort = await listen(admin, config.adminPort, config.adminHost);
   return {
     url: `http://localhost:${port}`,
     port,
     adminPort,
     async close() {
-      await Promise.all([close(server), close(admin)]);
+      const closed = server.close();
+      server.closeAllConnections();
+      await Promise.all([closed, close(admin)]);
       await router.close();
       accessLog.close();
       await builder?.close();

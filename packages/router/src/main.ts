@@ -19,22 +19,22 @@ const router = createRouter({
 await router.start();
 const server = createRouterServer(router, { keepAliveTimeoutMs: 65_000 });
 const admin = createServer(router.adminHandler);
-server.listen(config.port, config.host, () => {
-  logger.info("router listening", { host: config.host, port: config.port, controller: config.controllerUrl });
-});
+await server.listen(config.port, config.host);
+logger.info("router listening", { host: config.host, port: config.port, controller: config.controllerUrl });
 admin.listen(config.adminPort, config.adminHost, () => {
   logger.info("router admin listening", { host: config.adminHost, port: config.adminPort });
 });
 const stop = (signal: string) => {
   logger.info("stopping", { signal });
   admin.close();
-  server.close(() => {
-    void router.close().then(() => {
+  void server
+    .close()
+    .then(() => router.close())
+    .then(() => {
       accessLog.close();
       logger.flush();
       process.exit(0);
     });
-  });
   server.closeIdleConnections();
   setTimeout(() => {
     accessLog.flush();

@@ -3,17 +3,16 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Duplex } from "node:stream";
 import { admin } from "./admin.ts";
-import { refusal } from "./admission.ts";
+import { Admission, refuse } from "./admission.ts";
 import { normalizeAddress } from "./cidr.ts";
 import { type AppTarget, compileHostMap, type HostMap, normalizeHost } from "./host-map.ts";
 import type { AccessLogSink, RouterLogger } from "./logger.ts";
 import { RouterMetrics } from "./metrics.ts";
 import type { ClientConnection } from "./inbound/client-connection.ts";
 import type { SimpleRequest } from "./inbound/request-head.ts";
-import { pages } from "./pages.ts";
 import { Exchange, pick } from "./proxy.ts";
-import { requestIdFor, type ScannedRequest, scanRequestHeaders } from "./request-headers.ts";
-import { RequestLog, sendPage } from "./respond.ts";
+import { type ScannedRequest, scanRequestHeaders } from "./request-headers.ts";
+import { sendPage } from "./respond.ts";
 import { RouteCache } from "./route-cache.ts";
 import { createWatchRouteSource, type RouteSource } from "./route-source.ts";
 import { createStatusReporter, type StatusReporter } from "./status-report.ts";
@@ -135,10 +134,7 @@ export function createRouter(deps: RouterDeps): Router {
   install();
   const unsubscribe = routes.subscribe(install);
 
-  const lookup = (host: string): AppTarget | undefined => {
-    const colon = host.indexOf(":");
-    return hosts.get(colon === -1 ? host : host.slice(0, colon)) ?? hosts.get(normalizeHost(host));
-  };
+  const admission = new Admission({ hosts: () => hosts, platformHosts, accessLog, unrouted: metrics.unrouted });
 
   /**
    * The request head an app receives: the client's headers minus hop-by-hop ones, plus X-Forwarded-*
@@ -159,53 +155,30 @@ export function createRouter(deps: RouterDeps): Router {
   const handler: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
     const start = performance.now();
     const scan = scanRequestHeaders(req.rawHeaders);
-    const requestId = requestIdFor(scan.requestId);
-    const host = scan.host ?? "";
     const peer = normalizeAddress(req.socket.remoteAddress ?? "");
-    const log = new RequestLog(accessLog, start, req.method ?? "GET", req.url ?? "/", host, peer, requestId);
-    if (scan.host === undefined && req.httpVersion === "1.1") {
-      sendPage(res, pages.missingHost(), requestId);
-      log.status = 400;
-      log.finish(metrics.unrouted);
+    const method = req.method ?? "GET";
+    const path = req.url ?? "/";
+    const admitted = admission.admit(scan, method, path, peer, start, req.httpVersion === "1.1", deps.platformHandler !== undefined);
+    const log = admitted.log;
+    if (admitted.kind === "refused") {
+      sendPage(res, admitted.page, log.requestId);
+      refuse(admitted);
       return;
     }
-    const target = lookup(host);
-    if (target === undefined) {
-      const name = normalizeHost(host);
-      if (platformHosts.has(name)) {
-        if (deps.platformHandler === undefined) {
-          sendPage(res, pages.noPlatform(name), requestId);
-          log.status = 404;
-          log.finish(metrics.unrouted);
-          return;
-        }
-        log.app = "(platform)";
-        res.once("finish", () => {
-          log.status = res.statusCode;
-          log.finish(undefined);
-        });
-        deps.platformHandler(req, res);
-        return;
-      }
-      const page = pages.unknownHost(name || "(none)");
-      sendPage(res, page, requestId);
-      log.status = page.status;
-      log.finish(metrics.unrouted);
+    if (admitted.kind === "platform") {
+      res.once("finish", () => {
+        log.status = res.statusCode;
+        log.finish(undefined);
+      });
+      deps.platformHandler!(req, res);
       return;
     }
-    log.app = target.app;
-    const refused = refusal(target, peer, scan.forwardedFor);
-    if (refused !== undefined) {
-      sendPage(res, refused, requestId);
-      log.status = refused.status;
-      log.finish(target.metrics);
-      return;
-    }
+    const target = admitted.target;
     const exchange = new Exchange(req, res, target, log, {
-      head: head(scan, `${log.method} ${log.path} HTTP/1.1\r\n`, "encrypted" in req.socket, target, peer, requestId),
+      head: head(scan, `${method} ${path} HTTP/1.1\r\n`, "encrypted" in req.socket, target, peer, log.requestId),
       body: scan.hasBody ? req : null,
       chunked: scan.chunked,
-      isHead: log.method === "HEAD",
+      isHead: method === "HEAD",
       readTimeoutMs: target.route.readTimeoutMs,
       bodyTimeoutMs: bodyTimeout,
     });
@@ -215,43 +188,29 @@ export function createRouter(deps: RouterDeps): Router {
   const upgradeHandler = (req: IncomingMessage, socket: Duplex, upgradeHead: Buffer) => {
     const start = performance.now();
     const scan = scanRequestHeaders(req.rawHeaders, true);
-    const requestId = requestIdFor(scan.requestId);
-    const host = scan.host ?? "";
     const peer = normalizeAddress(req.socket.remoteAddress ?? "");
-    const log = new RequestLog(accessLog, start, req.method ?? "GET", req.url ?? "/", host, peer, requestId);
-    if (scan.host === undefined && req.httpVersion === "1.1") {
-      refuseUpgrade(socket, pages.missingHost(), requestId);
-      log.status = 400;
-      log.finish(metrics.unrouted);
+    const method = req.method ?? "GET";
+    const path = req.url ?? "/";
+    const platformUpgrade = deps.platformUpgradeHandler;
+    const admitted = admission.admit(scan, method, path, peer, start, req.httpVersion === "1.1", platformUpgrade !== undefined);
+    const log = admitted.log;
+    if (admitted.kind === "refused") {
+      refuseUpgrade(socket, admitted.page, log.requestId);
+      refuse(admitted);
       return;
     }
-    const target = lookup(host);
-    if (target === undefined) {
-      const name = normalizeHost(host);
-      if (platformHosts.has(name) && deps.platformUpgradeHandler !== undefined) {
-        deps.platformUpgradeHandler(req, socket, upgradeHead);
-        return;
-      }
-      refuseUpgrade(socket, pages.unknownHost(name || "(none)"), requestId);
-      log.status = 404;
-      log.finish(metrics.unrouted);
+    if (admitted.kind === "platform") {
+      platformUpgrade!(req, socket, upgradeHead);
       return;
     }
-    log.app = target.app;
-    const refused = refusal(target, peer, scan.forwardedFor);
-    if (refused !== undefined) {
-      refuseUpgrade(socket, refused, requestId);
-      log.status = refused.status;
-      log.finish(target.metrics);
-      return;
-    }
+    const target = admitted.target;
     const upstream = pick(target)!;
     log.upstream = upstream.address;
     tunnelUpgrade(
       socket,
       upgradeHead,
       upstream,
-      head(scan, `${log.method} ${log.path} HTTP/1.1\r\n`, "encrypted" in req.socket, target, peer, requestId),
+      head(scan, `${method} ${path} HTTP/1.1\r\n`, "encrypted" in req.socket, target, peer, log.requestId),
       target.route.connectTimeoutMs,
       (status, error) => {
         log.status = status;
@@ -262,20 +221,18 @@ export function createRouter(deps: RouterDeps): Router {
     );
   };
 
-  /** The fast path's share: a plain request to an app that admits it. False leaves it to `handler`. */
+  /**
+   * The fast path's share: a plain request to an app that admits it. False leaves it to `handler`,
+   * which admits it again and answers (a refusal, the platform) with the access-log line.
+   */
   const dispatch = (connection: ClientConnection, request: SimpleRequest): boolean => {
-    const start = performance.now();
     const scan = request.scan;
-    const host = scan.host ?? "";
-    const target = lookup(host);
-    if (target === undefined) return false;
     const peer = connection.peer;
-    if (refusal(target, peer, scan.forwardedFor) !== undefined) return false;
-    const requestId = requestIdFor(scan.requestId);
-    const log = new RequestLog(accessLog, start, request.method, request.target, host, peer, requestId);
-    log.app = target.app;
+    const admitted = admission.admit(scan, request.method, request.target, peer, performance.now(), true, false);
+    if (admitted.kind !== "app") return false;
+    const { target, log } = admitted;
     connection.proxy(target, log, {
-      head: head(scan, request.requestLine, false, target, peer, requestId),
+      head: head(scan, request.requestLine, false, target, peer, log.requestId),
       body: null,
       chunked: false,
       isHead: request.method === "HEAD",

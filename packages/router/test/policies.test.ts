@@ -25,7 +25,7 @@ test("applies a settings change from the stream without a restart", async (t) =>
 
   t.is((await get(r.port, "shop.test.local")).status, 200);
   stub.publish([route("shop", { upstreams: [web.address], maintenance: true })]);
-  await waitFor(() => r.router.routes.current().version === 2, "version 2", 1000);
+  await waitFor(() => r.router.routes.current().version === 2, "version 2");
   t.is((await get(r.port, "shop.test.local")).status, 503);
 });
 

@@ -5,7 +5,7 @@ import {
   type Server as HttpServer,
   type ServerResponse,
 } from "node:http";
-import { Server as NetServer, type Socket } from "node:net";
+import { type AddressInfo, createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { type Page, pages } from "../pages.ts";
 import { clientErrorResponse } from "../respond.ts";
@@ -27,11 +27,12 @@ export interface RouterServerOptions {
 }
 
 /**
- * The router's public listener: a TCP server whose connections start on the router's fast path and
- * move to a Node HTTP server (never listening itself) for anything the fast path leaves to it.
- * Drop-in for an `http.Server`: listen, close, closeIdleConnections, closeAllConnections.
+ * The router's public side: it owns its listeners (a plain TCP one from {@link listen}; a TLS one can
+ * be added beside it with {@link serve}) and serves every connection they accept the same way — on the
+ * router's fast path first, moving to a Node HTTP server (never listening itself) for anything the
+ * fast path leaves to it.
  */
-export class RouterServer extends NetServer implements Inbound {
+export class RouterServer implements Inbound {
   readonly http: HttpServer;
   readonly keepAliveTimeoutMs: number;
   readonly headersTimeoutMs: number;
@@ -40,9 +41,16 @@ export class RouterServer extends NetServer implements Inbound {
   handOffs = 0;
   readonly #router: ServedRouter;
   readonly #connections = new Set<ClientConnection>();
+  readonly #listeners: NetServer[] = [];
+  readonly #accept = (socket: Socket) => {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    this.#connections.add(new ClientConnection(socket, this));
+  };
 
   constructor(router: ServedRouter, options: RouterServerOptions = {}) {
-    super({ noDelay: true });
     this.#router = router;
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 65_000;
     this.headersTimeoutMs = options.headersTimeoutMs ?? 60_000;
@@ -65,13 +73,38 @@ export class RouterServer extends NetServer implements Inbound {
     });
     // Starts the HTTP server's own timeout checks for the connections it is given.
     this.http.emit("listening");
-    this.on("connection", (socket: Socket) => {
-      if (this.closing) {
-        socket.destroy();
-        return;
-      }
-      this.#connections.add(new ClientConnection(socket, this));
+  }
+
+  /** Opens a plain-HTTP listener on `port` (0: any free one) and `host`; resolves with where it listens. */
+  listen(port: number, host?: string): Promise<AddressInfo> {
+    const listener = createNetServer({ noDelay: true });
+    this.serve(listener, "connection");
+    return new Promise((resolve, reject) => {
+      const failed = (error: Error) => {
+        this.#listeners.splice(this.#listeners.indexOf(listener), 1);
+        reject(error);
+      };
+      listener.once("error", failed);
+      listener.listen(port, host, () => {
+        listener.off("error", failed);
+        resolve(listener.address() as AddressInfo);
+      });
     });
+  }
+
+  /**
+   * Serves the connections `listener` emits as `event`: `connection` for a plain TCP server,
+   * `secureConnection` for a TLS one. The server closes it with the others.
+   */
+  serve(listener: NetServer, event: "connection" | "secureConnection"): void {
+    this.#listeners.push(listener);
+    listener.on(event, this.#accept);
+  }
+
+  /** Where the first listener listens; undefined before any listens. */
+  address(): AddressInfo | undefined {
+    const address = this.#listeners[0]?.address();
+    return address === null || typeof address === "string" ? undefined : address;
   }
 
   dispatch(connection: ClientConnection, request: SimpleRequest): boolean {
@@ -90,12 +123,22 @@ export class RouterServer extends NetServer implements Inbound {
     this.#connections.delete(connection);
   }
 
-  /** Stops accepting; idle connections close now, busy ones after their response. */
-  override close(callback?: (error?: Error) => void): this {
+  /**
+   * Stops accepting on every listener; idle connections close now, busy ones after their response.
+   * Resolves once every listener is closed and its last connection gone.
+   */
+  async close(): Promise<void> {
     this.closing = true;
     for (const connection of [...this.#connections]) connection.close();
     this.http.close();
-    return super.close(callback);
+    await Promise.all(
+      this.#listeners
+        .splice(0)
+        .map(
+          (listener) =>
+            new Promise<void>((resolve, reject) => listener.close((error) => (error === undefined ? resolve() : reject(error)))),
+        ),
+    );
   }
 
   closeIdleConnections(): void {

@@ -58,7 +58,7 @@ export async function startRouter(
   });
   const server = createRouterServer(router, options.server);
   const adminServer = createServer(router.adminHandler);
-  const port = await listen(server);
+  const { port } = await server.listen(0, "127.0.0.1");
   const adminPort = await listen(adminServer);
   await router.start();
   if (options.waitForVersion !== undefined) await waitFor(() => router.routes.current().version >= options.waitForVersion!);
@@ -71,18 +71,27 @@ export async function startRouter(
     cacheFile,
     async stop() {
       await router.close();
-      await Promise.all([closeServer(server), closeServer(adminServer)]);
+      server.closeAllConnections();
+      await Promise.all([server.close(), closeServer(adminServer)]);
       if (options.cacheDir === undefined) await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
 /**
- * Polls `condition` every 10 ms; fails with `what` after `ms` without it. With `progress`, the wait is
- * for progress rather than a total budget: it fails only when `progress()` has not changed for `ms`
- * (a loaded machine may be slow at a long task, but a stalled one stops moving).
+ * How long a wait may see nothing change before it calls the router stuck: far above any delay of a
+ * loaded machine (a wait for an event is not a speed test), and below ava's 60 s test timeout so a
+ * stuck wait says what it waited for.
  */
-export async function waitFor(condition: () => boolean, what = "condition", ms = 5000, progress?: () => number): Promise<void> {
+const STUCK_MS = 20_000;
+
+/**
+ * Polls `condition` every 10 ms; fails with `what` once it has not held for {@link STUCK_MS}. With
+ * `progress`, it fails only when `progress()` has not changed for that long (a loaded machine may be
+ * slow at a long task, but a stalled one stops moving).
+ */
+export async function waitFor(condition: () => boolean, what = "condition", progress?: () => number): Promise<void> {
+  const ms = STUCK_MS;
   let last = progress?.();
   let deadline = Date.now() + ms;
   while (!condition()) {

@@ -1,0 +1,52 @@
+import { connect } from "node:net";
+import test from "ava";
+import { ControllerStub, route } from "./helpers/controller-stub.ts";
+import { startRouter } from "./helpers/router.ts";
+import { get, startUpstream } from "./helpers/servers.ts";
+
+/** The router's server owns its listeners: more than one can serve the same router, and close ends them all. */
+
+async function setUp(t: import("ava").ExecutionContext) {
+  const stub = await new ControllerStub().start();
+  const web = await startUpstream("web-1");
+  stub.publish([route("shop", { upstreams: [web.address] })]);
+  const r = await startRouter(stub, { waitForVersion: 1 });
+  t.teardown(async () => Promise.all([r.stop(), stub.stop(), web.close()]));
+  return r;
+}
+
+const refused = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
+  });
+
+test("serves the same router on a second listener beside the first", async (t) => {
+  const r = await setUp(t);
+  const second = await r.server.listen(0, "127.0.0.1");
+  t.not(second.port, r.port);
+  t.is(r.server.address()?.port, r.port, "the address is the first listener's");
+  t.is((await get(r.port, "shop.test.local")).body, "hello from web-1");
+  t.is((await get(second.port, "shop.test.local")).body, "hello from web-1");
+});
+
+test("closing the server stops every listener", async (t) => {
+  const r = await setUp(t);
+  const second = await r.server.listen(0, "127.0.0.1");
+  await r.server.close();
+  t.true(await refused(r.port));
+  t.true(await refused(second.port));
+});
+
+test("a listener that cannot bind rejects with the system's reason and leaves the others serving", async (t) => {
+  const r = await setUp(t);
+  const error = await t.throwsAsync(r.server.listen(r.port, "127.0.0.1"));
+  t.is((error as NodeJS.ErrnoException).code, "EADDRINUSE");
+  t.is((await get(r.port, "shop.test.local")).body, "hello from web-1");
+  await r.server.close();
+  t.true(await refused(r.port));
+});
