@@ -49,6 +49,8 @@ export class ControllerStub {
       this.sinces.push(since);
       if (url.searchParams.get("watch") !== "1") return void res.writeHead(200).end(JSON.stringify(this.table));
       res.writeHead(200, { "content-type": "application/x-ndjson" });
+      // As the controller does: a resumed watch may have nothing to send for a while, the 200 goes at once.
+      res.flushHeaders();
       const watcher = { res, since: since ?? -1 };
       this.#watchers.add(watcher);
       res.on("close", () => this.#watchers.delete(watcher));
