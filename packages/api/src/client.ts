@@ -1,6 +1,7 @@
 import { ApiError, ErrorCode, isErrorEnvelope } from "./errors.ts";
 import { readLines } from "./lines.ts";
 import { localhostAwareFetch } from "./localhost.ts";
+import { waitForRelease, type WaitForReleaseOptions } from "./release-wait.ts";
 import { BUILDER_KEY_HEADER, routes } from "./routes.ts";
 import type {
   App,
@@ -33,6 +34,9 @@ import type {
   RollbackRequest,
   RegisterResponse,
   Release,
+  ReleaseStatus,
+  ReleaseStatusQuery,
+  HookReleaseStatusRequest,
   TokenInfo,
   TokenResponse,
   TransferAppRequest,
@@ -84,8 +88,8 @@ export class ControllerClient {
   }
 
   /** Sends one request and returns the parsed JSON answer (undefined for 204). */
-  async request<T>(method: Method, path: string, body?: unknown, query?: object): Promise<T> {
-    const response = await this.raw(method, path, body, query);
+  async request<T>(method: Method, path: string, body?: unknown, query?: object, signal?: AbortSignal): Promise<T> {
+    const response = await this.raw(method, path, body, query, signal);
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
@@ -184,6 +188,18 @@ export class ControllerClient {
     list: (app: string, page?: PageQuery) =>
       this.request<Page<Release>>("GET", routes.releases(app), undefined, page),
     get: (app: string, version: number) => this.request<Release>("GET", routes.release(app, version)),
+    /**
+     * The release with its rollout's progress. With `after` (a revision from an earlier answer) the
+     * controller holds the answer until something changed, or for `wait` seconds.
+     */
+    status: (app: string, version: number, query: ReleaseStatusQuery = {}, signal?: AbortSignal) =>
+      this.request<ReleaseStatus>("GET", routes.releaseStatus(app, version), undefined, query, signal),
+    /**
+     * Waits, by long-polls, until the release's rollout ends (deployed, failed or superseded) and
+     * returns it; `onProgress` sees every change on the way.
+     */
+    settled: (app: string, version: number, options?: WaitForReleaseOptions) =>
+      waitForRelease((query, signal) => this.releases.status(app, version, query, signal), options),
     rollback: (app: string, version?: number) =>
       this.request<Release>("POST", routes.rollback(app), (version === undefined ? {} : { version }) satisfies RollbackRequest),
   };
@@ -242,6 +258,12 @@ export class ControllerClient {
     build: (body: HookBuildRequest) => this.request<HookBuildResponse>("POST", routes.hooks.build, body),
     /** A release's state, to follow the rollout a build started. */
     release: (app: string, version: number) => this.request<Release>("POST", routes.hooks.release, { app, version }),
+    /** As `releases.status`, for the builder. */
+    releaseStatus: (app: string, version: number, query: ReleaseStatusQuery = {}, signal?: AbortSignal) =>
+      this.request<ReleaseStatus>("POST", routes.hooks.releaseStatus, { app, version, ...query } satisfies HookReleaseStatusRequest, undefined, signal),
+    /** As `releases.settled`, for the builder: follows the rollout a build started. */
+    releaseSettled: (app: string, version: number, options?: WaitForReleaseOptions) =>
+      waitForRelease((query, signal) => this.hooks.releaseStatus(app, version, query, signal), options),
   };
 }
 

@@ -20,6 +20,7 @@ export const routes = {
   build: (app: string, uuid: string) => `/v2/apps/${enc(app)}/builds/${enc(uuid)}`,
   releases: (app: string) => `/v2/apps/${enc(app)}/releases`,
   release: (app: string, version: number) => `/v2/apps/${enc(app)}/releases/v${version}`,
+  releaseStatus: (app: string, version: number) => `/v2/apps/${enc(app)}/releases/v${version}/status`,
   rollback: (app: string) => `/v2/apps/${enc(app)}/releases/rollback`,
   scale: (app: string) => `/v2/apps/${enc(app)}/scale`,
   pods: (app: string) => `/v2/apps/${enc(app)}/pods`,
@@ -36,6 +37,7 @@ export const routes = {
     config: "/v2/hooks/config",
     build: "/v2/hooks/build",
     release: "/v2/hooks/release",
+    releaseStatus: "/v2/hooks/release-status",
   },
 } as const;
 

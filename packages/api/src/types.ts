@@ -199,6 +199,47 @@ export interface Release {
   updated: Timestamp;
 }
 
+/** How far a pending release's rollout has got (what `berth` and `git push` show while it rolls out). */
+export interface RolloutProgress {
+  /** `rolling`: batches of new instances start; `watching`: all are ready and watched for crashes; `reverting`: it failed and the previous release is put back. */
+  phase: "rolling" | "watching" | "reverting";
+  /** The process type being rolled out now; null before the first batch and while reverting. */
+  type: string | null;
+  /** Instances of that type of the new release that are ready. */
+  ready: number;
+  /** Instances of that type the rollout is bringing up in the current batch. */
+  starting: number;
+  /** Instances of that type the release runs once rolled out. */
+  want: number;
+}
+
+/**
+ * A release as one who waits for it sees it (`GET …/releases/vN/status?wait=25&after=<revision>`):
+ * the release, its rollout's progress while it is pending, and a revision that changes whenever
+ * either does.
+ */
+export interface ReleaseStatus {
+  release: Release;
+  /** Null once the release has settled (or before its rollout has started). */
+  progress: RolloutProgress | null;
+  /** Opaque; pass it back as `after` to be answered only once something changed. */
+  revision: string;
+}
+
+/** Query of a release status long-poll. */
+export interface ReleaseStatusQuery {
+  /** Answer at once unless the release still has this revision. */
+  after?: string;
+  /** The longest the controller holds the answer for a change, in seconds (0–60, default 25). */
+  wait?: number;
+}
+
+/** Builder hook: a release's status, as `GET …/releases/vN/status` answers it. */
+export interface HookReleaseStatusRequest extends ReleaseStatusQuery {
+  app: string;
+  version: number;
+}
+
 export interface RollbackRequest {
   /** The release to go back to; the one before the live release when absent. */
   version?: number;
