@@ -42,9 +42,10 @@ export interface Deployer {
 
 /**
  * The deployer of a controller that has no scheduler: nothing runs, and a release is recorded as
- * deployed at once (superseding the ones before it). Used until a scheduler is configured.
+ * deployed at once (superseding the ones before it), and `onReleaseChanged` is told. Used until a
+ * scheduler is configured.
  */
-export function recordOnlyDeployer(store: Store): Deployer {
+export function recordOnlyDeployer(store: Store, onReleaseChanged?: (app: string) => void): Deployer {
   return {
     async accept() {},
     async deploy(app, version) {
@@ -54,6 +55,7 @@ export function recordOnlyDeployer(store: Store): Deployer {
         await setReleaseState(tx, app, version, "deployed");
         await supersedeOlder(tx, app, version);
       });
+      onReleaseChanged?.(app);
     },
     async scale() {},
     async restart() {},

@@ -8,6 +8,7 @@ export type { Controller } from "./http/app.ts";
 export type { ControllerDeps, ControllerSettings } from "./http/context.ts";
 export { createJsonLogger, silentLogger } from "./logger.ts";
 export type { Logger } from "./logger.ts";
+export { ReleaseHub } from "./services/release-hub.ts";
 export { openStore } from "./store/open.ts";
 export type { Store, StoreOptions } from "./store/open.ts";
 export { RolloutDeployer } from "./rollout/rollout-deployer.ts";

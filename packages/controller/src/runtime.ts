@@ -9,6 +9,7 @@ import type { Logger } from "./logger.ts";
 import { RolloutDeployer } from "./rollout/rollout-deployer.ts";
 import { RouteTableHub } from "./route-table/hub.ts";
 import { RouterBoard } from "./route-table/router-board.ts";
+import { ReleaseHub } from "./services/release-hub.ts";
 import type { Scheduler } from "./scheduler/types.ts";
 import { detectNetwork, dockerClient } from "./scheduler/docker/connect.ts";
 import { type DockerClient, DockerScheduler } from "./scheduler/docker/scheduler.ts";
@@ -45,11 +46,12 @@ interface DeployerParts {
   logger: Logger;
   routeHub: RouteTableHub;
   routers: RouterBoard;
+  releaseHub: ReleaseHub;
 }
 
 /** The deployer over a scheduler, telling the route table of changes and storing app events. */
 function rolloutDeployer(parts: DeployerParts, scheduler: Scheduler, drains: boolean): RolloutDeployer {
-  const { config, store, logger, routeHub } = parts;
+  const { config, store, logger, routeHub, releaseHub } = parts;
   return new RolloutDeployer(
     {
       store,
@@ -60,6 +62,7 @@ function rolloutDeployer(parts: DeployerParts, scheduler: Scheduler, drains: boo
         return routeHub.version;
       },
       ...(drains ? { routers: parts.routers } : {}),
+      onReleaseChanged: (app) => releaseHub.changed(app),
       // Platform events join the app's log stream (`berth logs`).
       events: (event) => void insertEvent(store.db, event).catch((err: unknown) => logger.warn("an app event was not stored", { err })),
     },
@@ -127,7 +130,8 @@ export async function startControllerRuntime(
   const routeHub = new RouteTableHub();
   // Routers report every few seconds: until one interval has passed, silence does not mean "no router".
   const routers = new RouterBoard({ warmupMs: ROUTER_STATUS_INTERVAL_MS + 1000 });
-  const parts = { config, docker, store, logger, routeHub, routers };
+  const releaseHub = new ReleaseHub();
+  const parts = { config, docker, store, logger, routeHub, routers, releaseHub };
   const chosen = await schedulers[config.scheduler](parts);
   const deployer = chosen === undefined ? undefined : rolloutDeployer(parts, chosen.scheduler, chosen.drains);
   deployer?.reconcile().catch((err: unknown) => logger.error("reconcile failed; apps may be missing instances", { err }));
@@ -137,6 +141,7 @@ export async function startControllerRuntime(
     store,
     logger,
     routeHub,
+    releaseHub,
     routers,
     ...hooks,
     ...(deployer === undefined ? {} : { deployer, upstreams: deployer }),

@@ -17,6 +17,7 @@ import { defaultDeploySettings } from "../domain/deploy-settings.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { noUpstreams, RouteTableHub } from "../route-table/hub.ts";
 import { RouterBoard } from "../route-table/router-board.ts";
+import { ReleaseHub } from "../services/release-hub.ts";
 
 export interface Controller {
   /** The koa application; `app.callback()` is the request handler. */
@@ -27,11 +28,13 @@ export interface Controller {
 
 /** Builds the controller's HTTP application. Opens no port and starts nothing. */
 export function createController(deps: ControllerDeps): Controller {
+  const releaseHub = deps.releaseHub ?? new ReleaseHub();
   const routeDeps: RouteDeps = {
     store: deps.store,
     logger: deps.logger,
-    deployer: deps.deployer ?? recordOnlyDeployer(deps.store),
+    deployer: deps.deployer ?? recordOnlyDeployer(deps.store, (app) => releaseHub.changed(app)),
     routeHub: deps.routeHub ?? new RouteTableHub(),
+    releaseHub,
     upstreams: deps.upstreams ?? noUpstreams,
     routers: deps.routers ?? new RouterBoard(),
     ...(deps.onAppDestroyed === undefined ? {} : { onAppDestroyed: deps.onAppDestroyed }),

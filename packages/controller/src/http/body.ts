@@ -52,3 +52,10 @@ function tooLarge(limit: number): BerthError {
     hint: "send less at once (config values may be at most 32 KiB each)",
   });
 }
+
+/** Aborts when the response is over: sent, or its connection closed by the client (who then waits no more). */
+export function untilGone(ctx: Context): AbortSignal {
+  const gone = new AbortController();
+  ctx.res.once("close", () => gone.abort());
+  return gone.signal;
+}

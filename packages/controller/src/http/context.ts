@@ -5,6 +5,7 @@ import type { DeploySettings } from "../domain/deploy-settings.ts";
 import type { Logger } from "../logger.ts";
 import type { RouterBoard } from "../route-table/router-board.ts";
 import type { RouteTableHub, UpstreamSource } from "../route-table/hub.ts";
+import type { ReleaseHub } from "../services/release-hub.ts";
 import type { Store } from "../store/open.ts";
 import type { UserRow } from "../store/schema.ts";
 
@@ -38,6 +39,11 @@ export interface ControllerDeps {
   deployer?: Deployer;
   /** Announces route table changes; a new one when absent. */
   routeHub?: RouteTableHub;
+  /**
+   * Told by the deployer whenever a release's state or rollout progress changes; wakes the release
+   * status long-polls. A new one when absent (then only the record-only deployer tells it).
+   */
+  releaseHub?: ReleaseHub;
   /** Which instances serve each app; none when absent (no scheduler). */
   upstreams?: UpstreamSource;
   /** Where routers' status reports go (`POST /v2/routes/status`); a board nobody reads when absent. */
@@ -57,7 +63,7 @@ export interface State {
 export type Ctx = RouterContext<State>;
 
 /** Dependencies as the routes see them (the deployer resolved). */
-export type RouteDeps = Required<Pick<ControllerDeps, "store" | "logger" | "deployer" | "routeHub" | "upstreams" | "routers">> &
+export type RouteDeps = Required<Pick<ControllerDeps, "store" | "logger" | "deployer" | "routeHub" | "releaseHub" | "upstreams" | "routers">> &
   Pick<ControllerDeps, "onAppDestroyed"> & {
     settings: Required<ControllerSettings>;
   };

@@ -1,4 +1,4 @@
-import type { Formation } from "@berth/api";
+import type { Formation, RolloutProgress } from "@berth/api";
 import type { Logger } from "../logger.ts";
 import { sameGroup } from "../scheduler/names.ts";
 import type { Group, GroupRef, GroupSpec, Instance, Scheduler } from "../scheduler/types.ts";
@@ -23,6 +23,8 @@ export interface RollDeps {
   pollMs: number | undefined;
   /** Reports what happened to an app (deploys, failures, restarts, crashes). */
   emit: (event: AppEvent) => void;
+  /** Tells those waiting for the app's releases that a state or a progress in the store changed. */
+  releaseChanged: (app: string) => void;
   drainer: Drainer;
 }
 
@@ -62,6 +64,14 @@ async function shrinkOld(deps: RollDeps, old: Group[], total: number, retiring: 
   }
 }
 
+/** Records how far the rollout has got, for those who wait for its release, and wakes them. */
+async function progress(deps: RollDeps, rollout: Rollout, now: RolloutProgress): Promise<void> {
+  if (await updateRollout(deps.store.db, rollout.app, rollout.version, { progress: now })) deps.releaseChanged(rollout.app);
+}
+
+/** Counts of one type's batches, as {@link RolloutProgress} reports them over the whole release. */
+type ReportBatch = (ready: number, starting: number) => Promise<void>;
+
 /** Observes what runs before anything changes, so an abort can put it back (once per rollout). */
 async function observe(deps: RollDeps, rollout: Rollout): Promise<RolloutPlan> {
   if (rollout.plan.previous !== null) return rollout.plan;
@@ -96,14 +106,20 @@ export async function rollOut(deps: RollDeps, rollout: Rollout, signal: AbortSig
     const specs = releaseTypes(release).map((type) => groupSpec(release, type));
     const retiring: Retiring = { hold: settings.watchMs > 0, held: new Set() };
     for (const spec of specs) await deps.scheduler.createGroup(spec);
+    const total = specs.reduce((n, spec) => n + (own(formation, spec.type) ?? 0), 0);
+    let done = 0;
     for (const spec of specs) {
       signal.throwIfAborted();
       const want = own(formation, spec.type) ?? 0;
       const before = plan.previous?.filter((p) => p.type === spec.type).reduce((n, p) => n + p.replicas, 0) ?? 0;
-      await rollType(deps, spec, want, before, settings, retiring, signal);
+      const report: ReportBatch = (ready, starting) =>
+        progress(deps, rollout, { phase: "rolling", type: spec.type, ready: done + ready, starting: done + starting, want: total });
+      await rollType(deps, spec, want, before, settings, retiring, signal, report);
+      done += want;
     }
     const watched = specs.filter((spec) => (own(formation, spec.type) ?? 0) > 0);
     if (settings.watchMs > 0 && watched.length > 0) {
+      await progress(deps, rollout, { phase: "watching", type: null, ready: total, starting: total, want: total });
       deps.emit(
         appEvent(rollout.app, "deploy", `v${rollout.version} is serving; watching it for ${settings.watchMs / 1000}s`, rollout.version),
       );
@@ -127,6 +143,7 @@ export async function rollOut(deps: RollDeps, rollout: Rollout, signal: AbortSig
     await supersedeOlder(tx, rollout.app, rollout.version);
     return true;
   });
+  if (finished) deps.releaseChanged(rollout.app);
   if (finished) deps.emit(appEvent(rollout.app, "deploy", `v${rollout.version} deployed`, rollout.version));
 }
 
@@ -138,6 +155,7 @@ async function rollType(
   settings: DeploySettings,
   retiring: Retiring,
   signal: AbortSignal,
+  report: ReportBatch,
 ) {
   const groupsOf = async () => (await deps.scheduler.listGroups(spec.app)).filter((g) => g.type === spec.type);
   const current = (await groupsOf()).find((g) => sameGroup(g, spec));
@@ -146,9 +164,13 @@ async function rollType(
   // Resuming: down to the wanted count, and what an interrupted rollout left half-done (an instance
   // created but not started) is finished.
   if (existing > 0) await deps.scheduler.scaleGroup(spec, count);
+  let ready = 0;
   for (;;) {
     if (count > 0) {
+      await report(ready, count);
       await waitReady(deps.scheduler, spec, count, { timeoutMs: settings.timeoutMs, pollMs: pollMs(deps, spec), signal });
+      ready = count;
+      await report(ready, count);
       deps.drainer.changed(spec.app);
     }
     const old = (await groupsOf()).filter((g) => g.release !== spec.release);
@@ -186,7 +208,11 @@ async function keepLastWords(deps: RollDeps, rollout: Rollout, instances: string
  * the reason.
  */
 export async function revert(deps: RollDeps, rollout: Rollout, reason: string, signal: AbortSignal): Promise<void> {
-  await updateRollout(deps.store.db, rollout.app, rollout.version, { phase: "reverting", reason });
+  const restoring = (rollout.plan.previous ?? []).reduce((n, p) => n + p.replicas, 0);
+  const reverting: RolloutProgress = { phase: "reverting", type: null, ready: 0, starting: restoring, want: restoring };
+  if (await updateRollout(deps.store.db, rollout.app, rollout.version, { phase: "reverting", reason, progress: reverting })) {
+    deps.releaseChanged(rollout.app);
+  }
   const previous = rollout.plan.previous ?? [];
   // The old instances first, so that the app never has fewer ready instances than before.
   for (const group of previous) {
@@ -222,6 +248,7 @@ export async function revert(deps: RollDeps, rollout: Rollout, reason: string, s
     await setReleaseState(tx, rollout.app, rollout.version, "failed", reason);
     return true;
   });
+  if (ended) deps.releaseChanged(rollout.app);
   if (ended) {
     deps.emit(
       appEvent(rollout.app, "deploy", `v${rollout.version} failed: ${reason}; the previous release keeps running`, rollout.version),

@@ -35,6 +35,11 @@ export interface RolloutDeployerDeps {
   onRoutesChanged?: (app: string) => number;
   /** What the routers report they route; instances leaving a rollout are stopped only once none sends them requests. */
   routers?: RouterBoard;
+  /**
+   * Called once a release of the app changed state, or its rollout's progress was recorded (both in
+   * the store by then): those waiting for the release read it again (`ReleaseHub.changed`).
+   */
+  onReleaseChanged?: (app: string) => void;
 }
 
 export interface RolloutDeployerOptions {
@@ -92,6 +97,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
         logger.info(event.message, { app: event.app, release: event.release, event: event.kind });
         deps.events?.(event);
       },
+      releaseChanged: (app: string) => deps.onReleaseChanged?.(app),
       defaults: {
         batchSize: options.batchSize ?? defaultDeploySettings.batchSize,
         timeoutMs: options.timeoutMs ?? defaultDeploySettings.timeoutMs,
@@ -137,6 +143,8 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
 
   /** Starts (or restarts, from where the engine stands) the app's recorded rollout, in the background. */
   async deploy(app: string): Promise<void> {
+    // The release it accepted is in the store now, and so is the end of one it superseded.
+    this.#deps.releaseChanged(app);
     // In the background: how it ends is the release's state, and a failure is logged by #start.
     this.#start(app, "deploy", (signal) => this.#run(app, signal)).catch(() => {});
   }

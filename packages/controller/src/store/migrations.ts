@@ -156,6 +156,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("tokens_id").on("tokens").column("id").unique().execute();
     },
   },
+  "0006-rollout-progress": {
+    async up(db: Kysely<unknown>) {
+      // JSON (RolloutProgress): how far the rollout has got, for those who wait for its release.
+      await db.schema.alterTable("rollouts").addColumn("progress", "text").execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,4 +1,4 @@
-import type { Formation } from "@berth/api";
+import type { Formation, RolloutProgress } from "@berth/api";
 import type { Executor, RolloutRow } from "./schema.ts";
 
 export type RolloutKind = "deploy" | "restart";
@@ -22,6 +22,8 @@ export interface Rollout {
   phase: RolloutPhase;
   plan: RolloutPlan;
   reason: string | null;
+  /** How far it has got, as last recorded; null until the first batch. */
+  progress: RolloutProgress | null;
   started: string;
 }
 
@@ -33,6 +35,7 @@ function fromRow(row: RolloutRow): Rollout {
     phase: row.phase as RolloutPhase,
     plan: JSON.parse(row.plan) as RolloutPlan,
     reason: row.reason,
+    progress: row.progress === null ? null : (JSON.parse(row.progress) as RolloutProgress),
     started: row.started,
   };
 }
@@ -48,7 +51,7 @@ export async function listRollouts(db: Executor): Promise<Rollout[]> {
 }
 
 /** Claims the app's rollout slot; the primary key makes a second claim fail. */
-export async function insertRollout(db: Executor, rollout: Omit<Rollout, "started" | "reason">): Promise<void> {
+export async function insertRollout(db: Executor, rollout: Omit<Rollout, "started" | "reason" | "progress">): Promise<void> {
   const now = new Date().toISOString();
   await db
     .insertInto("rollouts")
@@ -59,6 +62,7 @@ export async function insertRollout(db: Executor, rollout: Omit<Rollout, "starte
       phase: rollout.phase,
       plan: JSON.stringify(rollout.plan),
       reason: null,
+      progress: null,
       started: now,
       updated: now,
     })
@@ -70,7 +74,7 @@ export async function updateRollout(
   db: Executor,
   appId: string,
   version: number,
-  change: { phase?: RolloutPhase; plan?: RolloutPlan; reason?: string },
+  change: { phase?: RolloutPhase; plan?: RolloutPlan; reason?: string; progress?: RolloutProgress },
 ): Promise<boolean> {
   const result = await db
     .updateTable("rollouts")
@@ -79,6 +83,7 @@ export async function updateRollout(
       ...(change.phase === undefined ? {} : { phase: change.phase }),
       ...(change.plan === undefined ? {} : { plan: JSON.stringify(change.plan) }),
       ...(change.reason === undefined ? {} : { reason: change.reason }),
+      ...(change.progress === undefined ? {} : { progress: JSON.stringify(change.progress) }),
     })
     .where("app_id", "=", appId)
     .where("version", "=", version)
@@ -93,7 +98,7 @@ export async function updateRollout(
 export async function takeOverRollout(db: Executor, appId: string, version: number, plan: RolloutPlan): Promise<void> {
   await db
     .updateTable("rollouts")
-    .set({ version, kind: "deploy", phase: "rolling", plan: JSON.stringify(plan), reason: null, updated: new Date().toISOString() })
+    .set({ version, kind: "deploy", phase: "rolling", plan: JSON.stringify(plan), reason: null, progress: null, updated: new Date().toISOString() })
     .where("app_id", "=", appId)
     .execute();
 }

@@ -134,6 +134,8 @@ export interface RolloutRow {
   plan: string;
   /** Why it is reverting. */
   reason: string | null;
+  /** JSON: how far it has got (see RolloutProgress); null until the first batch. */
+  progress: string | null;
   started: string;
   updated: string;
 }

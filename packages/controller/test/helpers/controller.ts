@@ -7,6 +7,7 @@ import { createController } from "../../src/http/app.ts";
 import { createJsonLogger } from "../../src/logger.ts";
 import { RouteTableHub, type UpstreamSource } from "../../src/route-table/hub.ts";
 import { RouterBoard } from "../../src/route-table/router-board.ts";
+import { ReleaseHub } from "../../src/services/release-hub.ts";
 import type { Store } from "../../src/store/open.ts";
 import { type BackendName, freshStore } from "./backends.ts";
 
@@ -24,6 +25,8 @@ export interface Harness {
   logs: string[];
   /** What routers reported (`POST /v2/routes/status`). */
   routers: RouterBoard;
+  /** Wakes the release status long-polls; the deployer tells it of changes. */
+  releases: ReleaseHub;
   /** Registers a user (the first becomes admin) and returns a client logged in as them. */
   user(username: string, password?: string): Promise<ControllerClient>;
 }
@@ -35,7 +38,7 @@ export interface HarnessOptions {
   routeHeartbeatMs?: number;
   maxTokensPerUser?: number;
   /** A deployer, or one built over the harness's store (with the route hub to tell of changes). */
-  deployer?: Deployer | ((store: Store, routeHub: RouteTableHub) => Deployer & Partial<UpstreamSource>);
+  deployer?: Deployer | ((store: Store, routeHub: RouteTableHub, releases: ReleaseHub) => Deployer & Partial<UpstreamSource>);
 }
 
 /**
@@ -48,7 +51,8 @@ export async function startController(t: ExecutionContext, backend: BackendName,
   const logger = createJsonLogger((line) => logs.push(line), "debug");
   const routeHub = new RouteTableHub();
   const routers = options.routers ?? new RouterBoard();
-  const deployer = typeof options.deployer === "function" ? options.deployer(opened.store, routeHub) : options.deployer;
+  const releases = new ReleaseHub();
+  const deployer = typeof options.deployer === "function" ? options.deployer(opened.store, routeHub, releases) : options.deployer;
   const upstreams = deployer !== undefined && "upstreams" in deployer && deployer.upstreams ? (deployer as UpstreamSource) : undefined;
   const { app } = createController({
     store: opened.store,
@@ -64,6 +68,7 @@ export async function startController(t: ExecutionContext, backend: BackendName,
       ...(options.routeHeartbeatMs === undefined ? {} : { routeHeartbeatMs: options.routeHeartbeatMs }),
     },
     routeHub,
+    releaseHub: releases,
     routers,
     ...(deployer === undefined ? {} : { deployer }),
     ...(upstreams === undefined ? {} : { upstreams }),
@@ -87,6 +92,7 @@ export async function startController(t: ExecutionContext, backend: BackendName,
     builder: new ControllerClient({ url, builderKey: BUILDER_KEY }),
     logs,
     routers,
+    releases,
     async user(username, password = `${username}-password`) {
       if (admin === undefined) {
         const first = await client.auth.register({ username, password });

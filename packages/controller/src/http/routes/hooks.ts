@@ -5,7 +5,7 @@ import type { Router } from "@koa/router";
 import { hashToken } from "../../auth/secrets.ts";
 import { validateAppName } from "../../domain/names.ts";
 import { validateProcfile } from "../../domain/procfile.ts";
-import { asObject, optionalInteger, optionalString, requiredString } from "../../domain/validate.ts";
+import { asObject, onlyKeys, optionalInteger, optionalString, requiredString } from "../../domain/validate.ts";
 import { buildView, releaseView } from "../../domain/views.ts";
 import { BerthError, appNotFound, invalid, userNotFound } from "../../errors.ts";
 import { findApp } from "../../store/apps.ts";
@@ -14,7 +14,8 @@ import { findSession, touchSession } from "../../store/tokens.ts";
 import { findUserByName } from "../../store/users.ts";
 import { mayAccess } from "../../services/apps.ts";
 import { liveConfig, releaseBuild } from "../../services/releases.ts";
-import { readJson } from "../body.ts";
+import { readJson, untilGone } from "../body.ts";
+import { afterRevision, awaitReleaseStatus, waitSeconds } from "../../services/release-status.ts";
 import type { RouteDeps, State } from "../context.ts";
 
 const kinds: readonly BuildKind[] = ["dockerfile", "buildpack", "image"];
@@ -106,5 +107,16 @@ export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
     const release = await findRelease(deps.store.db, appId, version);
     if (release === undefined) throw new BerthError("RELEASE_NOT_FOUND", `release v${version} of "${appId}" not found`);
     ctx.body = releaseView(release);
+  });
+
+  // As `GET /v2/apps/:id/releases/:version/status`, for the builder following the rollout a push started.
+  router.post("/v2/hooks/release-status", guard, async (ctx) => {
+    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
+    onlyKeys(body, ["app", "version", "after", "wait"], "");
+    const appId = validateAppName(body.app, "app");
+    const version = optionalInteger(body, "version", 1, 1_000_000_000);
+    if (version === undefined) throw invalid("version", "is required", "the version of the release the build made");
+    const options = { after: afterRevision(body.after), waitSeconds: waitSeconds(body.wait), signal: untilGone(ctx) };
+    ctx.body = await awaitReleaseStatus({ db: deps.store.db, hub: deps.releaseHub }, appId, version, options);
   });
 }

@@ -5,8 +5,10 @@ import { asObject, onlyKeys, optionalInteger, pageQuery, requiredString } from "
 import { buildDetailView, buildView, configView, releaseView } from "../../domain/views.ts";
 import { BerthError, invalid } from "../../errors.ts";
 import { liveConfig, releaseBuild, releaseConfig, rollback } from "../../services/releases.ts";
+import { afterRevision, awaitReleaseStatus, waitSeconds } from "../../services/release-status.ts";
 import { findBuild, findConfig, findRelease, listBuilds, listReleases } from "../../store/releases.ts";
 import { actor, loadApp } from "../access.ts";
+import { untilGone } from "../body.ts";
 import { readJson } from "../body.ts";
 import type { RouteDeps, State } from "../context.ts";
 
@@ -70,13 +72,20 @@ export function releaseRoutes(router: Router<State>, deps: RouteDeps): void {
 
   router.get("/v2/apps/:id/releases/:version", async (ctx) => {
     const { app } = await loadApp(ctx, deps, "use");
-    const match = /^v?([1-9][0-9]{0,8})$/.exec(ctx.params.version ?? "");
-    if (!match?.[1]) throw invalid("version", `"${ctx.params.version}" is not a release version`, "use v1, v2, …");
-    const release = await findRelease(deps.store.db, app.id, Number(match[1]));
+    const version = releaseVersion(ctx.params.version);
+    const release = await findRelease(deps.store.db, app.id, version);
     if (release === undefined) {
-      throw new BerthError("RELEASE_NOT_FOUND", `release v${match[1]} of "${app.id}" not found`, { hint: "`berth releases` lists them" });
+      throw new BerthError("RELEASE_NOT_FOUND", `release v${version} of "${app.id}" not found`, { hint: "`berth releases` lists them" });
     }
     ctx.body = releaseView(release);
+  });
+
+  // A long-poll: held until the release differs from the revision the client saw, or `wait` passes.
+  router.get("/v2/apps/:id/releases/:version/status", async (ctx) => {
+    const { app } = await loadApp(ctx, deps, "use");
+    const version = releaseVersion(ctx.params.version);
+    const options = { after: afterRevision(ctx.query.after), waitSeconds: waitSeconds(ctx.query.wait), signal: untilGone(ctx) };
+    ctx.body = await awaitReleaseStatus({ db: deps.store.db, hub: deps.releaseHub }, app.id, version, options);
   });
 
   router.post("/v2/apps/:id/releases/rollback", async (ctx) => {
@@ -88,6 +97,13 @@ export function releaseRoutes(router: Router<State>, deps: RouteDeps): void {
     ctx.status = 201;
     ctx.body = await showRelease(deps, app.id, made);
   });
+}
+
+/** The version in a release path: `v3` or `3`. */
+function releaseVersion(raw: string | undefined): number {
+  const match = /^v?([1-9][0-9]{0,8})$/.exec(raw ?? "");
+  if (!match?.[1]) throw invalid("version", `"${raw}" is not a release version`, "use v1, v2, …");
+  return Number(match[1]);
 }
 
 /** The config a given release runs with (after a change: the one the change made). */
