@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { ControllerClient, Release } from "@berth/api";
 import type { BuildOutput } from "./output.ts";
 
 /**
  * Follows the rollout a build started until the release is deployed or failed, saying so on the
- * push's output. A client that leaves stops the waiting, not the rollout.
+ * push's output; the controller answers each time the release changes, so nothing is polled. A
+ * client that leaves stops the waiting, not the rollout: the release is then returned as last seen.
  */
 export async function waitForRollout(
   controller: Pick<ControllerClient, "hooks">,
@@ -12,14 +12,19 @@ export async function waitForRollout(
   release: Release,
   out: BuildOutput,
   signal: AbortSignal,
-  pollMs = 300,
 ): Promise<Release> {
+  if (release.state !== "pending") return release;
+  out.step(`deploying v${release.version}`);
   let current = release;
-  if (current.state === "pending") out.step(`deploying v${current.version}`);
-  while (current.state === "pending" && !signal.aborted) {
-    await sleep(pollMs, undefined, { signal }).catch(() => undefined);
-    if (signal.aborted) break;
-    current = await controller.hooks.release(app, current.version);
+  try {
+    return await controller.hooks.releaseSettled(app, release.version, {
+      signal,
+      onProgress: (status) => {
+        current = status.release;
+      },
+    });
+  } catch (error) {
+    if (signal.aborted) return current;
+    throw error;
   }
-  return current;
 }
