@@ -21,8 +21,6 @@ export interface CliDeps {
   /** Opens a URL in the browser. */
   openUrl(url: string): Promise<void>;
   fetch?: Fetch;
-  /** How often a rollout's state is polled. */
-  pollMs?: number;
   /** Aborted when the user presses Ctrl-C: waits and requests stop, and the exit code is 130. */
   interrupt?: AbortSignal;
 }

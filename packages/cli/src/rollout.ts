@@ -1,4 +1,4 @@
-import type { ControllerClient, Release } from "@berth/api";
+import type { ControllerClient, Release, ReleaseStatus } from "@berth/api";
 import type { CliDeps } from "./deps.ts";
 import { CliError, Interrupted } from "./errors.ts";
 import type { Printer } from "./output.ts";
@@ -9,7 +9,7 @@ export interface WatchOptions {
   version: number;
   printer: Printer;
   interactive: boolean;
-  deps: Pick<CliDeps, "pollMs" | "stdin" | "stderr" | "interrupt">;
+  deps: Pick<CliDeps, "stdin" | "stderr" | "interrupt">;
 }
 
 function stopped(app: string, version: number): Interrupted {
@@ -19,63 +19,29 @@ function stopped(app: string, version: number): Interrupted {
   );
 }
 
-/** Waits `ms`, or rejects with `error` as soon as Ctrl-C is pressed. */
-function sleep(ms: number, interrupt: AbortSignal | undefined, error: () => Error): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stop = () => {
-      clearTimeout(timer);
-      reject(error());
-    };
-    const timer = setTimeout(() => {
-      interrupt?.removeEventListener("abort", stop);
-      resolve();
-    }, ms);
-    if (interrupt?.aborted) stop();
-    else interrupt?.addEventListener("abort", stop, { once: true });
-  });
-}
-
-/** Polls the release until its rollout ends; Ctrl-C stops the waiting (not the rollout). */
-export async function untilSettled(
-  client: ControllerClient,
-  app: string,
-  version: number,
-  pollMs: number,
-  interrupt?: AbortSignal,
-): Promise<Release> {
-  for (;;) {
-    const release = await client.releases.get(app, version).catch((error: unknown) => {
-      throw interrupt?.aborted ? stopped(app, version) : error;
-    });
-    if (release.state !== "pending") return release;
-    await sleep(pollMs, interrupt, () => stopped(app, version));
-  }
-}
-
 /**
- * Waits until the release is deployed or failed, and says which: a spinner on a terminal (Ink, loaded
- * only when there is something to wait for), one line when piped. A failed rollout is an error.
+ * Waits until the release is deployed or failed, and says which: a spinner with the rollout's
+ * progress on a terminal (Ink, loaded only when there is something to wait for), one line when
+ * piped. Ctrl-C stops the waiting, not the rollout. A failed rollout is an error.
  */
 export async function watchRelease(options: WatchOptions): Promise<Release> {
   const { client, app, version, printer } = options;
-  const pollMs = options.deps.pollMs ?? 500;
+  const interrupt = options.deps.interrupt;
+  const settle = (onProgress?: (status: ReleaseStatus) => void) =>
+    client.releases
+      .settled(app, version, { ...(interrupt ? { signal: interrupt } : {}), ...(onProgress ? { onProgress } : {}) })
+      .catch((error: unknown) => {
+        throw interrupt?.aborted ? stopped(app, version) : error;
+      });
   let release = await client.releases.get(app, version);
   if (release.state === "pending") {
+    const title = `deploying v${version} of ${app}…`;
     if (options.interactive) {
       const { followRollout } = await import("./ui/rollout-view.ts");
-      release = await followRollout({
-        client,
-        app,
-        version,
-        pollMs,
-        stdout: options.deps.stderr,
-        stdin: options.deps.stdin,
-        color: printer.color,
-        ...(options.deps.interrupt ? { interrupt: options.deps.interrupt } : {}),
-      });
+      release = await followRollout({ title, settle, stdout: options.deps.stderr, stdin: options.deps.stdin, color: printer.color });
     } else {
-      printer.line(`deploying v${version} of ${app}…`);
-      release = await untilSettled(client, app, version, pollMs, options.deps.interrupt);
+      printer.line(title);
+      release = await settle();
     }
   }
   if (release.state === "failed") {

@@ -1,11 +1,19 @@
-import type { ControllerClient, Release } from "@berth/api";
+import type { Release, ReleaseStatus, RolloutProgress } from "@berth/api";
 import { render, Text } from "ink";
 import { createElement as h, useEffect, useState } from "react";
 import type { InputStream } from "../deps.ts";
 import type { OutputStream } from "../output.ts";
-import { untilSettled } from "../rollout.ts";
 
 const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/** What the spinner says of a rollout's progress, after its title. */
+function describeProgress(progress: RolloutProgress | null): string {
+  if (progress === null) return "";
+  if (progress.phase === "reverting") return " it failed; putting the previous release back";
+  if (progress.phase === "watching") return ` ${progress.ready}/${progress.want} ready; watching for crashes`;
+  const starting = progress.starting > progress.ready ? `, ${progress.starting - progress.ready} starting` : "";
+  return ` ${progress.ready}/${progress.want} ready${starting}${progress.type === null ? "" : ` (${progress.type})`}`;
+}
 
 function Spinner({ label, color }: { label: string; color: boolean }) {
   const [frame, setFrame] = useState(0);
@@ -17,19 +25,20 @@ function Spinner({ label, color }: { label: string; color: boolean }) {
 }
 
 export interface FollowOptions {
-  client: ControllerClient;
-  app: string;
-  version: number;
-  pollMs: number;
+  /** What is being waited for: `deploying v3 of web…`. */
+  title: string;
+  /** Waits until the release settles, telling `onProgress` of each change on the way. */
+  settle: (onProgress: (status: ReleaseStatus) => void) => Promise<Release>;
   stdout: OutputStream;
   stdin: InputStream;
   color: boolean;
-  interrupt?: AbortSignal;
 }
 
-/** Shows a spinner while the release rolls out; the frame is cleared when it ends. */
+/** Shows a spinner with the rollout's progress while the release rolls out; the frame is cleared when it ends. */
 export async function followRollout(options: FollowOptions): Promise<Release> {
-  const instance = render(h(Spinner, { label: `deploying v${options.version} of ${options.app}…`, color: options.color }), {
+  const spinner = (progress: RolloutProgress | null) =>
+    h(Spinner, { label: `${options.title}${describeProgress(progress)}`, color: options.color });
+  const instance = render(spinner(null), {
     stdout: options.stdout as NodeJS.WritableStream,
     stderr: options.stdout as NodeJS.WritableStream,
     stdin: options.stdin,
@@ -38,7 +47,7 @@ export async function followRollout(options: FollowOptions): Promise<Release> {
     interactive: true,
   });
   try {
-    return await untilSettled(options.client, options.app, options.version, options.pollMs, options.interrupt);
+    return await options.settle((status) => instance.rerender(spinner(status.progress)));
   } finally {
     instance.clear();
     instance.unmount();

@@ -94,7 +94,6 @@ export async function berth(argv: string[], options: RunOptions): Promise<RunRes
     openUrl: async (url) => {
       opened.push(url);
     },
-    pollMs: 10,
     interrupt: interrupt.signal,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });

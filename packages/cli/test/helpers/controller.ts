@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createController, type Deployer, openStore, silentLogger, type Store } from "@berth/controller";
+import { createController, type Deployer, openStore, ReleaseHub, silentLogger, type Store } from "@berth/controller";
 
 export interface TestController {
   url: string;
@@ -14,7 +14,8 @@ export interface TestController {
 }
 
 export interface TestControllerOptions {
-  deployer?: (store: Store) => Deployer;
+  /** Built over the controller's store; tells `releases` when it changes a release, as the real deployer does. */
+  deployer?: (store: Store, releases: ReleaseHub) => Deployer;
   registrationMode?: "open" | "admin_only" | "disabled";
 }
 
@@ -22,6 +23,7 @@ export interface TestControllerOptions {
 export async function startController(options: TestControllerOptions = {}): Promise<TestController> {
   const dataDir = await mkdtemp(join(tmpdir(), "berth-cli-controller-"));
   const store = await openStore({ dataDir });
+  const releaseHub = new ReleaseHub();
   const { app } = createController({
     store,
     logger: silentLogger,
@@ -30,7 +32,8 @@ export async function startController(options: TestControllerOptions = {}): Prom
       builderKey: "test-builder-key",
       appUrlTemplate: "http://{app}.localhost:8080",
     },
-    ...(options.deployer ? { deployer: options.deployer(store) } : {}),
+    releaseHub,
+    ...(options.deployer ? { deployer: options.deployer(store, releaseHub) } : {}),
   });
   const hosts: string[] = [];
   const handle = app.callback();

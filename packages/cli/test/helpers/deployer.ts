@@ -1,8 +1,8 @@
 import type { Pod } from "@berth/api";
-import { type Deployer, type LogLine, recordOnlyDeployer, type Store } from "@berth/controller";
+import { type Deployer, type LogLine, recordOnlyDeployer, type ReleaseHub, type Store } from "@berth/controller";
 
 export interface GatedDeployer {
-  deployer: (store: Store) => Deployer;
+  deployer: (store: Store, releases: ReleaseHub) => Deployer;
   /** Ends the pending rollouts of an app: deployed, failed with `failure`, or superseded (a newer release took them over). */
   settle(app: string, failure?: string | { superseded: true }): Promise<void>;
 }
@@ -13,10 +13,12 @@ export interface GatedDeployer {
  */
 export function gatedDeployer(): GatedDeployer {
   let store: Store | undefined;
+  let hub: ReleaseHub | undefined;
   const pending = new Map<string, number[]>();
   return {
-    deployer(given) {
+    deployer(given, releases) {
       store = given;
+      hub = releases;
       const record = recordOnlyDeployer(given);
       return {
         ...record,
@@ -39,6 +41,7 @@ export function gatedDeployer(): GatedDeployer {
             .execute();
       }
       pending.delete(app);
+      hub?.changed(app);
     },
   };
 }
