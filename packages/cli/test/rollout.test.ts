@@ -9,7 +9,7 @@ let home: string;
 test.before(async () => {
   controller = await startController({ deployer: gate.deployer });
   home = await loggedIn(controller.url);
-  for (const app of ["slow", "broken", "spin", "abandoned", "limited", "probed", "overtaken"]) await berth(["create", app, "--no-remote"], { home });
+  for (const app of ["slow", "broken", "spin", "abandoned", "limited", "probed", "overtaken", "batches"]) await berth(["create", app, "--no-remote"], { home });
 });
 test.after.always(() => controller?.close());
 
@@ -37,6 +37,26 @@ test("on a terminal a spinner runs until the release is deployed, then is cleare
   t.is(result.code, 0, result.stderr);
   t.regex(result.stderr, /⠋ deploying v2 of spin…/);
   t.true(result.stderr.trimEnd().endsWith("✓ v2 of spin deployed"));
+});
+
+test("on a terminal the spinner shows the rollout's progress as each batch is recorded", async (t) => {
+  let step = 0;
+  const result = await berth(["config:set", "A=1", "-a", "batches"], {
+    home,
+    tty: true,
+    onStderr: (stderr) => {
+      if (step === 0 && stderr.includes("deploying v2 of batches…")) {
+        step = 1;
+        void gate.progress("batches", { phase: "rolling", type: "web", ready: 1, starting: 2, want: 2 });
+      } else if (step === 1 && stderr.includes("deploying v2 of batches… 1/2 ready, 1 starting (web)")) {
+        step = 2;
+        void gate.settle("batches");
+      }
+    },
+  });
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stderr, /deploying v2 of batches… 1\/2 ready, 1 starting \(web\)/);
+  t.true(result.stderr.trimEnd().endsWith("✓ v2 of batches deployed"));
 });
 
 /** Ends the rollout once the CLI has shown that it is waiting for it. */

@@ -1,10 +1,12 @@
-import type { Pod } from "@berth/api";
+import type { Pod, RolloutProgress } from "@berth/api";
 import { type Deployer, type LogLine, recordOnlyDeployer, type ReleaseHub, type Store } from "@berth/controller";
 
 export interface GatedDeployer {
   deployer: (store: Store, releases: ReleaseHub) => Deployer;
   /** Ends the pending rollouts of an app: deployed, failed with `failure`, or superseded (a newer release took them over). */
   settle(app: string, failure?: string | { superseded: true }): Promise<void>;
+  /** Records how far the app's pending rollout has got, as the real deployer does after each batch. */
+  progress(app: string, progress: RolloutProgress): Promise<void>;
 }
 
 /**
@@ -22,6 +24,12 @@ export function gatedDeployer(): GatedDeployer {
       const record = recordOnlyDeployer(given);
       return {
         ...record,
+        async accept(tx, app, version) {
+          const now = new Date().toISOString();
+          const rollout = { app_id: app, version, kind: "deploy", phase: "rolling", plan: "{}", reason: null, progress: null };
+          await tx.deleteFrom("rollouts").where("app_id", "=", app).execute();
+          await tx.insertInto("rollouts").values({ ...rollout, started: now, updated: now }).execute();
+        },
         async deploy(app, version) {
           if (version === 1) return record.deploy(app, version);
           pending.set(app, [...(pending.get(app) ?? []), version]);
@@ -41,6 +49,12 @@ export function gatedDeployer(): GatedDeployer {
             .execute();
       }
       pending.delete(app);
+      await store.db.deleteFrom("rollouts").where("app_id", "=", app).execute();
+      hub?.changed(app);
+    },
+    async progress(app, progress) {
+      if (store === undefined) throw new Error("the deployer is not in a controller yet");
+      await store.db.updateTable("rollouts").set({ progress: JSON.stringify(progress) }).where("app_id", "=", app).execute();
       hub?.changed(app);
     },
   };
