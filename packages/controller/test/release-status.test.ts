@@ -2,7 +2,7 @@ import { setReleaseState } from "../src/store/releases.ts";
 import { updateRollout } from "../src/store/rollouts.ts";
 import { eachBackend, rejects } from "./helpers/backend-test.ts";
 import { startController } from "./helpers/controller.ts";
-import { answered, held, heldDeployer } from "./helpers/held-deployer.ts";
+import { answered, answersUnheld, held, heldDeployer } from "./helpers/held-deployer.ts";
 
 /** A controller whose releases after v1 stay pending, and alice's app `web` with v2 pending. */
 async function pendingRelease(t: Parameters<Parameters<typeof eachBackend>[1]>[0], backend: Parameters<Parameters<typeof eachBackend>[1]>[1]) {
@@ -19,7 +19,9 @@ eachBackend("a settled release is answered at once, even when the client saw it 
   await alice.apps.create("web");
   const first = await alice.releases.status("web", 1);
   t.like(first, { release: { version: 1, state: "deployed" }, progress: null });
-  const again = await alice.releases.status("web", 1, { after: first.revision, wait: 60 });
+  const poll = answered(alice.releases.status("web", 1, { after: first.revision, wait: 60 }));
+  t.true(await answersUnheld(h.releases, "web", poll), "answered without being held");
+  const again = await poll.promise;
   t.is(again.release.state, "deployed");
   t.is(again.revision, first.revision);
 });
@@ -33,6 +35,7 @@ eachBackend("a pending release is held until its state changes, then answered wi
   t.false(poll.done(), "held while nothing changed");
   await setReleaseState(h.store.db, "web", 2, "failed", "web.1 exited with code 1");
   h.releases.changed("web");
+  t.true(await answersUnheld(h.releases, "web", poll), "answered once told of the change");
   const status = await poll.promise;
   t.like(status.release, { state: "failed", failure: "web.1 exited with code 1" });
   t.not(status.revision, seen.revision);
@@ -42,12 +45,13 @@ eachBackend("each change of the rollout's progress is answered, with the progres
   const { h, alice } = await pendingRelease(t, backend);
   const seen = await alice.releases.status("web", 2);
   t.is(seen.progress, null);
-  const poll = alice.releases.status("web", 2, { after: seen.revision });
+  const poll = answered(alice.releases.status("web", 2, { after: seen.revision, wait: 60 }));
   await held(h.releases, "web");
   const batch = { phase: "rolling", type: "web", ready: 1, starting: 2, want: 3 } as const;
   await updateRollout(h.store.db, "web", 2, { progress: batch });
   h.releases.changed("web");
-  const status = await poll;
+  t.true(await answersUnheld(h.releases, "web", poll), "answered once told of the progress");
+  const status = await poll.promise;
   t.is(status.release.state, "pending");
   t.deepEqual(status.progress, batch);
   t.not(status.revision, seen.revision);
@@ -103,6 +107,7 @@ eachBackend("the builder's hook holds and answers as the app's route does, and n
   t.false(poll.done());
   await setReleaseState(h.store.db, "web", 2, "superseded", "superseded by v3 before its rollout finished");
   h.releases.changed("web");
+  t.true(await answersUnheld(h.releases, "web", poll));
   t.is((await poll.promise).release.state, "superseded");
   await rejects(t, h.client.hooks.releaseStatus("web", 2), 401, "UNAUTHENTICATED");
   await rejects(t, h.builder.hooks.releaseStatus("web", 9), 404, "RELEASE_NOT_FOUND");

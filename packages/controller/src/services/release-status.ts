@@ -60,7 +60,7 @@ export interface AwaitStatusOptions {
 /**
  * Answers at once when the release is settled or differs from the revision the client has seen;
  * otherwise holds until the hub reports a change that makes it differ, or until the wait is over,
- * and then answers with what the store says.
+ * and then answers with what the store says. It listens only while there is nothing to answer.
  */
 export async function awaitReleaseStatus(
   deps: { db: Executor; hub: ReleaseHub },
@@ -72,16 +72,19 @@ export async function awaitReleaseStatus(
   const over = AbortSignal.any([options.signal, AbortSignal.timeout(options.waitSeconds * 1000)]);
   // Ends the last listening too once answered, so the hub keeps no waiter for a finished request.
   const listening = AbortSignal.any([over, answered.signal]);
+  const answerable = (status: ReleaseStatus) =>
+    options.after === undefined || status.revision !== options.after || status.release.state !== "pending";
   try {
-    for (;;) {
-      // Listening before reading: a change made between the read and the wait still wakes it.
+    let status = await readReleaseStatus(deps.db, appId, version);
+    while (!answerable(status) && !over.aborted) {
       const change = deps.hub.next(appId, listening);
-      const status = await readReleaseStatus(deps.db, appId, version);
-      if (options.after === undefined || status.revision !== options.after || status.release.state !== "pending" || over.aborted) {
-        return status;
-      }
+      // Read again once listening: a change made since the last read still wakes it.
+      status = await readReleaseStatus(deps.db, appId, version);
+      if (answerable(status)) break;
       await change;
+      status = await readReleaseStatus(deps.db, appId, version);
     }
+    return status;
   } finally {
     answered.abort();
   }

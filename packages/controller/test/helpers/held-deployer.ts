@@ -27,9 +27,9 @@ export function heldDeployer(): Deployer {
   };
 }
 
-/** Resolves once `count` long-polls of the app are held by the controller. */
-export async function held(hub: ReleaseHub, app: string, count = 1): Promise<void> {
-  while (hub.waiting(app) < count) await sleep(5);
+/** Resolves once `count` long-polls of the app are held by the controller (or once `stop` says so). */
+export async function held(hub: ReleaseHub, app: string, count = 1, stop: () => boolean = () => false): Promise<void> {
+  while (hub.waiting(app) < count && !stop()) await sleep(5);
 }
 
 /** Tracks whether a long-poll has answered yet. */
@@ -39,4 +39,13 @@ export function answered(promise: Promise<ReleaseStatus>): { promise: Promise<Re
     done = true;
   });
   return { promise: tracked, done: () => done };
+}
+
+/**
+ * Whether the long-poll answers without being held (again): the controller listens only while it
+ * has nothing to answer, so a poll that should answer never shows up as waiting.
+ */
+export async function answersUnheld(hub: ReleaseHub, app: string, poll: { promise: Promise<ReleaseStatus>; done: () => boolean }): Promise<boolean> {
+  await Promise.race([poll.promise, held(hub, app, 1, poll.done)]);
+  return poll.done();
 }
