@@ -74,10 +74,15 @@ class SteppedScheduler extends FakeScheduler {
 
 eachBackend("settled long-polls through a real rollout and is told of its batches on the way", async (t, backend) => {
   const scheduler = new SteppedScheduler(3);
+  let told = 0;
   const h = await startController(t, backend, {
     deployer: (store, _routes, releases) => {
+      const onReleaseChanged = (app: string) => {
+        told += 1;
+        releases.changed(app);
+      };
       const deployer = new RolloutDeployer(
-        { store, scheduler, logger: silentLogger, onReleaseChanged: (app) => releases.changed(app) },
+        { store, scheduler, logger: silentLogger, onReleaseChanged },
         { pollMs: 2, timeoutMs: 5000, batchSize: 1 },
       );
       t.teardown(() => deployer.close());
@@ -103,10 +108,12 @@ eachBackend("settled long-polls through a real rollout and is told of its batche
     },
   });
   await scheduler.paused();
+  const before = told;
   scheduler.step();
   // Paused before the second batch: the first one's progress is the last written, and is answered.
   await firstBatch;
   await scheduler.paused();
+  t.is(told - before, 2, "the deployer told of the first batch starting and of it being ready");
   scheduler.step();
   t.like(await settled, { version: 3, state: "deployed" });
   t.true(seen.includes("web 1/2 (1)"), seen.join(", "));
