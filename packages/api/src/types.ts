@@ -199,17 +199,20 @@ export interface Release {
   updated: Timestamp;
 }
 
-/** How far a pending release's rollout has got (what `berth` and `git push` show while it rolls out). */
+/**
+ * How far a pending release's rollout has got (what `berth` and `git push` show while it rolls out).
+ * Counts are over all of the release's process types.
+ */
 export interface RolloutProgress {
   /** `rolling`: batches of new instances start; `watching`: all are ready and watched for crashes; `reverting`: it failed and the previous release is put back. */
   phase: "rolling" | "watching" | "reverting";
-  /** The process type being rolled out now; null before the first batch and while reverting. */
+  /** The process type being rolled out now; null while watching or reverting. */
   type: string | null;
-  /** Instances of that type of the new release that are ready. */
+  /** Instances of the release that are ready. */
   ready: number;
-  /** Instances of that type the rollout is bringing up in the current batch. */
+  /** Instances of the release started so far, ready or not (the current batch included). */
   starting: number;
-  /** Instances of that type the release runs once rolled out. */
+  /** Instances the release runs once rolled out; while reverting, those of the release put back. */
   want: number;
 }
 
