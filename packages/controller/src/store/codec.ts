@@ -1,4 +1,4 @@
-import type { Formation, Healthcheck, ProcessLimits, Procfile } from "@berth/api";
+import type { Formation, Healthcheck, ProcessLimits, Procfile, RolloutProgress } from "@berth/api";
 import { BerthError } from "../errors.ts";
 
 /**
@@ -73,6 +73,37 @@ export function decodeStrings(text: string, what: string): string[] {
   const value = parse(text, what);
   if (!Array.isArray(value) || !value.every(isString)) throw corrupt(what, "not a list of strings");
   return value;
+}
+
+/** `rollouts.plan`: the formation the rollout ends with, and the groups that ran before it (null until seen). */
+export function decodePlan(text: string): { formation: Formation; previous: { release: number; type: string; replicas: number }[] | null } {
+  const value = parse(text, "rollout plan");
+  if (!isObject(value)) throw corrupt("rollout plan", "not an object");
+  const formation = decodeFormation(JSON.stringify(value.formation ?? null));
+  const previous = value.previous ?? null;
+  const isGroup = (g: unknown) => isObject(g) && isCount(g.release) && isString(g.type) && isCount(g.replicas);
+  if (previous !== null && !(Array.isArray(previous) && previous.every(isGroup))) {
+    throw corrupt("rollout plan", "previous is not a list of {release, type, replicas}");
+  }
+  return { formation, previous: previous as { release: number; type: string; replicas: number }[] | null };
+}
+
+const phases: readonly string[] = ["rolling", "watching", "reverting"] satisfies RolloutProgress["phase"][];
+
+/** `rollouts.progress`: how far a rollout has got. */
+export function decodeProgress(text: string): RolloutProgress {
+  const v = parse(text, "rollout progress");
+  if (
+    !isObject(v) ||
+    !phases.includes(v.phase as string) ||
+    !(v.type === null || isString(v.type)) ||
+    !isCount(v.ready) ||
+    !isCount(v.starting) ||
+    !isCount(v.want)
+  ) {
+    throw corrupt("rollout progress", "not {phase, type, ready, starting, want}");
+  }
+  return { phase: v.phase as RolloutProgress["phase"], type: v.type as string | null, ready: v.ready, starting: v.starting, want: v.want };
 }
 
 /** The text a JSON column holds. */

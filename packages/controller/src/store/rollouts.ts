@@ -1,5 +1,6 @@
 import type { Formation, RolloutProgress } from "@berth/api";
 import type { Executor, RolloutRow } from "./schema.ts";
+import { decodePlan, decodeProgress } from "./codec.ts";
 
 export type RolloutKind = "deploy" | "restart";
 export type RolloutPhase = "rolling" | "reverting";
@@ -33,9 +34,9 @@ function fromRow(row: RolloutRow): Rollout {
     version: row.version,
     kind: row.kind as RolloutKind,
     phase: row.phase as RolloutPhase,
-    plan: JSON.parse(row.plan) as RolloutPlan,
+    plan: decodePlan(row.plan),
     reason: row.reason,
-    progress: row.progress === null ? null : (JSON.parse(row.progress) as RolloutProgress),
+    progress: row.progress === null ? null : decodeProgress(row.progress),
     started: row.started,
   };
 }
@@ -98,7 +99,15 @@ export async function updateRollout(
 export async function takeOverRollout(db: Executor, appId: string, version: number, plan: RolloutPlan): Promise<void> {
   await db
     .updateTable("rollouts")
-    .set({ version, kind: "deploy", phase: "rolling", plan: JSON.stringify(plan), reason: null, progress: null, updated: new Date().toISOString() })
+    .set({
+      version,
+      kind: "deploy",
+      phase: "rolling",
+      plan: JSON.stringify(plan),
+      reason: null,
+      progress: null,
+      updated: new Date().toISOString(),
+    })
     .where("app_id", "=", appId)
     .execute();
 }
