@@ -2,7 +2,7 @@ export { ControllerClient } from "./client.ts";
 export type { ControllerClientOptions, Fetch } from "./client.ts";
 export { LineSplitter, LineTooLongError, readLines } from "./lines.ts";
 export type { LineSplitterOptions } from "./lines.ts";
-export type { WaitForReleaseOptions } from "./release-wait.ts";
+export { describeProgress, type WaitForReleaseOptions } from "./release-wait.ts";
 export { isLocalhostName, localhostAwareFetch } from "./localhost.ts";
 export { ApiError, ERROR_STATUS, ErrorCode, isErrorEnvelope } from "./errors.ts";
 export type { ErrorEnvelope } from "./errors.ts";

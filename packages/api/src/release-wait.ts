@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError } from "./errors.ts";
-import type { Release, ReleaseStatus, ReleaseStatusQuery } from "./types.ts";
+import type { Release, ReleaseStatus, ReleaseStatusQuery, RolloutProgress } from "./types.ts";
 
 /** One long-poll of a release's status. */
 export type AskReleaseStatus = (query: ReleaseStatusQuery, signal?: AbortSignal) => Promise<ReleaseStatus>;
@@ -52,4 +52,12 @@ export async function waitForRelease(ask: AskReleaseStatus, options: WaitForRele
     if (status.release.state !== "pending") return status.release;
     after = status.revision;
   }
+}
+
+/** How far a rollout has got, in words (`1/2 ready, 1 starting (web)`); what the CLI's spinner and `git push` say. */
+export function describeProgress(progress: RolloutProgress): string {
+  if (progress.phase === "reverting") return "it failed; putting the previous release back";
+  if (progress.phase === "watching") return `${progress.ready}/${progress.want} ready; watching for crashes`;
+  const starting = progress.starting > progress.ready ? `, ${progress.starting - progress.ready} starting` : "";
+  return `${progress.ready}/${progress.want} ready${starting}${progress.type === null ? "" : ` (${progress.type})`}`;
 }

@@ -100,6 +100,43 @@ test("a release that is already settled is returned without a word", async (t) =
   const s = await setup(t);
   const lines: string[] = [];
   const deployed = { ...s.release, state: "deployed" as const };
-  t.is(await waitForRollout(s.builder, "web", deployed, new BuildOutput((text) => lines.push(text)), new AbortController().signal), deployed);
+  t.is(
+    await waitForRollout(s.builder, "web", deployed, new BuildOutput((text) => lines.push(text)), new AbortController().signal),
+    deployed,
+  );
   t.deepEqual(lines, []);
+});
+
+test("each change of the rollout's progress is a line of the push until the release settles", async (t) => {
+  const s = await setup(t);
+  const lines: string[] = [];
+  const out = new BuildOutput((text) => lines.push(text));
+  const following = waitForRollout(s.builder, "web", s.release, out, new AbortController().signal);
+  const progress = (phase: string, ready: number, starting: number) =>
+    JSON.stringify({ phase, type: phase === "rolling" ? "web" : null, ready, starting, want: 2 });
+  /** Records progress as the deployer does once the push waits, and waits until the push has a line for it. */
+  const record = async (text: string, shown: string) => {
+    while (s.hub.waiting("web") === 0) await sleep(5);
+    await s.store.db.updateTable("rollouts").set({ progress: text }).where("app_id", "=", "web").execute();
+    s.hub.changed("web");
+    while (!lines.some((l) => l.includes(shown))) await sleep(5);
+  };
+  const now = new Date().toISOString();
+  const plan = JSON.stringify({ formation: { web: 2 }, previous: null });
+  await s.store.db
+    .insertInto("rollouts")
+    .values({ app_id: "web", version: 2, kind: "deploy", phase: "rolling", plan, reason: null, progress: null, started: now, updated: now })
+    .execute();
+  await record(progress("rolling", 0, 1), "0/2 ready");
+  await record(progress("rolling", 1, 2), "1/2 ready");
+  await record(progress("watching", 2, 2), "watching");
+  await s.store.db.deleteFrom("rollouts").where("app_id", "=", "web").execute();
+  await settle(s, "deployed");
+  t.like(await following, { version: 2, state: "deployed" });
+  t.deepEqual(lines, [
+    "-----> deploying v2\n",
+    "       v2: 0/2 ready, 1 starting (web)\n",
+    "       v2: 1/2 ready, 1 starting (web)\n",
+    "       v2: 2/2 ready; watching for crashes\n",
+  ]);
 });

@@ -1,4 +1,4 @@
-import type { ControllerClient, Release } from "@berth/api";
+import { type ControllerClient, describeProgress, type Release } from "@berth/api";
 import type { BuildOutput } from "./output.ts";
 
 /**
@@ -16,11 +16,16 @@ export async function waitForRollout(
   if (release.state !== "pending") return release;
   out.step(`deploying v${release.version}`);
   let current = release;
+  let said = "";
   try {
     return await controller.hooks.releaseSettled(app, release.version, {
       signal,
       onProgress: (status) => {
         current = status.release;
+        // A line per change of the rollout's progress, so a long rollout or the post-deploy watch is not a silent wait.
+        const words = status.progress === null ? "" : describeProgress(status.progress);
+        if (words !== "" && words !== said) out.line(`v${release.version}: ${words}`);
+        said = words;
       },
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { Release, ReleaseStatus, RolloutProgress } from "@berth/api";
+import { describeProgress, type Release, type ReleaseStatus, type RolloutProgress } from "@berth/api";
 import { render, Text } from "ink";
 import { createElement as h, useEffect, useState } from "react";
 import type { InputStream } from "../deps.ts";
@@ -7,12 +7,8 @@ import type { OutputStream } from "../output.ts";
 const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /** What the spinner says of a rollout's progress, after its title. */
-function describeProgress(progress: RolloutProgress | null): string {
-  if (progress === null) return "";
-  if (progress.phase === "reverting") return " it failed; putting the previous release back";
-  if (progress.phase === "watching") return ` ${progress.ready}/${progress.want} ready; watching for crashes`;
-  const starting = progress.starting > progress.ready ? `, ${progress.starting - progress.ready} starting` : "";
-  return ` ${progress.ready}/${progress.want} ready${starting}${progress.type === null ? "" : ` (${progress.type})`}`;
+function progressLabel(progress: RolloutProgress | null): string {
+  return progress === null ? "" : ` ${describeProgress(progress)}`;
 }
 
 function Spinner({ label, color }: { label: string; color: boolean }) {
@@ -37,7 +33,7 @@ export interface FollowOptions {
 /** Shows a spinner with the rollout's progress while the release rolls out; the frame is cleared when it ends. */
 export async function followRollout(options: FollowOptions): Promise<Release> {
   const spinner = (progress: RolloutProgress | null) =>
-    h(Spinner, { label: `${options.title}${describeProgress(progress)}`, color: options.color });
+    h(Spinner, { label: `${options.title}${progressLabel(progress)}`, color: options.color });
   const instance = render(spinner(null), {
     stdout: options.stdout as NodeJS.WritableStream,
     stderr: options.stdout as NodeJS.WritableStream,
