@@ -26,9 +26,20 @@ export function gatedDeployer(): GatedDeployer {
         ...record,
         async accept(tx, app, version) {
           const now = new Date().toISOString();
-          const rollout = { app_id: app, version, kind: "deploy", phase: "rolling", plan: "{}", reason: null, progress: null };
+          const rollout = {
+            app_id: app,
+            version,
+            kind: "deploy",
+            phase: "rolling",
+            plan: JSON.stringify({ formation: { web: 2 }, previous: null }),
+            reason: null,
+            progress: null,
+          };
           await tx.deleteFrom("rollouts").where("app_id", "=", app).execute();
-          await tx.insertInto("rollouts").values({ ...rollout, started: now, updated: now }).execute();
+          await tx
+            .insertInto("rollouts")
+            .values({ ...rollout, started: now, updated: now })
+            .execute();
         },
         async deploy(app, version) {
           if (version === 1) return record.deploy(app, version);
@@ -54,7 +65,11 @@ export function gatedDeployer(): GatedDeployer {
     },
     async progress(app, progress) {
       if (store === undefined) throw new Error("the deployer is not in a controller yet");
-      await store.db.updateTable("rollouts").set({ progress: JSON.stringify(progress) }).where("app_id", "=", app).execute();
+      await store.db
+        .updateTable("rollouts")
+        .set({ progress: JSON.stringify(progress) })
+        .where("app_id", "=", app)
+        .execute();
       hub?.changed(app);
     },
   };
