@@ -68,13 +68,7 @@ export async function startTestPlatform(
   return { platform, client: new Client({ url: `http://127.0.0.1:${platform.port}` }), dataDir };
 }
 
-/** Waits until release `version` is no longer pending; returns it. */
-export async function settled(client: ControllerClient, app: string, version: number, timeoutMs = 120_000): Promise<Release> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const release = await client.releases.get(app, version).catch(() => undefined);
-    if (release !== undefined && release.state !== "pending") return release;
-    if (Date.now() > deadline) throw new Error(`v${version} of ${app} is still pending after ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Waits until release `version` is no longer pending (the controller's long-poll, as the CLI waits); returns it. */
+export function settled(client: ControllerClient, app: string, version: number): Promise<Release> {
+  return client.releases.settled(app, version);
 }
