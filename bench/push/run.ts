@@ -17,7 +17,7 @@ import { detect } from "../../packages/builder/src/buildpacks/detect.ts";
 import { dockerCli, removeContainers, removeImages } from "../shared/docker.ts";
 import { commitFiles, exportTree, gitPush, rootEntries, writeLockfile } from "../shared/git.ts";
 import { freePort, waitForBody } from "../shared/http.ts";
-import { ensureStackImage, startBenchPlatform } from "../shared/platform.ts";
+import { ensureStackImage, STACK_IMAGE, startBenchPlatform } from "../shared/platform.ts";
 
 const rounds = Number(process.argv[2] ?? 3);
 if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) {
@@ -30,7 +30,6 @@ if (dockerHost === undefined || dockerHost === "") {
   process.exit(1);
 }
 
-const STACK_IMAGE = process.env.BERTH_STACK_IMAGE || "berth/stack:24";
 const APP = "pushbench";
 const HAND_REPO = "berth-bench-push-hand";
 const HAND_LABEL = "berth.bench=push";

@@ -23,7 +23,7 @@ import { type Load, type LoadOutcome, startLoad } from "../../packages/platform/
 import { dockerCli, removeContainers, removeImages } from "../shared/docker.ts";
 import { commitFiles, gitPush } from "../shared/git.ts";
 import { waitForBody } from "../shared/http.ts";
-import { type BenchPlatform, ensureStackImage, startBenchPlatform } from "../shared/platform.ts";
+import { type BenchPlatform, ensureStackImage, STACK_IMAGE, startBenchPlatform } from "../shared/platform.ts";
 import { parseOptions, type RolloutBenchOptions, UsageError, usage } from "./options.ts";
 import { header, type Round, seconds, summary, timeline } from "./report.ts";
 import { Window } from "./windows.ts";
@@ -58,7 +58,6 @@ for (const name of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-const STACK_IMAGE = process.env.BERTH_STACK_IMAGE || "berth/stack:24";
 const APP = "rolloutbench";
 const host = `${APP}.localhost`;
 const runId = Math.random().toString(36).slice(2, 8);

@@ -6,6 +6,8 @@ import { promisify } from "node:util";
 import { ControllerClient } from "../../packages/api/src/index.ts";
 import { silentLogger } from "../../packages/controller/src/index.ts";
 import { loadPlatformConfig, type Platform, startPlatform } from "../../packages/platform/src/index.ts";
+import { readSettings } from "../../packages/config/src/setting.ts";
+import { stackImage } from "../../packages/config/src/settings/shared.ts";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "../..");
@@ -65,3 +67,6 @@ export async function startBenchPlatform(dockerHost: string, stackImage: string,
     },
   };
 }
+
+/** The stack image the benches build on: `BERTH_STACK_IMAGE`, or the platform's default. */
+export const STACK_IMAGE: string = readSettings({ stackImage }, process.env).stackImage;
