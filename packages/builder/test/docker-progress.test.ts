@@ -1,13 +1,11 @@
 import { PassThrough } from "node:stream";
 import test from "ava";
-import Docker from "dockerode";
 import { buildImage, type DockerClient } from "../src/build/docker.ts";
 import { BuildOutput } from "../src/build/output.ts";
 
-/** dockerode's real modem (it connects to nothing until asked) under a build that streams `engine`. */
+/** An engine whose build streams what the test writes to `stream`. */
 function engine(stream: PassThrough): DockerClient {
-  const { modem } = new Docker({ socketPath: "/nonexistent/docker.sock" });
-  return { modem, buildImage: async () => stream, getImage: () => undefined } as unknown as DockerClient;
+  return { buildImage: async () => stream, getImage: () => undefined } as unknown as DockerClient;
 }
 
 function build(stream: PassThrough) {
@@ -59,4 +57,16 @@ test("a build stream the engine closes without ending it is a failed build, not 
   stream.write(json([{ stream: "Step 1/2 : FROM stack\n" }]));
   setImmediate(() => stream.destroy());
   await t.throwsAsync(done, { message: "the Docker engine closed the build stream" });
+});
+
+test("a line from the engine that is not JSON is shown as output, never thrown where nothing catches it", async (t) => {
+  const stream = new PassThrough();
+  const { out, done } = build(stream);
+  // Written from a later turn, as a socket delivers data: a throw in a stream handler would be uncaught.
+  setImmediate(() => {
+    stream.write(json([{ stream: "Step 1/2 : FROM stack\n" }]));
+    setImmediate(() => stream.end(Buffer.from("<html>502 Bad Gateway</html>\r\n")));
+  });
+  await done;
+  t.is(out.log, "Step 1/2 : FROM stack\n<html>502 Bad Gateway</html>\n");
 });

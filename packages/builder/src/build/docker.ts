@@ -1,10 +1,11 @@
 import type { Readable } from "node:stream";
+import { readLines } from "@berth/api";
 import type Docker from "dockerode";
 import { BuildError } from "../errors.ts";
 import type { BuildOutput } from "./output.ts";
 
 /** The part of dockerode the builder uses. */
-export type DockerClient = Pick<Docker, "buildImage" | "getImage" | "modem">;
+export type DockerClient = Pick<Docker, "buildImage" | "getImage">;
 
 interface ProgressEvent {
   stream?: string;
@@ -17,47 +18,43 @@ interface ProgressEvent {
 }
 
 /**
- * Follows the engine's JSON progress stream with dockerode's own follower, handing on each event,
- * and resolves with the first error the engine reported (undefined when there was none).
+ * Follows the engine's JSON-lines progress stream, handing on each event, and resolves with the first
+ * error the engine reported (undefined when there was none). A line that is not JSON is passed on as
+ * output, never thrown from a stream handler (dockerode's `followProgress` does that, which would end
+ * the whole process, and takes a stream closed without an end for a finished one).
  */
-function follow(
-  docker: DockerClient,
-  stream: Readable,
-  onEvent: (event: ProgressEvent) => void,
-  signal: AbortSignal,
-): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    let failure: string | undefined;
-    // The follower takes a stream that closes without ending for a finished one; a build cut off
-    // that way (the engine went away) is not a success. This listener runs before the follower's.
-    let ended = false;
-    stream.once("end", () => {
-      ended = true;
-    });
-    // Decoded across chunks, so a character of the build's output cut between two stays whole.
-    stream.setEncoding("utf8");
-    docker.modem.followProgress(
-      stream,
-      (error) => {
-        if (signal.aborted) reject(cancelled(signal));
-        else if (error !== null) reject(error);
-        else if (!ended) reject(new Error("the Docker engine closed the build stream"));
-        else resolve(failure);
-      },
-      (event: ProgressEvent) => {
-        if (event.error !== undefined) failure ??= event.errorDetail?.message ?? event.error;
-        onEvent(event);
-      },
-    );
-    signal.addEventListener(
-      "abort",
-      () => {
-        reject(cancelled(signal));
-        stream.destroy();
-      },
-      { once: true },
-    );
-  });
+async function follow(stream: Readable, onEvent: (event: ProgressEvent) => void, signal: AbortSignal): Promise<string | undefined> {
+  let failure: string | undefined;
+  const stop = () => stream.destroy();
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    for await (const line of readLines(stream)) {
+      if (line.trim() === "") continue;
+      const event = parseEvent(line);
+      if (event.error !== undefined) failure ??= event.errorDetail?.message ?? event.error;
+      onEvent(event);
+    }
+  } catch (error) {
+    if (signal.aborted) throw cancelled(signal);
+    // A stream destroyed before its end: the engine (or the connection to it) went away mid-build.
+    if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE")
+      throw new Error("the Docker engine closed the build stream");
+    throw error;
+  } finally {
+    signal.removeEventListener("abort", stop);
+  }
+  if (signal.aborted) throw cancelled(signal);
+  return failure;
+}
+
+function parseEvent(line: string): ProgressEvent {
+  try {
+    const event: unknown = JSON.parse(line);
+    if (typeof event === "object" && event !== null && !Array.isArray(event)) return event as ProgressEvent;
+  } catch {
+    // Not JSON: shown as the engine sent it.
+  }
+  return { stream: `${line}\n` };
 }
 
 function cancelled(signal: AbortSignal): BuildError {
@@ -98,7 +95,6 @@ export async function buildImage(docker: DockerClient, options: ImageBuildOption
     });
   }
   const failure = await follow(
-    docker,
     stream,
     (event) => {
       if (event.stream !== undefined) options.out.write(event.stream);
@@ -137,7 +133,6 @@ export async function pushImage(
   }
   const seen = new Set<string>();
   const failure = await follow(
-    docker,
     stream,
     (event) => {
       // One line per layer and state, not every progress tick.
