@@ -17,3 +17,4 @@ export {
 } from "./route-table.ts";
 export type { AppRoute, RouterStatus, RouteTable } from "./route-table.ts";
 export { PROCESS_TYPE_PATTERN, processTypeProblem } from "./names.ts";
+export { PROCESS_SUPERVISOR_NAME, processCommand } from "./process-command.ts";
