@@ -128,10 +128,9 @@ async function bench(world: BenchPlatform, owner: Owner, tree: string, opts: Rol
   const port = world.platform.port;
   const user = owner.client;
   say(`pushing the app (${opts.onSigterm === "ignore" ? "ignores" : "exits at once on"} SIGTERM)…`);
-  // Berth runs a command under `/bin/sh -c` (and `npm start` under npm), and a stop's SIGTERM reaches
-  // only that outer process, which exits at once and takes the app with it: `exec` makes node the
-  // process that gets the SIGTERM, so an app that ignores it really runs on until it is killed.
-  await commitFiles(tree, { ...nodeApp({ onSigterm: opts.onSigterm }), Procfile: "web: exec node server.js\n" }, "the app");
+  // No Procfile: the buildpack's default `web: npm start`, the app under npm under a shell, as most
+  // Node apps run; a stop's SIGTERM reaches it there (processCommand's supervisor signals the group).
+  await commitFiles(tree, nodeApp({ onSigterm: opts.onSigterm }), "the app");
   await gitPush(tree, `http://bench:${owner.token}@127.0.0.1:${port}/${APP}.git`, signal);
   await waitForBody(port, host, "hello from v", signal);
   if (opts.watch !== undefined) {

@@ -1,4 +1,5 @@
 import test from "ava";
+import { processCommand } from "@berth/api";
 import { containerOptions, memoryBytes, nanoCpus } from "../src/scheduler/docker/container-options.ts";
 import { demuxLogs, LogReader } from "../src/scheduler/docker/logs.ts";
 import type { GroupSpec } from "../src/scheduler/types.ts";
@@ -26,7 +27,8 @@ test("bridge networking runs $PORT on the engine network and publishes nothing (
   t.deepEqual(options.ExposedPorts, { "5000/tcp": {} });
   t.is(options.HostConfig?.PortBindings, undefined, "no userland proxy that answers for an app that is not listening");
   t.is(options.Labels?.["berth.port"], "5000");
-  t.deepEqual(options.Cmd, ["/bin/sh", "-c", "node server.js"]);
+  t.deepEqual(options.Cmd, processCommand("node server.js"));
+  t.deepEqual([options.Cmd?.[0], options.Cmd?.at(-1)], ["/bin/sh", "node server.js"], "under the supervisor");
   t.is(options.HostConfig?.NetworkMode, "bridge");
   t.like(options.Labels, { extra: "1", "berth.app": "shop", "berth.release": "4", "berth.type": "web", "berth.index": "2" });
 });

@@ -1,4 +1,5 @@
 import test from "ava";
+import { processCommand } from "@berth/api";
 import { groupLabels, groupOf, serviceSelector } from "../src/scheduler/kubernetes/labels.ts";
 import {
   envSecretManifest,
@@ -54,7 +55,8 @@ test("runs the Procfile command under a shell with the image, the grace period a
   const container = pod?.containers[0];
   t.is(container?.name, "web");
   t.is(container?.image, spec.image);
-  t.deepEqual(container?.command, ["/bin/sh", "-c", "node server.js"]);
+  t.deepEqual(container?.command, processCommand("node server.js"));
+  t.deepEqual([container?.command?.[0], container?.command?.at(-1)], ["/bin/sh", "node server.js"], "under the supervisor");
   t.is(pod?.terminationGracePeriodSeconds, 20);
   t.is(pod?.imagePullSecrets, undefined);
   t.deepEqual(replicationControllerManifest(spec, { ...settings, pullSecret: true }).spec?.template?.spec?.imagePullSecrets, [

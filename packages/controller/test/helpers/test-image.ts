@@ -36,7 +36,7 @@ printf 'Content-Type: text/plain\\r\\n\\r\\n'
 echo "release=$BERTH_RELEASE app=$BERTH_APP greeting=$GREETING port=$PORT"
 `;
 
-const tools = ["sh", "httpd", "nc", "sleep", "echo", "cat", "env", "kill", "ls", "true", "false"];
+const tools = ["sh", "httpd", "nc", "sleep", "echo", "cat", "env", "kill", "ls", "true", "false", "setsid"];
 
 /**
  * A 2 MB image made from busybox-static: `httpd -f -p $PORT -h /www` serves `/` and `/cgi-bin/env`.

@@ -74,6 +74,17 @@ for (const network of testNetworks) {
           await new Promise((r) => setTimeout(r, 100));
         }
 
+        // What the instances print while they run and stop: the app runs under `npm start` (the
+        // buildpack's default web), and a stop's SIGTERM must reach it through npm and the shell.
+        const printed: string[] = [];
+        const following = new AbortController();
+        const follow = (async () => {
+          try {
+            for await (const entry of s.client.logs.follow(s.app, {}, following.signal)) printed.push(entry.line);
+          } catch (error) {
+            if (!following.signal.aborted) throw error;
+          }
+        })();
         const load = startLoad(running.platform.port, `${s.app}.localhost`, { keepAlive: 4, fresh: 4, slow: 2 });
         const greetings = onSigterm === "exit" ? ["one", "two", "three"] : ["one", "two"];
         for (const greeting of greetings) {
@@ -83,6 +94,14 @@ for (const network of testNetworks) {
         }
         await new Promise((r) => setTimeout(r, 300));
         const report = await load.stop();
+        following.abort();
+        await follow;
+        if (onSigterm === "ignore") {
+          t.true(
+            printed.some((line) => line.includes("SIGTERM ignored")),
+            `the stopped instances got their SIGTERM; they printed:\n${printed.join("\n")}`,
+          );
+        }
 
         t.deepEqual(report.errors.slice(0, 10), [], `${report.errors.length} of ${report.ok + report.errors.length} requests failed`);
         t.true(report.ok > 200, `enough traffic to mean something (${report.ok} requests)`);

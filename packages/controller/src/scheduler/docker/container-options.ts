@@ -1,5 +1,5 @@
 import type { ContainerCreateOptions } from "dockerode";
-import type { ProcessLimits } from "@berth/api";
+import { type ProcessLimits, processCommand } from "@berth/api";
 import { instanceName } from "../names.ts";
 import type { GroupSpec } from "../types.ts";
 import { instanceLabels, LABEL } from "./labels.ts";
@@ -61,7 +61,8 @@ export function containerOptions(
   const env: Record<string, string> = { ...spec.env };
   const hostConfig: ContainerCreateOptions["HostConfig"] = {
     RestartPolicy: { Name: "on-failure", MaximumRetryCount: settings.maxRestarts },
-    // tini as PID 1 forwards SIGTERM, so instances can drain instead of waiting to be killed.
+    // tini as PID 1 reaps orphans and passes SIGTERM to processCommand's supervisor, which signals the app's
+    // whole process group and waits for it.
     Init: true,
     ...limitOptions(spec.limits),
   };
@@ -83,6 +84,6 @@ export function containerOptions(
     labels[LABEL.port] = env.PORT;
   }
   options.Env = Object.entries(env).map(([key, value]) => `${key}=${value}`);
-  if (spec.command !== undefined) options.Cmd = ["/bin/sh", "-c", spec.command];
+  if (spec.command !== undefined) options.Cmd = processCommand(spec.command);
   return options;
 }

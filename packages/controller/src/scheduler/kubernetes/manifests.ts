@@ -1,4 +1,4 @@
-import type { ProcessLimits } from "@berth/api";
+import { type ProcessLimits, processCommand } from "@berth/api";
 import type {
   V1Container,
   V1Namespace,
@@ -90,7 +90,7 @@ function container(spec: GroupSpec): V1Container {
     name: spec.type,
     image: spec.image,
     imagePullPolicy: "IfNotPresent",
-    ...(spec.command === undefined ? {} : { command: ["/bin/sh", "-c", spec.command] }),
+    ...(spec.command === undefined ? {} : { command: processCommand(spec.command) }),
     envFrom: [{ secretRef: { name: objectName.envSecret(spec.app, spec.release) } }],
     // PORT is not a secret, and the config may have set it already (then the Secret carries it).
     ...(spec.env.PORT === undefined ? { env: [{ name: "PORT", value: String(port) }] } : {}),
