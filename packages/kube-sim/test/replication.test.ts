@@ -71,6 +71,35 @@ test("scales down through the scale subresource, deleting not-ready pods first",
   t.regex(events.items[0]!.message!, /^Deleted pod: shop-v1-web-/);
 });
 
+test("scales down the ready pods with the lowest pod-deletion-cost first, as the replication manager does", async (t) => {
+  const { core } = await simClient(t, { kubelet: false });
+  await core.createNamespacedReplicationController({ namespace: "default", body: rcBody("shop-v1-web", 3) });
+  const pods = await count(core, 3);
+  for (const [i, pod] of pods.entries()) await markReady(core, pod, `10.244.0.${i + 5}`);
+  // The pod kept is the one ready last, which goes first when no pod has a cost.
+  const [drop1, drop2, keep] = pods.map((p) => p.metadata!.name!);
+  for (const name of [drop1!, drop2!]) {
+    await core.patchNamespacedPod(
+      { name, namespace: "default", body: { metadata: { annotations: { "controller.kubernetes.io/pod-deletion-cost": "-2147483648" } } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+  }
+  await core.patchNamespacedPod(
+    {
+      name: keep!,
+      namespace: "default",
+      body: { metadata: { annotations: { "controller.kubernetes.io/pod-deletion-cost": "not a number" } } },
+    },
+    setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+  );
+  await core.patchNamespacedReplicationControllerScale(
+    { name: "shop-v1-web", namespace: "default", body: { spec: { replicas: 1 } } },
+    setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+  );
+  const left = await count(core, 1);
+  t.is(left[0]!.metadata!.name, keep);
+});
+
 test("replaces a deleted pod", async (t) => {
   const { core } = await simClient(t, { kubelet: false });
   await core.createNamespacedReplicationController({ namespace: "default", body: rcBody("shop-v1-web", 2) });

@@ -65,12 +65,15 @@ test("scales through the scale subresource and lists the RC's pods as instances"
 });
 
 test("removes the named pods and lowers the replicas by as many, keeping the others", async (t) => {
-  const { scheduler } = await fakeCluster(t);
+  const { core, scheduler } = await fakeCluster(t);
   await scheduler.scaleGroup(spec, 3);
   const before = await eventually(async () => {
     const [found] = await scheduler.listGroups("shop");
     return found?.instances.filter((i) => i.ready).length === 3 ? found.instances : undefined;
   }, "three ready pods");
+  const created = async () =>
+    (await core.listNamespacedEvent({ namespace: "shop", fieldSelector: "reason=SuccessfulCreate" })).items.length;
+  t.is(await created(), 3);
   const [first, second, third] = before.map((i) => i.name);
   await scheduler.removeInstances(spec, [first ?? "", third ?? ""]);
   const after = await eventually(
@@ -82,6 +85,9 @@ test("removes the named pods and lowers the replicas by as many, keeping the oth
     5000,
   );
   t.is(after.instances[0]?.name, second);
+  // The RC was told to run fewer before any pod went, so it never started a replacement: one it
+  // starts could be the pod it keeps when it then scales down.
+  t.is(await created(), 3, "no replacement pod was started");
   await new Promise((resolve) => setTimeout(resolve, 300));
   const [settled] = await scheduler.listGroups("shop");
   t.deepEqual(

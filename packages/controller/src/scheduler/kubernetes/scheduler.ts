@@ -1,4 +1,4 @@
-import type { CoreV1Api, V1Pod, V1ReplicationController } from "@kubernetes/client-node";
+import { type CoreV1Api, PatchStrategy, setHeaderOptions, type V1Pod, type V1ReplicationController } from "@kubernetes/client-node";
 import { BerthError } from "../../errors.ts";
 import { isRoutable } from "../../domain/procfile.ts";
 import { groupName, sameGroup } from "../names.ts";
@@ -33,6 +33,7 @@ export type KubeClient = Pick<
   | "listNamespacedPod"
   | "listNamespacedEvent"
   | "deleteNamespacedPod"
+  | "patchNamespacedPod"
   | "deleteCollectionNamespacedPod"
   | "readNamespacedPodLog"
 >;
@@ -62,6 +63,9 @@ export interface KubernetesSchedulerOptions {
 }
 
 const conflictRetries = 5;
+
+/** The annotation the replication manager ranks pods by when it scales down (lowest goes first). */
+const POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
 
 /**
  * The cluster scheduler (Deis Workflow's layout): a namespace per app, a ReplicationController per
@@ -122,18 +126,30 @@ export class KubernetesScheduler implements Scheduler {
   }
 
   /**
-   * Deletes the named pods, then lowers the RC's replicas by as many. In that order the RC may start
-   * replacements for a moment, but it removes those first (unready pods go first), never a pod we keep.
+   * Removes the named pods and lowers the RC's replicas by as many. The pods are first marked as the
+   * cheapest to delete (`controller.kubernetes.io/pod-deletion-cost`), so the replication manager,
+   * told to run fewer, deletes those: ready pods otherwise tie (Kubernetes compares how long they have
+   * been ready on a log scale, then picks at random), and a pod deleted before the replicas were lowered
+   * gets a replacement that may be the one kept. Then any named pod still there is deleted, in case the
+   * manager took a pod that was not ready instead (it then replaces that one).
    */
   async removeInstances(group: GroupRef, names: string[]): Promise<void> {
     const namespace = objectName.namespace(group.app);
     const wanted = new Set(names);
     const pods = (await this.#pods(group.app, group)).filter((p) => isActive(p) && wanted.has(p.metadata?.name ?? ""));
+    if (pods.length === 0) return;
+    const cheapest = { metadata: { annotations: { [POD_DELETION_COST]: String(-(2 ** 31)) } } };
+    for (const pod of pods) {
+      const name = pod.metadata?.name ?? "";
+      await tolerate(`mark pod ${name} to be deleted first`, () =>
+        this.#core.patchNamespacedPod({ name, namespace, body: cheapest }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch)),
+      );
+    }
+    await this.#lowerReplicas(group, pods.length);
     for (const pod of pods) {
       const name = pod.metadata?.name ?? "";
       await tolerate(`delete pod ${name}`, () => this.#core.deleteNamespacedPod({ name, namespace }));
     }
-    if (pods.length > 0) await this.#lowerReplicas(group, pods.length);
   }
 
   async listGroups(app: string): Promise<Group[]> {
@@ -197,7 +213,9 @@ export class KubernetesScheduler implements Scheduler {
               timestamps: true,
               tailLines: options.tail ?? 100,
               // The log API takes whole seconds back from now; the caller drops what it already has.
-              ...(options.since === undefined ? {} : { sinceSeconds: Math.max(1, Math.ceil((Date.now() - Date.parse(options.since)) / 1000) + 1) }),
+              ...(options.since === undefined
+                ? {}
+                : { sinceSeconds: Math.max(1, Math.ceil((Date.now() - Date.parse(options.since)) / 1000) + 1) }),
             }),
           [400, 404],
         );
@@ -218,7 +236,9 @@ export class KubernetesScheduler implements Scheduler {
     }
     const namespace = objectName.namespace(app);
     // The list's resourceVersion is where the watch for later pods starts: nothing falls between.
-    const listed = await tolerate(`list the pods of ${app}`, () => this.#core.listNamespacedPod({ namespace, labelSelector: berthSelector() }));
+    const listed = await tolerate(`list the pods of ${app}`, () =>
+      this.#core.listNamespacedPod({ namespace, labelSelector: berthSelector() }),
+    );
     await followPodLogs({ follower, watcher: this.#options.namespaces, namespace }, listed, onLine, signal, {
       tail: options.tail ?? 10,
       instances: options.instances,
