@@ -10,7 +10,7 @@
  *
  * The supervisor exits with the command's status. It is written for dash and busybox `sh` alike
  * (`kill -TERM -<pgid>`; busybox's `kill` takes no `--`) and passes its standard input on to the
- * command (an asynchronous list would otherwise read /dev/null).
+ * command (an asynchronous list would otherwise read /dev/null; a closed one is /dev/null).
  */
 const SUPERVISOR = [
   "child= signalled=",
@@ -18,7 +18,8 @@ const SUPERVISOR = [
   "trap 'forward TERM' TERM",
   "trap 'forward INT' INT",
   "trap 'forward HUP' HUP",
-  "exec 3<&0",
+  // Standard input on fd 3 for the command; a closed one becomes /dev/null.
+  "{ command exec 3<&0; } 2>/dev/null || exec 3</dev/null",
   'if command -v setsid >/dev/null 2>&1; then setsid /bin/sh -c "$1" 0<&3 3<&- & else /bin/sh -c "$1" 0<&3 3<&- & fi',
   "child=$!",
   "exec 3<&-",

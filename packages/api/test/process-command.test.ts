@@ -72,6 +72,14 @@ for (const [name, under] of Object.entries(shells)) {
     t.is(code, 4);
   });
 
+  test(`${name}: with its standard input closed, the command still runs (its input is empty)`, async (t) => {
+    const [file, args] = supervised('if read line; then echo "read $line"; else echo "no input"; fi; exit 6');
+    const run = start(t, ["/bin/sh", "-c", 'exec <&-; exec "$@"', "closer", file, ...args]);
+    const { code, output } = await run.exited;
+    t.is(output, "no input\n");
+    t.is(code, 6);
+  });
+
   test(`${name}: TERM reaches every process of the command, and the supervisor waits until they have finished`, async (t) => {
     const [file, args] = supervised(drainsUnderAShell);
     const run = start(t, [file, ...args]);
