@@ -88,6 +88,10 @@ for (const backend of testBackends) {
 
     t.is((await f.release(3)).state, "deployed");
     t.deepEqual(removed, ["shop-v2-web-1 caught up: true"]);
+    t.false(
+      f.events.some((e) => e.message.includes("without the confirmation")),
+      "a router that confirmed is not said to be gone",
+    );
   });
 
   test(`${backend}: a router that stops reporting no longer holds the stop`, async (t) => {
@@ -102,6 +106,11 @@ for (const backend of testBackends) {
     t.is((await f.release(3)).state, "deployed");
     t.true(Date.now() - started >= 140, "held until the router's reports were too old");
     t.deepEqual(board.live(), []);
+    const warning = f.events.find((e) => e.message.includes("without the confirmation"));
+    t.regex(
+      warning?.message ?? f.events.map((e) => e.message).join("\n"),
+      /^stopping shop-v2-web-1 without the confirmation of router gone \(last said it serves route table 0, older than \d+\): it has not reported for 0\.15s and is taken for gone/,
+    );
   });
 
   test(`${backend}: requests still in flight after the grace period do not hold the stop, and the stop says so`, async (t) => {

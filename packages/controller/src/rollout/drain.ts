@@ -66,10 +66,17 @@ export class Drainer {
     const names = instances.map((i) => i.name).join(", ");
     let warnAt = Date.now() + graceMs;
     let stopAt: number | undefined;
+    // Routers that held the stop, and why: one that is no longer live when the stop goes ahead never
+    // confirmed it, and that is said.
+    const heldBy = new Map<string, string>();
     for (;;) {
       signal.throwIfAborted();
       const holdups = routers.holdups(addresses, version);
-      if (holdups.length === 0) return;
+      if (holdups.length === 0) {
+        this.#warnUnconfirmed(app, names, heldBy, routers);
+        return;
+      }
+      for (const h of holdups) heldBy.set(h.router, h.reason);
       const routing = holdups.some((h) => h.kind !== "busy");
       const now = Date.now();
       if (!routing) {
@@ -85,6 +92,18 @@ export class Drainer {
       // Woken by each report; routers falling silent are noticed within a quarter second.
       await routers.next(Math.min(250, Math.max(10, (stopAt ?? warnAt) - now)), signal);
     }
+  }
+
+  /** Says which routers that held the stop went silent instead of confirming it. */
+  #warnUnconfirmed(app: string, names: string, heldBy: ReadonlyMap<string, string>, routers: RouterBoard): void {
+    const live = new Set(routers.live().map((r) => r.router));
+    const silent = [...heldBy].filter(([router]) => !live.has(router) && router !== "(any)");
+    if (silent.length === 0) return;
+    const which = silent.map(([router, reason]) => `router ${router} (last said it ${reason})`).join("; ");
+    this.#options.warn(
+      app,
+      `stopping ${names} without the confirmation of ${which}: it has not reported for ${routers.liveMs / 1000}s and is taken for gone; if it still runs, it may send requests to the stopped instance until it reconnects`,
+    );
   }
 
   /** Routes the instances again (a restored release's, held back during a post-deploy watch). */

@@ -41,6 +41,11 @@ export class RouterBoard {
     this.#warmUntil = this.#now() + (options.warmupMs ?? 0);
   }
 
+  /** How long a router may go without reporting before it is taken for gone, in ms. */
+  get liveMs(): number {
+    return this.#liveMs;
+  }
+
   record(status: RouterStatus): void {
     this.#reports.set(status.router, { ...status, received: this.#now() });
     for (const wake of [...this.#waiters]) wake();
