@@ -11,6 +11,7 @@ import { followContainerLogs } from "./follow.ts";
 import { LABEL, labelFilter } from "./labels.ts";
 import { demuxLogs } from "./logs.ts";
 import { probe } from "./probe.ts";
+import { pullImage } from "./pull.ts";
 
 /** The parts of dockerode the scheduler uses. */
 export type DockerClient = Pick<
@@ -34,18 +35,6 @@ function freePort(): Promise<number> {
       server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
     });
   });
-}
-
-/** Pulls an image; the engine reports failures inside the progress stream, not as a status. */
-async function pull(docker: Pick<Docker, "pull">, image: string): Promise<void> {
-  const stream = await docker.pull(image);
-  let text = "";
-  for await (const chunk of stream) text += String(chunk);
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    const event = JSON.parse(line) as { error?: string };
-    if (event.error !== undefined) throw new Error(event.error);
-  }
 }
 
 function stateOf(info: ContainerInspectInfo): InstanceState {
@@ -82,7 +71,7 @@ export class DockerScheduler implements Scheduler {
       if (statusOf(cause) !== 404) throw engineError(`inspect image ${spec.image}`, cause);
     }
     try {
-      await pull(this.#docker, spec.image);
+      await pullImage(this.#docker, spec.image);
     } catch (cause) {
       throw new BerthError(
         "UNAVAILABLE",
