@@ -24,10 +24,21 @@ socket.on("connect", () => {
 });
 // The builder answers in JSON lines: `{"o": output}` frames, then `{"exit": code}`.
 createInterface({ input: socket, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
-  const frame = JSON.parse(line) as { o?: string; exit?: number };
-  if (frame.o !== undefined) process.stdout.write(frame.o);
-  if (frame.exit !== undefined) verdict = frame.exit;
+  const frame = parseFrame(line);
+  if (typeof frame.o === "string") process.stdout.write(frame.o);
+  if (typeof frame.exit === "number") verdict = frame.exit;
 });
+
+/** A frame of the builder's; a line that is not one is shown as it is, never thrown where nothing catches it. */
+function parseFrame(line: string): { o?: unknown; exit?: unknown } {
+  try {
+    const frame: unknown = JSON.parse(line);
+    if (typeof frame === "object" && frame !== null) return frame;
+  } catch {
+    // not JSON
+  }
+  return { o: `${line}\n` };
+}
 socket.on("error", (error) => {
   process.stdout.write(`berth: cannot reach the builder (${error.message}); try the push again\n`);
 });
