@@ -1,6 +1,7 @@
 import test from "ava";
 import { processCommand } from "@berth/api";
 import { containerOptions, memoryBytes, nanoCpus } from "../src/scheduler/docker/container-options.ts";
+import { instanceLabels, LABEL, readinessFromLabel } from "../src/scheduler/docker/labels.ts";
 import { demuxLogs, LogReader } from "../src/scheduler/docker/logs.ts";
 import type { GroupSpec } from "../src/scheduler/types.ts";
 
@@ -108,4 +109,19 @@ test("reads a stream without frames (a TTY) as plain lines", (t) => {
   t.deepEqual(reader.push(Buffer.from("2026-01-01T00:00:01Z a\n2026")), [{ time: "2026-01-01T00:00:01Z", line: "a" }]);
   t.deepEqual(reader.push(Buffer.from("-01-01T00:00:02Z b\n")), [{ time: "2026-01-01T00:00:02Z", line: "b" }]);
   t.deepEqual(demuxLogs(Buffer.from("ok")), [{ time: "", line: "ok" }]);
+});
+
+test("a container's readiness label reads back as the check it was made with", (t) => {
+  const check = { mode: "http" as const, path: "/health", initialDelay: 3, timeout: 1, period: 5, failureThreshold: 2 };
+  const label = instanceLabels({ app: "shop", release: 4, type: "web" }, 1, check)[LABEL.readiness];
+  t.deepEqual(readinessFromLabel(label), check);
+});
+
+test("a readiness label that is missing, not JSON or of the wrong shape is a TCP check with the usual timings", (t) => {
+  const usual = { mode: "tcp", path: undefined, initialDelay: 0, timeout: 2, period: 2, failureThreshold: 3 };
+  t.deepEqual(readinessFromLabel(undefined), usual);
+  t.deepEqual(readinessFromLabel("{not json"), usual);
+  t.deepEqual(readinessFromLabel("[1,2]"), usual);
+  t.deepEqual(readinessFromLabel('{"mode":"ping","path":"/x","timeout":"1","period":-1,"initialDelay":null}'), usual);
+  t.deepEqual(readinessFromLabel('{"mode":"running","timeout":4}'), { ...usual, mode: "running", timeout: 4 });
 });

@@ -22,6 +22,36 @@ export function instanceLabels(group: GroupRef, index: number, readiness: Readin
   };
 }
 
+const MODES: readonly ReadinessCheck["mode"][] = ["http", "tcp", "running"];
+
+/**
+ * The readiness check a container's label holds. A label that is missing, not JSON or of the wrong
+ * shape (a container made by hand, or by another version) is a TCP check with the usual timings, and
+ * each field that is not what it should be takes its usual value.
+ */
+export function readinessFromLabel(label: string | undefined): ReadinessCheck {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(label ?? "{}");
+  } catch {
+    raw = {};
+  }
+  const found = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+  const seconds = (key: string, usual: number) => {
+    const value = Object.hasOwn(found, key) ? found[key] : undefined;
+    return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : usual;
+  };
+  const mode = MODES.find((m) => m === found.mode) ?? "tcp";
+  return {
+    mode,
+    path: mode === "http" && typeof found.path === "string" ? found.path : undefined,
+    initialDelay: seconds("initialDelay", 0),
+    timeout: seconds("timeout", 2),
+    period: seconds("period", 2),
+    failureThreshold: seconds("failureThreshold", 3),
+  };
+}
+
 /** `filters` for listContainers: the app's containers, or one group's. */
 export function labelFilter(app: string, group?: Omit<GroupRef, "app">): { label: string[] } {
   const label = [`${LABEL.app}=${app}`];

@@ -3,12 +3,12 @@ import type Docker from "dockerode";
 import type { ContainerInfo, ContainerInspectInfo } from "dockerode";
 import { BerthError } from "../../errors.ts";
 import { groupName } from "../names.ts";
-import type { Group, GroupRef, GroupSpec, Instance, InstanceState, LogLine, LogOptions, ReadinessCheck, Scheduler } from "../types.ts";
+import type { Group, GroupRef, GroupSpec, Instance, InstanceState, LogLine, LogOptions, Scheduler } from "../types.ts";
 import { type ContainerOptionsSettings, containerOptions, type DockerNetwork } from "./container-options.ts";
 import { engineError, statusOf } from "./errors.ts";
 import { watchContainerEvents } from "./engine-events.ts";
 import { followContainerLogs } from "./follow.ts";
-import { LABEL, labelFilter } from "./labels.ts";
+import { LABEL, labelFilter, readinessFromLabel } from "./labels.ts";
 import { demuxLogs } from "./logs.ts";
 import { probe } from "./probe.ts";
 import { pullImage } from "./pull.ts";
@@ -251,7 +251,7 @@ export class DockerScheduler implements Scheduler {
     const state = stateOf(info);
     const started = info.State.StartedAt.startsWith("0001-") ? null : info.State.StartedAt;
     const address = this.#address(info);
-    const readiness = JSON.parse(labels[LABEL.readiness] ?? "{}") as ReadinessCheck;
+    const readiness = readinessFromLabel(labels[LABEL.readiness]);
     let ready = false;
     if (state === "running" && started !== null && address !== null) {
       const since = (Date.now() - Date.parse(started)) / 1000;
