@@ -1,4 +1,4 @@
-import { type BuildKind, type Procfile, processCommand } from "@berth/api";
+import type { BuildKind, Procfile } from "@berth/api";
 
 /** The files of the pushed commit, as detection sees them. */
 export interface SourceTree {
@@ -39,7 +39,11 @@ export interface BuildPlan {
 export const GENERATED_DIR = ".berth-build";
 export const GENERATED_DOCKERFILE = `${GENERATED_DIR}/Dockerfile`;
 
-/** The image's CMD for a process command, run as instances run it (processCommand's supervisor). */
+/**
+ * A shell-form CMD line for a process command, for whoever runs the image by hand. Berth's instances
+ * never use it: the schedulers run every process type's command under processCommand's supervisor,
+ * whose script would fill the build output the pusher reads if it were written here.
+ */
 export function cmdLine(command: string | undefined): string {
-  return command === undefined ? "" : `CMD ${JSON.stringify(processCommand(command))}\n`;
+  return command === undefined ? "" : `CMD ${JSON.stringify(["/bin/sh", "-c", command])}\n`;
 }
