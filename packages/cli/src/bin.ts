@@ -6,6 +6,7 @@ import { Context } from "./context.ts";
 import type { CliDeps } from "./deps.ts";
 import { dispatch } from "./dispatch.ts";
 import { CliError, describeError, exitCodeFor, Interrupted } from "./errors.ts";
+import { variable } from "./variables.ts";
 
 /**
  * Runs one command line and returns the exit code: 0, 1 for API and other errors, 2 for usage
@@ -25,7 +26,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ");
     ctx.err.line(`${ctx.err.style("red", "error:")} ${oneLine(message)}`);
     if (hint !== undefined) ctx.err.line(`${ctx.err.style("dim", "hint:")} ${oneLine(hint)}`);
-    if (deps.env.BERTH_DEBUG === "1") {
+    if (variable(deps.env, "debug")) {
       for (let cause: unknown = error; cause !== undefined; cause = cause instanceof Error ? cause.cause : undefined) {
         ctx.err.line(cause instanceof Error ? (cause.stack ?? String(cause)) : String(cause));
       }

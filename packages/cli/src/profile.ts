@@ -1,6 +1,8 @@
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import type { Env } from "@berth/config/cli";
 import { CliError } from "./errors.ts";
+import { variable } from "./variables.ts";
 
 /** What `berth login` remembers: never the password. */
 export interface Profile {
@@ -13,13 +15,9 @@ export interface Profile {
  * `~/.berth/client.json`, or `~/.berth/<name>.json` for `BERTH_PROFILE=<name>`; a value ending in
  * `.json` is the file's path itself (Deis's rule).
  */
-export function profilePath(env: Record<string, string | undefined>, home: string, cwd: string): string {
-  const name = env.BERTH_PROFILE;
-  if (name === undefined || name === "") return join(home, ".berth", "client.json");
+export function profilePath(env: Env, home: string, cwd: string): string {
+  const name = variable(env, "profile");
   if (name.endsWith(".json")) return isAbsolute(name) ? name : resolve(cwd, name);
-  if (!/^[\w.-]+$/.test(name)) {
-    throw new CliError(`BERTH_PROFILE="${name}" is not a profile name`, "use letters, digits, dots, dashes, or a path ending in .json");
-  }
   return join(home, ".berth", `${name}.json`);
 }
 

@@ -1,8 +1,10 @@
 import { hostname } from "node:os";
 import { ControllerClient, localhostAwareFetch } from "@berth/api";
+import { cliSettings } from "@berth/config/cli";
 import type { CliDeps } from "./deps.ts";
 import { CliError } from "./errors.ts";
 import { type Profile, readProfile } from "./profile.ts";
+import { variable } from "./variables.ts";
 
 /** A client acting as the logged-in user, and who that is. */
 export interface Session {
@@ -25,26 +27,24 @@ export function clientFor(deps: CliDeps, url: string, token?: string): Controlle
   });
 }
 
-/** Checks a controller URL typed by a person and normalises it (`localhost:8080` → `http://localhost:8080`). */
+/**
+ * Checks a controller URL typed by a person and normalises it (`localhost:8080` → `http://localhost:8080`),
+ * as `BERTH_URL` is read.
+ */
 export function controllerUrl(raw: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new CliError(`"${raw}" is not a URL`, "e.g. http://berth.localhost:8080");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new CliError(`"${raw}" is not an http(s) URL`, "e.g. http://berth.localhost:8080");
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  const url = cliSettings.url.kind.parse(raw);
+  if (url !== undefined) return url;
+  // Refused: either it parses with a scheme that is not http(s), or it is no URL at all.
+  const otherScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && URL.canParse(raw);
+  throw new CliError(`"${raw}" is not ${otherScheme ? "an http(s) URL" : "a URL"}`, "e.g. http://berth.localhost:8080");
 }
 
 /** The session from BERTH_TOKEN (+ BERTH_URL) or the profile file; a clear error when there is none. */
 export async function openSession(deps: CliDeps, path: string): Promise<Session> {
+  const envToken = variable(deps.env, "token");
+  const envUrl = variable(deps.env, "url");
   const profile: Profile | undefined = await readProfile(path);
-  const envToken = deps.env.BERTH_TOKEN || undefined;
-  const url = deps.env.BERTH_URL || profile?.controller;
+  const url = envUrl ?? profile?.controller;
   const token = envToken ?? profile?.token;
   if (url === undefined || token === undefined) {
     throw new CliError(

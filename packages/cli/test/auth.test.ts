@@ -126,6 +126,35 @@ test("BERTH_TOKEN and BERTH_URL work without a profile", async (t) => {
   t.is(result.stdout, `You are envuser at ${controller.url}\n`);
 });
 
+test("BERTH_URL without a scheme is an http:// URL, as `berth login` takes one", async (t) => {
+  const home = await tempHome();
+  const issued = await berth(["auth:token"], { home: await loginHome("schemeless") });
+  const result = await berth(["whoami"], {
+    home,
+    env: { BERTH_TOKEN: issued.stdout.trim(), BERTH_URL: `${new URL(controller.url).host}/` },
+  });
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, `You are schemeless at ${controller.url}\n`);
+});
+
+test("a BERTH_URL berth cannot use is one error naming it, and only commands that need it fail", async (t) => {
+  const home = await tempHome();
+  const env = { BERTH_TOKEN: "some-token", BERTH_URL: "ftp://x" };
+  const result = await berth(["whoami"], { home, env });
+  t.is(result.code, 1);
+  t.is(result.stderr, 'error: BERTH_URL="ftp://x" is not an http(s) URL\nhint: use an http(s) URL such as http://berth.localhost:8080\n');
+  t.is((await berth(["help"], { home, env })).code, 0);
+});
+
+test("an empty BERTH_TOKEN counts as unset: the profile's token is used, and auth:token's new one replaces it", async (t) => {
+  const home = await loginHome();
+  const result = await berth(["auth:token"], { home, env: { BERTH_TOKEN: "" } });
+  t.is(result.code, 0, result.stderr);
+  const profile = JSON.parse(await readFile(join(home, ".berth", "client.json"), "utf8"));
+  t.is(profile.token, result.stdout.trim());
+  t.is((await berth(["whoami"], { home })).code, 0);
+});
+
 test("auth:token prints a new token and the profile keeps it; an older session's token stops working", async (t) => {
   const first = await loginHome("rotating");
   const second = await loginHome("rotating");

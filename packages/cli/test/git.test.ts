@@ -62,6 +62,13 @@ test("git-credential answers git with the profile's username and token for the p
   t.is((await berth(["git-credential", "store"], { home, input: `protocol=http\nhost=${host}\n\n` })).stdout, "");
 });
 
+test("git-credential reads BERTH_URL as berth does: without a scheme it is http://", async (t) => {
+  const { token } = JSON.parse(await readFile(join(home, ".berth", "client.json"), "utf8"));
+  const host = new URL(controller.url).host;
+  const answer = await berth(["git-credential", "get"], { home, env: { BERTH_URL: host }, input: `protocol=http\nhost=${host}\n\n` });
+  t.is(answer.stdout, `username=alice\npassword=${token}\n`);
+});
+
 test("real git asks berth for the credentials of the app's remote", async (t) => {
   const { token } = JSON.parse(await readFile(join(home, ".berth", "client.json"), "utf8"));
   const repo = await tempRepo(home);

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import test from "ava";
@@ -26,11 +26,17 @@ async function reachable(entry: string): Promise<Set<string>> {
   return seen;
 }
 
-test("ink and react load only when something interactive is shown, never at start-up", async (t) => {
+/** What start-up and every command module import, together. */
+async function everything(): Promise<Set<string>> {
   const graph = await reachable(resolve(src, "bin.ts"));
-  for (const file of await import("node:fs/promises").then((fs) => fs.readdir(resolve(src, "commands")))) {
+  for (const file of await readdir(resolve(src, "commands"))) {
     for (const dep of await reachable(resolve(src, "commands", file))) graph.add(dep);
   }
+  return graph;
+}
+
+test("ink and react load only when something interactive is shown, never at start-up", async (t) => {
+  const graph = await everything();
   t.true(graph.has(resolve(src, "dispatch.ts")), "the walk follows the imports");
   t.false(graph.has("ink"));
   t.false(graph.has("react"));
@@ -38,4 +44,10 @@ test("ink and react load only when something interactive is shown, never at star
     [...graph].filter((file) => file.includes("/ui/")),
     [],
   );
+});
+
+test("the CLI's settings come from @berth/config/cli, never from the entry point that loads every service's", async (t) => {
+  const graph = await everything();
+  t.true(graph.has("@berth/config/cli"));
+  t.false(graph.has("@berth/config"));
 });

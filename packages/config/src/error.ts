@@ -5,6 +5,8 @@ export interface ConfigProblem {
   value: string | undefined;
   /** What would be accepted, e.g. "a number 1–65535". */
   allowed: string;
+  /** What a refused value is not, e.g. "a profile name"; the sentence says "not valid" without it. */
+  expected?: string;
   /** Overrides the usual `VAR="value" is not …` sentence (a rule across several variables). */
   message?: string;
 }
@@ -13,7 +15,7 @@ export interface ConfigProblem {
 export function describeProblem(problem: ConfigProblem): string {
   if (problem.message !== undefined) return problem.message;
   if (problem.value === undefined) return `${problem.variable} is not set — set it to ${problem.allowed}`;
-  return `${problem.variable}=${JSON.stringify(problem.value)} is not valid — use ${problem.allowed}`;
+  return `${problem.variable}=${JSON.stringify(problem.value)} is not ${problem.expected ?? "valid"} — use ${problem.allowed}`;
 }
 
 /**

@@ -3,6 +3,7 @@ export { type ConfigProblem, ConfigError, describeProblem, formatConfigError, re
 export type { AccessLogTarget, Kind } from "./kinds.ts";
 export { type Check, type Env, optional, readSettings, required, type Setting, type Settings, setting, type Values } from "./setting.ts";
 export { buildLimitSettings, builderSettings } from "./settings/builder.ts";
+export { cliSettings } from "./settings/cli.ts";
 export {
   controllerCoreSettings,
   controllerSettings,

@@ -4,10 +4,12 @@ import { dockerHostAllowed, parseDockerHost } from "./docker.ts";
 /**
  * How one variable's text becomes a typed value. `parse` returns undefined for text it refuses;
  * `allowed` says what it accepts (it ends the error sentence); `show` prints a value in the table.
+ * `expected`, when given, names what refused text is not (`… is not a profile name`); else `valid`.
  */
 export interface Kind<T> {
   parse(raw: string): T | undefined;
   allowed: string;
+  expected?: string;
   show(value: T): string;
 }
 
@@ -102,6 +104,39 @@ export function httpUrl(): Kind<string> {
     allowed: "an http(s) URL such as http://127.0.0.1:8080",
     show: code,
   };
+}
+
+/**
+ * A URL a person types, as `berth login` takes it: `http://` when no scheme is given, the trailing
+ * slash dropped (`localhost:8080/` → `http://localhost:8080`); http and https only.
+ */
+export function typedUrl(): Kind<string> {
+  return {
+    parse: (raw) => {
+      const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
+      if (!URL.canParse(withScheme)) return undefined;
+      const url = new URL(withScheme);
+      return url.protocol === "http:" || url.protocol === "https:" ? `${url.origin}${url.pathname.replace(/\/+$/, "")}` : undefined;
+    },
+    allowed: "an http(s) URL such as http://berth.localhost:8080",
+    expected: "an http(s) URL",
+    show: code,
+  };
+}
+
+/** `berth`'s profile: a name (`~/.berth/<name>.json`), or a path to the file itself when it ends in `.json`. */
+export function profileName(): Kind<string> {
+  return {
+    parse: (raw) => (raw.endsWith(".json") || /^[\w.-]+$/.test(raw) ? raw : undefined),
+    allowed: "letters, digits, dots, dashes, or a path ending in .json",
+    expected: "a profile name",
+    show: code,
+  };
+}
+
+/** On for `1`, off for anything else: a switch a person sets for one run (`BERTH_DEBUG=1 berth …`). */
+export function flag(): Kind<boolean> {
+  return { parse: (raw) => raw === "1", allowed: "`1` (on); any other value is off", show: (on) => (on ? "`1`" : "off") };
 }
 
 /** A comma-separated list; blanks around items are dropped. */

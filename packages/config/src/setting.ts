@@ -71,8 +71,10 @@ export function readSettings<S extends Settings>(settings: S, env: Env, checks: 
       continue;
     }
     const value = s.kind.parse(raw);
-    if (value === undefined) problems.push({ variable: s.env, value: raw, allowed: s.kind.allowed });
-    else values[key] = value;
+    if (value === undefined) {
+      const { allowed, expected } = s.kind;
+      problems.push({ variable: s.env, value: raw, allowed, ...(expected === undefined ? {} : { expected }) });
+    } else values[key] = value;
   }
   if (problems.length === 0) for (const check of checks) problems.push(...check(values as Values<S>));
   if (problems.length > 0) throw new ConfigError(problems);

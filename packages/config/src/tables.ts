@@ -1,5 +1,6 @@
 import type { Setting } from "./setting.ts";
 import { buildLimitSettings, builderSettings } from "./settings/builder.ts";
+import { cliSettings } from "./settings/cli.ts";
 import { controllerCoreSettings, controllerSettings, kubernetesSettings } from "./settings/controller.ts";
 import { platformOwnSettings } from "./settings/platform.ts";
 import { accessLogSettings, routerSettings } from "./settings/router.ts";
@@ -14,8 +15,8 @@ function rows(...groups: Record<string, AnySetting>[]): AnySetting[] {
 }
 
 /**
- * The settings tables, from the declarations the services read: one per service, and the cluster
- * settings on their own (the controller and the platform read them).
+ * The settings tables, from the declarations the services read: one per service, the cluster
+ * settings on their own (the controller and the platform read them), and the `berth` command's.
  */
 export const settingsTables = {
   platform: rows(controllerCoreSettings, platformOwnSettings, buildLimitSettings, accessLogSettings),
@@ -23,6 +24,7 @@ export const settingsTables = {
   controller: rows(controllerSettings),
   builder: rows(builderSettings),
   router: rows(routerSettings),
+  cli: rows(cliSettings),
 } as const;
 
 export type TableName = keyof typeof settingsTables;
@@ -33,6 +35,7 @@ export const tableTitles: Record<TableName, string> = {
   controller: "a stand-alone controller (`node packages/controller/src/main.ts`)",
   builder: "a stand-alone builder (`node packages/builder/src/main.ts`)",
   router: "a stand-alone router (`node packages/router/src/main.ts`)",
+  cli: "the `berth` command (`packages/cli`)",
 };
 
 /** A markdown table: variable | default | meaning. */

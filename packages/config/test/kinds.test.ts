@@ -1,6 +1,22 @@
 import test from "ava";
 import { readSettings, setting } from "../src/index.ts";
-import { absolutePath, accessLog, bytes, httpUrl, integer, labels, list, megabytes, oneOf, path, port, seconds } from "../src/kinds.ts";
+import {
+  absolutePath,
+  accessLog,
+  bytes,
+  flag,
+  httpUrl,
+  integer,
+  labels,
+  list,
+  megabytes,
+  oneOf,
+  path,
+  port,
+  profileName,
+  seconds,
+  typedUrl,
+} from "../src/kinds.ts";
 
 test("a port is a whole number 0–65535", (t) => {
   const k = port();
@@ -53,6 +69,27 @@ test("urls must be http or https", (t) => {
   t.is(k.parse("https://berth.example.com"), "https://berth.example.com");
   t.is(k.parse("ftp://x"), undefined);
   t.is(k.parse("127.0.0.1:8080"), undefined);
+});
+
+test("a typed URL is http:// when it names no scheme, loses its trailing slashes, and is http or https only", (t) => {
+  const k = typedUrl();
+  t.is(k.parse("127.0.0.1:8080"), "http://127.0.0.1:8080");
+  t.is(k.parse("https://berth.example.com/"), "https://berth.example.com");
+  t.is(k.parse("http://h:8080/berth//"), "http://h:8080/berth");
+  for (const bad of ["ftp://x", "http://", "a b"]) t.is(k.parse(bad), undefined, bad);
+  t.is(k.expected, "an http(s) URL");
+});
+
+test("a profile is a name of letters, digits, dots and dashes, or any path ending in .json", (t) => {
+  const k = profileName();
+  t.is(k.parse("staging-2.eu"), "staging-2.eu");
+  t.is(k.parse("../elsewhere/ci.json"), "../elsewhere/ci.json");
+  for (const bad of ["../etc/passwd", "a/b", "my profile"]) t.is(k.parse(bad), undefined, bad);
+});
+
+test("a flag is on for 1 alone", (t) => {
+  t.true(flag().parse("1"));
+  for (const off of ["0", "true", "yes"]) t.false(flag().parse(off), off);
 });
 
 test("paths are made absolute; an absolute path must already be one", (t) => {

@@ -1,6 +1,7 @@
 import test from "ava";
 import { ConfigError, describeProblem, optional, readSettings, readTogether, required, setting } from "../src/index.ts";
 import { integer, oneOf, port, text } from "../src/kinds.ts";
+import { cliSettings } from "../src/settings/cli.ts";
 import { controllerSettings, registryLoginCheck } from "../src/settings/controller.ts";
 
 const demo = {
@@ -76,4 +77,24 @@ test("a key is any text: beside a bad port only the port is refused, and the key
     ["BERTH_PORT"],
   );
   t.false(error?.message.includes("hunter2"));
+});
+
+test("a kind that names what it expects says what the refused value is not", (t) => {
+  const error = t.throws(() => readSettings(cliSettings, { BERTH_PROFILE: "../etc/passwd", BERTH_URL: "ftp://x" }), {
+    instanceOf: ConfigError,
+  });
+  t.deepEqual(error?.problems.map(describeProblem), [
+    'BERTH_PROFILE="../etc/passwd" is not a profile name — use letters, digits, dots, dashes, or a path ending in .json',
+    'BERTH_URL="ftp://x" is not an http(s) URL — use an http(s) URL such as http://berth.localhost:8080',
+  ]);
+});
+
+test("berth's variables: the default profile, no URL or token of their own, debugging off", (t) => {
+  t.deepEqual(readSettings(cliSettings, {}), { profile: "client", url: undefined, token: undefined, debug: false });
+  t.deepEqual(readSettings(cliSettings, { BERTH_URL: "localhost:8080/", BERTH_TOKEN: "t", BERTH_DEBUG: "1" }), {
+    profile: "client",
+    url: "http://localhost:8080",
+    token: "t",
+    debug: true,
+  });
 });

@@ -17,7 +17,7 @@ test("every table README.md holds is there, and each is generated once", (t) => 
   const names = settingsDocuments.flatMap((file) =>
     [...readFileSync(join(root, file), "utf8").matchAll(/<!-- settings:([a-z]+) -->/g)].map((m) => m[1]),
   );
-  t.deepEqual(names.toSorted(), ["builder", "kubernetes", "platform", "router"]);
+  t.deepEqual(names.toSorted(), ["builder", "cli", "kubernetes", "platform", "router"]);
 });
 
 test("a table lists each variable once with its default and meaning", (t) => {

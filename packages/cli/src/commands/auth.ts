@@ -4,6 +4,7 @@ import { askNewPassword, askPassword, askUsername, setUpGit } from "../credentia
 import { UsageError } from "../errors.ts";
 import { readProfile, removeProfile, writeProfile } from "../profile.ts";
 import { clientFor, controllerUrl } from "../session.ts";
+import { variable } from "../variables.ts";
 
 const credentialOptions = {
   username: { type: "string", description: "the username (asked when absent)", placeholder: "name" },
@@ -166,7 +167,7 @@ const token = defineCommand({
     const session = await ctx.session();
     const issued = await session.client.auth.regenerateToken(flags.username);
     const mine = issued.username === session.username || (flags.username === undefined && session.username === "");
-    if (mine && ctx.deps.env.BERTH_TOKEN === undefined) {
+    if (mine && variable(ctx.deps.env, "token") === undefined) {
       await writeProfile(ctx.profilePath, { controller: session.controller, username: issued.username, token: issued.token });
     }
     ctx.out.line(issued.token);

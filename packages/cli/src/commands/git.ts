@@ -3,6 +3,7 @@ import type { Context } from "../context.ts";
 import { UsageError } from "../errors.ts";
 import { appOfGitUrl, git, gitUrl, inRepository, remotes } from "../git.ts";
 import { readProfile } from "../profile.ts";
+import { variable } from "../variables.ts";
 
 async function requireRepository(ctx: Context): Promise<void> {
   if (!(await inRepository(ctx.git))) {
@@ -90,8 +91,8 @@ const credential = defineCommand({
     // store and erase concern git's own caches: berth's token lives in the profile.
     if (args[0] !== "get") return;
     const profile = await readProfile(ctx.profilePath).catch(() => undefined);
-    const token = ctx.deps.env.BERTH_TOKEN || profile?.token;
-    const controller = ctx.deps.env.BERTH_URL || profile?.controller;
+    const token = variable(ctx.deps.env, "token") ?? profile?.token;
+    const controller = variable(ctx.deps.env, "url") ?? profile?.controller;
     if (token === undefined || controller === undefined || profile === undefined) return;
     const platform = new URL(controller);
     if (request.protocol !== platform.protocol.slice(0, -1) || request.host !== platform.host) return;
