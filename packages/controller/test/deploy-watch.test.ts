@@ -40,6 +40,24 @@ for (const backend of testBackends) {
     t.false(f.scheduler.has(ref(3)));
   });
 
+  test(`${backend}: a release whose instance stops passing its check in the post-deploy watch fails, and the old instances serve again`, async (t) => {
+    const f = await deployFixture(t, backend, { watchMs: 5000 });
+    await deployed(f, "shop:1");
+    const old = f.scheduler.serials(ref(2));
+
+    const v3 = await f.build("shop:2");
+    await watching(f, v3);
+    f.scheduler.unhealthy(ref(3), 1);
+    await f.settle();
+
+    const failed = await f.release(v3);
+    t.is(failed.state, "failed");
+    t.regex(failed.failure ?? "", /^web\.1 \(shop-v3-web-1\) became unhealthy after it was ready within 5s of v3 becoming ready$/);
+    t.is((await f.release(2)).state, "deployed");
+    t.deepEqual(f.scheduler.serials(ref(2)), old, "the old instance serves again");
+    t.false(f.scheduler.has(ref(3)));
+  });
+
   test(`${backend}: a release that stays healthy through the watch is deployed, and only then do the old instances go`, async (t) => {
     const f = await deployFixture(t, backend, { watchMs: 150 });
     await deployed(f, "shop:1");

@@ -25,6 +25,8 @@ interface FakeInstance {
   looks: number;
   restarts: number;
   exitCode: number | null;
+  /** Runs on but fails its healthcheck from now on. */
+  unhealthy?: boolean;
 }
 
 interface FakeGroup {
@@ -139,6 +141,14 @@ export class FakeScheduler implements Scheduler {
     for (const watcher of this.watchers) watcher(ref.app);
   }
 
+  /** An instance keeps running but stops passing its healthcheck (a hung app, a lost dependency). */
+  unhealthy(ref: GroupRef, index: number): void {
+    const instance = this.groups.get(groupName(ref))?.instances.find((i) => i.index === index);
+    if (instance === undefined) throw new Error(`no instance ${index} in ${groupName(ref)}`);
+    instance.unhealthy = true;
+    for (const watcher of this.watchers) watcher(ref.app);
+  }
+
   #look(spec: GroupSpec, instance: FakeInstance): Instance {
     instance.looks++;
     const behaviour = behaviourOf(spec.image);
@@ -154,7 +164,9 @@ export class FakeScheduler implements Scheduler {
     return {
       ...base,
       state: first ? "starting" : "running",
-      ready: (behaviour === "ready" && !first) || (behaviour === "flaky" && instance.index === 1 && instance.looks === 2),
+      ready:
+        instance.unhealthy !== true &&
+        ((behaviour === "ready" && !first) || (behaviour === "flaky" && instance.index === 1 && instance.looks === 2)),
       started: first ? null : "2026-01-01T00:00:00.000Z",
       restarts: instance.restarts,
       exitCode: instance.exitCode,
