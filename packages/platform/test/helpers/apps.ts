@@ -8,6 +8,8 @@ export interface AppBehaviour {
   onSigterm?: "exit" | "ignore";
   /** Exits with code 3 this long after it started listening. */
   crashAfterMs?: number;
+  /** Exits with code 1 at once, before it listens, as an app whose database is not there does. */
+  crashAtBoot?: boolean;
   /** Printed at start, so the app's log says what it is. */
   banner?: string;
 }
@@ -28,6 +30,7 @@ export function nodeApp(behaviour: AppBehaviour = {}): Record<string, string> {
     "package.json": JSON.stringify({ name: "test-app", version: "1.0.0", scripts: { start: "node server.js" } }),
     "server.js": `const http = require("node:http");
 console.log(${JSON.stringify(behaviour.banner ?? "starting")});
+${behaviour.crashAtBoot ? 'console.error("boom: cannot reach redis at 127.0.0.1:6379"); process.exit(1);' : ""}
 ${behaviour.onSigterm === "ignore" ? 'process.on("SIGTERM", () => console.log("SIGTERM ignored"));' : ""}
 const answer = () => \`\${process.env.GREETING || "hello"} from \${process.env.BERTH_RELEASE} on \${process.env.PORT}\\n\`;
 const server = http.createServer((req, res) => {

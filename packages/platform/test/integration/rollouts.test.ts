@@ -27,6 +27,23 @@ for (const network of testNetworks) {
     );
   });
 
+  test.serial(`${network}: an app that crashes at boot fails its release with its last words, and the previous one keeps serving`, async (t) => {
+    const running = await startTestPlatform(t, env);
+    const s = await appSession(t, running, "needsredis");
+    t.true((await s.push(nodeApp())).ok);
+
+    const pushed = await s.push(nodeApp({ crashAtBoot: true }));
+    t.false(pushed.ok, `the push fails:\n${pushed.output}`);
+    t.regex(pushed.output, /v3 failed to deploy: web\.1 \(needsredis-v3-web-1\) exited/);
+    t.is((await s.client.releases.get(s.app, 3)).state, "failed");
+    t.regex((await s.get()).body, /^hello from v2 on/);
+    const logs = (await s.client.logs.get(s.app, { lines: 200 })).map((e) => e.line);
+    t.true(
+      logs.some((l) => l.includes("boom: cannot reach redis")),
+      "the app's last words are in its log",
+    );
+  });
+
   test.serial(`${network}: an app that never listens fails its release, and the previous one keeps serving`, async (t) => {
     const running = await startTestPlatform(t, env);
     const s = await appSession(t, running, "mute");
