@@ -18,6 +18,7 @@ import type {
   Formation,
   HookBuildRequest,
   HookConfigRequest,
+  HookReleaseRequest,
   LogEntry,
   LogQuery,
   HookBuildResponse,
@@ -257,7 +258,7 @@ export class ControllerClient {
     config: (app: string) => this.request<Config>("POST", routes.hooks.config, { app } satisfies HookConfigRequest),
     build: (body: HookBuildRequest) => this.request<HookBuildResponse>("POST", routes.hooks.build, body),
     /** A release's state, to follow the rollout a build started. */
-    release: (app: string, version: number) => this.request<Release>("POST", routes.hooks.release, { app, version }),
+    release: (app: string, version: number) => this.request<Release>("POST", routes.hooks.release, { app, version } satisfies HookReleaseRequest),
     /** As `releases.status`, for the builder. */
     releaseStatus: (app: string, version: number, query: ReleaseStatusQuery = {}, signal?: AbortSignal) =>
       this.request<ReleaseStatus>("POST", routes.hooks.releaseStatus, { app, version, ...query } satisfies HookReleaseStatusRequest, undefined, signal),

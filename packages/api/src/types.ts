@@ -237,11 +237,14 @@ export interface ReleaseStatusQuery {
   wait?: number;
 }
 
-/** Builder hook: a release's status, as `GET …/releases/vN/status` answers it. */
-export interface HookReleaseStatusRequest extends ReleaseStatusQuery {
+/** Builder hook: release `version` of `app`, as `GET …/releases/vN` answers it. */
+export interface HookReleaseRequest {
   app: string;
   version: number;
 }
+
+/** Builder hook: a release's status, as `GET …/releases/vN/status` answers it. */
+export interface HookReleaseStatusRequest extends HookReleaseRequest, ReleaseStatusQuery {}
 
 export interface RollbackRequest {
   /** The release to go back to; the one before the live release when absent. */

@@ -72,6 +72,22 @@ eachBackend("the build hook validates its input and refuses users without access
   t.is((await alice.builds.list("hk")).count, 0, "no build either");
 });
 
+eachBackend("the build hook releases the push of a collaborator or an admin, in their name", async (t, backend) => {
+  const h = await startController(t, backend);
+  await h.user("alice");
+  const bob = await h.user("bob");
+  await h.user("carol");
+  await bob.apps.create("shared");
+  await bob.perms.grant("shared", "carol");
+  const push = { app: "shared", sha: "abcdef0123", image: "shared:git-abcdef0", procfile: {}, kind: "dockerfile" as const };
+  const byCarol = await h.builder.hooks.build({ ...push, user: "carol" });
+  t.like(byCarol.release, { version: 2, owner: "carol", summary: "carol deployed abcdef0", build: byCarol.build.uuid });
+  t.like(byCarol.build, { app: "shared", owner: "carol", sha: "abcdef0123" });
+  t.regex(byCarol.url ?? "", /shared/);
+  const byAdmin = await h.builder.hooks.build({ ...push, user: "alice" });
+  t.like(byAdmin.release, { version: 3, owner: "alice" });
+});
+
 eachBackend("push-auth counts as a use of the token, so a token only git uses is not the first to be revoked", async (t, backend) => {
   const h = await startController(t, backend);
   await h.user("alice");

@@ -1,6 +1,6 @@
 import type { Formation } from "@berth/api";
 import type { Deployer } from "../deployer.ts";
-import { randomAppName, validateAppName } from "../domain/names.ts";
+import { randomAppName } from "../domain/names.ts";
 import { validateProcessType } from "../domain/procfile.ts";
 import { BerthError, appNotFound, invalid, userNotFound } from "../errors.ts";
 import type { Logger } from "../logger.ts";
@@ -12,6 +12,7 @@ import {
   findApp,
   grantPerm,
   isCollaborator,
+  listApps,
   listCollaborators,
   revokePerm,
   setAppOwner,
@@ -58,6 +59,16 @@ export async function appFor(db: Executor, user: UserRow, id: string, access: Ap
   });
 }
 
+/** One page of the apps `user` may use: all of them for an admin, else the ones they own or share. */
+export function appsFor(db: Executor, user: UserRow, limit: number, offset: number): Promise<{ count: number; rows: AppWithOwner[] }> {
+  return listApps(db, { id: user.id, isAdmin: user.is_admin === 1 }, limit, offset);
+}
+
+/** The usernames the app is shared with. */
+export function collaborators(db: Executor, app: AppWithOwner): Promise<string[]> {
+  return listCollaborators(db, app.id);
+}
+
 /** The app, as it is now (after a change). */
 export async function currentApp(db: Executor, id: string): Promise<AppWithOwner> {
   const app = await findApp(db, id);
@@ -67,15 +78,15 @@ export async function currentApp(db: Executor, id: string): Promise<AppWithOwner
 
 /**
  * Creates an app (a random name when none is given) with release v1, and what the scheduler needs
- * for it; an app the scheduler cannot host is not kept.
+ * for it; an app the scheduler cannot host is not kept. `name` is a valid app name (`validateAppName`).
  */
-export async function createApp(deps: AppDeps, owner: Actor, name: unknown): Promise<AppWithOwner> {
+export async function createApp(deps: AppDeps, owner: Actor, name: string | undefined): Promise<AppWithOwner> {
   let id: string;
-  if (name === undefined || name === null) {
+  if (name === undefined) {
     id = randomAppName();
     while (await findApp(deps.store.db, id)) id = randomAppName();
   } else {
-    id = validateAppName(name);
+    id = name;
   }
   await createAppWithRelease(deps, id, owner);
   try {

@@ -1,28 +1,55 @@
+import type { CreateAppRequest, GrantPermRequest, TransferAppRequest } from "@berth/api";
 import type { Router } from "@koa/router";
-import { validateUsername } from "../../domain/names.ts";
+import { validateAppName, validateUsername } from "../../domain/names.ts";
 import { asObject, onlyKeys, pageQuery } from "../../domain/validate.ts";
 import { appView } from "../../domain/views.ts";
-import { createApp, destroyApp, scaleApp, shareApp, transferApp, unshareApp } from "../../services/apps.ts";
-import { listApps, listCollaborators } from "../../store/apps.ts";
+import {
+  appsFor,
+  collaborators,
+  createApp,
+  destroyApp,
+  scaleApp,
+  shareApp,
+  transferApp,
+  unshareApp,
+} from "../../services/apps.ts";
 import { actor, loadApp, requireUser } from "../access.ts";
 import { readJson } from "../body.ts";
 import type { RouteDeps, State } from "../context.ts";
+
+/** A missing or null `id` asks for a random name. */
+function validateCreateApp(value: unknown): CreateAppRequest {
+  const body = asObject(value, "body");
+  onlyKeys(body, ["id"], "");
+  return body.id === undefined || body.id === null ? {} : { id: validateAppName(body.id) };
+}
+
+function validateTransferApp(value: unknown): TransferAppRequest {
+  const body = asObject(value, "body");
+  onlyKeys(body, ["owner"], "");
+  return { owner: validateUsername(body.owner, "owner") };
+}
+
+function validateGrantPerm(value: unknown): GrantPermRequest {
+  const body = asObject(value, "body");
+  onlyKeys(body, ["username"], "");
+  return { username: validateUsername(body.username) };
+}
 
 export function appRoutes(router: Router<State>, deps: RouteDeps): void {
   const view = (app: Parameters<typeof appView>[0]) => appView(app, deps.settings.appUrlTemplate);
 
   router.post("/v2/apps", async (ctx) => {
     const user = requireUser(ctx);
-    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
-    onlyKeys(body, ["id"], "");
+    const request = validateCreateApp(await readJson(ctx, deps.settings.bodyLimit));
     ctx.status = 201;
-    ctx.body = view(await createApp(deps, actor(user), body.id));
+    ctx.body = view(await createApp(deps, actor(user), request.id));
   });
 
   router.get("/v2/apps", async (ctx) => {
     const user = requireUser(ctx);
     const { limit, offset } = pageQuery(ctx.query);
-    const { count, rows } = await listApps(deps.store.db, { id: user.id, isAdmin: user.is_admin === 1 }, limit, offset);
+    const { count, rows } = await appsFor(deps.store.db, user, limit, offset);
     ctx.body = { count, results: rows.map(view) };
   });
 
@@ -34,9 +61,8 @@ export function appRoutes(router: Router<State>, deps: RouteDeps): void {
   // Transfer of ownership (Deis: POST /v2/apps/:id {owner}).
   router.post("/v2/apps/:id", async (ctx) => {
     const { app } = await loadApp(ctx, deps, "own");
-    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
-    onlyKeys(body, ["owner"], "");
-    ctx.body = view(await transferApp(deps, app, validateUsername(body.owner, "owner")));
+    const request = validateTransferApp(await readJson(ctx, deps.settings.bodyLimit));
+    ctx.body = view(await transferApp(deps, app, request.owner));
   });
 
   router.delete("/v2/apps/:id", async (ctx) => {
@@ -53,15 +79,14 @@ export function appRoutes(router: Router<State>, deps: RouteDeps): void {
 
   router.get("/v2/apps/:id/perms", async (ctx) => {
     const { app } = await loadApp(ctx, deps, "use");
-    ctx.body = { users: await listCollaborators(deps.store.db, app.id) };
+    ctx.body = { users: await collaborators(deps.store.db, app) };
   });
 
   router.post("/v2/apps/:id/perms", async (ctx) => {
     const { app } = await loadApp(ctx, deps, "own");
-    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
-    onlyKeys(body, ["username"], "");
+    const request = validateGrantPerm(await readJson(ctx, deps.settings.bodyLimit));
     ctx.status = 201;
-    ctx.body = { users: await shareApp(deps, app, validateUsername(body.username)) };
+    ctx.body = { users: await shareApp(deps, app, request.username) };
   });
 
   router.delete("/v2/apps/:id/perms/:username", async (ctx) => {

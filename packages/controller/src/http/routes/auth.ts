@@ -1,4 +1,12 @@
-import type { PasswdRequest, PasswdResponse, RegisterResponse, RegistrationMode, TokenResponse } from "@berth/api";
+import type {
+  LoginRequest,
+  PasswdRequest,
+  PasswdResponse,
+  RegisterRequest,
+  RegisterResponse,
+  RegistrationMode,
+  TokenResponse,
+} from "@berth/api";
 import type { Router } from "@koa/router";
 import { hashPassword, verifyPassword } from "../../auth/secrets.ts";
 import { validateUsername } from "../../domain/names.ts";
@@ -39,14 +47,25 @@ function validatePassword(body: Record<string, unknown>, key: string): string {
   return password;
 }
 
+function validateRegister(value: unknown): RegisterRequest {
+  const body = asObject(value, "body");
+  onlyKeys(body, ["username", "password", "email"], "");
+  const username = validateUsername(body.username);
+  const password = validatePassword(body, "password");
+  const email = optionalString(body, "email", 254);
+  if (email === undefined) return { username, password };
+  if (email !== "" && !/^[^\s@]+@[^\s@]+$/.test(email)) throw invalid("email", "is not an email address");
+  return { username, password, email };
+}
+
+function validateLogin(value: unknown): LoginRequest {
+  const body = asObject(value, "body");
+  return { username: requiredString(body, "username", 64), password: requiredString(body, "password", 1024) };
+}
+
 export function authRoutes(router: Router<State>, deps: RouteDeps): void {
   router.post("/v2/auth/register", async (ctx) => {
-    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
-    onlyKeys(body, ["username", "password", "email"], "");
-    const username = validateUsername(body.username);
-    const password = validatePassword(body, "password");
-    const email = optionalString(body, "email", 254) ?? "";
-    if (email !== "" && !/^[^\s@]+@[^\s@]+$/.test(email)) throw invalid("email", "is not an email address");
+    const { username, password, email = "" } = validateRegister(await readJson(ctx, deps.settings.bodyLimit));
     const caller = ctx.state.user;
     const mode = deps.settings.registrationMode;
     // A quick refusal before the slow hash; the decision that counts is taken again under the lock.
@@ -67,9 +86,7 @@ export function authRoutes(router: Router<State>, deps: RouteDeps): void {
   });
 
   router.post("/v2/auth/login", async (ctx) => {
-    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
-    const username = requiredString(body, "username", 64);
-    const password = requiredString(body, "password", 1024);
+    const { username, password } = validateLogin(await readJson(ctx, deps.settings.bodyLimit));
     const user = await findUserByName(deps.store.db, username);
     // The same answer and similar work for an unknown user and a wrong password.
     const ok = user ? await verifyPassword(password, user.password_hash) : await hashPassword(password).then(() => false);

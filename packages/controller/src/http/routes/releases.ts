@@ -1,3 +1,4 @@
+import type { CreateBuildRequest, RollbackRequest } from "@berth/api";
 import type { Router } from "@koa/router";
 import { validateConfigChange } from "../../domain/config.ts";
 import { validateProcfile } from "../../domain/procfile.ts";
@@ -20,6 +21,22 @@ async function showRelease(deps: RouteDeps, appId: string, version: number) {
 
 /** A docker image reference: [registry[:port]/]name[:tag][@digest], lowercase path. */
 const imageReference = /^([a-z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+/** An image to deploy as a build; its procfile is `{}` (the image's own command) when absent. */
+function validateCreateBuild(value: unknown): Required<CreateBuildRequest> {
+  const body = asObject(value, "body");
+  onlyKeys(body, ["image", "procfile"], "");
+  const image = requiredString(body, "image", 512);
+  if (!imageReference.test(image)) throw invalid("image", `"${image}" is not an image reference`, "e.g. registry.example.com/team/web:1.4");
+  return { image, procfile: validateProcfile(body.procfile) };
+}
+
+function validateRollback(value: unknown): RollbackRequest {
+  const body = asObject(value, "body");
+  onlyKeys(body, ["version"], "");
+  const version = optionalInteger(body, "version", 1, 1_000_000_000);
+  return version === undefined ? {} : { version };
+}
 
 export function releaseRoutes(router: Router<State>, deps: RouteDeps): void {
   router.get("/v2/apps/:id/config", async (ctx) => {
@@ -51,11 +68,7 @@ export function releaseRoutes(router: Router<State>, deps: RouteDeps): void {
 
   router.post("/v2/apps/:id/builds", async (ctx) => {
     const { app, user } = await loadApp(ctx, deps, "use");
-    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
-    onlyKeys(body, ["image", "procfile"], "");
-    const image = requiredString(body, "image", 512);
-    if (!imageReference.test(image)) throw invalid("image", `"${image}" is not an image reference`, "e.g. registry.example.com/team/web:1.4");
-    const procfile = validateProcfile(body.procfile);
+    const { image, procfile } = validateCreateBuild(await readJson(ctx, deps.settings.bodyLimit));
     const { buildId } = await releaseBuild(deps, app.id, actor(user), { image, sha: "", procfile, kind: "image" });
     const build = await findBuild(deps.store.db, app.id, buildId);
     if (build === undefined) throw new BerthError("INTERNAL", "build vanished");
@@ -90,9 +103,7 @@ export function releaseRoutes(router: Router<State>, deps: RouteDeps): void {
 
   router.post("/v2/apps/:id/releases/rollback", async (ctx) => {
     const { app, user } = await loadApp(ctx, deps, "use");
-    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
-    onlyKeys(body, ["version"], "");
-    const version = optionalInteger(body, "version", 1, 1_000_000_000);
+    const { version } = validateRollback(await readJson(ctx, deps.settings.bodyLimit));
     const made = await rollback(deps, app.id, actor(user), version);
     ctx.status = 201;
     ctx.body = await showRelease(deps, app.id, made);
