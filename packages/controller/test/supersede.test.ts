@@ -2,7 +2,7 @@ import test from "ava";
 import { rollback } from "../src/services/releases.ts";
 import { recentEvents } from "../src/store/app-events.ts";
 import { findConfig, listReleases } from "../src/store/releases.ts";
-import { findRollout } from "../src/store/rollouts.ts";
+import { deleteRollout, findRollout, insertRollout, takeOverRollout } from "../src/store/rollouts.ts";
 import { APP, deployed, deployFixture, ref } from "./helpers/deploy-fixture.ts";
 import { testBackends } from "./helpers/test-store.ts";
 
@@ -117,6 +117,26 @@ for (const backend of testBackends) {
       rows.map((r) => `${r.version} ${r.state}`),
       ["4 deployed", "3 superseded", "2 superseded", "1 superseded"],
     );
+  });
+
+  test(`${backend}: a takeover claims the rollout slot even when the restart holding it ended just before`, async (t) => {
+    // The race behind a release left pending for good: the new release read the restart's slot, the
+    // restart ended and freed it, and the takeover then updated a row that was gone.
+    const f = await deployFixture(t, backend);
+    await deployed(f, "shop:1");
+    const plan = { formation: { web: 1 }, previous: null };
+    await insertRollout(f.store.db, { app: APP, version: 0, kind: "restart", phase: "rolling", plan });
+    const held = await findRollout(f.store.db, APP);
+    t.is(held?.kind, "restart");
+    await deleteRollout(f.store.db, APP, 0);
+
+    await takeOverRollout(f.store.db, APP, 3, plan);
+    const claimed = await findRollout(f.store.db, APP);
+    t.like(claimed, { version: 3, kind: "deploy", phase: "rolling", plan });
+
+    // A slot still held is taken over as before: the newer release, the rollout's start kept.
+    await takeOverRollout(f.store.db, APP, 4, { formation: { web: 2 }, previous: null });
+    t.like(await findRollout(f.store.db, APP), { version: 4, kind: "deploy", plan: { formation: { web: 2 } }, started: claimed?.started });
   });
 
   test(`${backend}: a restart in progress gives way to a new release`, async (t) => {

@@ -171,9 +171,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
         await insertRollout(tx, { app, version: 0, kind: "restart", phase: "rolling", plan: { formation: {}, previous: [] } });
       }
     });
-    await this.#start(app, "restart", (signal) =>
-      restartLive(this.#deps, app, type, signal).finally(() => deleteRollout(store.db, app, 0)),
-    );
+    await this.#start(app, "restart", (signal) => restartLive(this.#deps, app, type, signal).finally(() => this.#endRestart(app)));
   }
 
   async pods(app: string): Promise<Pod[]> {
@@ -232,7 +230,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
   async reconcile(): Promise<void> {
     const { store } = this.#deps;
     for (const rollout of await listRollouts(store.db)) {
-      if (rollout.kind === "restart") await deleteRollout(store.db, rollout.app);
+      if (rollout.kind === "restart") await this.#endRestart(rollout.app);
       else void this.deploy(rollout.app);
     }
     for (const id of await listAppIds(store.db)) {
@@ -293,6 +291,15 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
   async idle(app?: string): Promise<void> {
     const runs = app === undefined ? [...this.#running.values()] : [this.#running.get(app)].filter((r) => r !== undefined);
     await Promise.all(runs.map((r) => r.done.catch(() => {})));
+  }
+
+  /** Frees the slot a restart held, under the app's lock, so a release taking it over meanwhile keeps it. */
+  async #endRestart(app: string): Promise<void> {
+    const { store } = this.#deps;
+    await store.db.transaction().execute(async (tx) => {
+      await lockApp(tx, store.backend, app);
+      await deleteRollout(tx, app, 0);
+    });
   }
 
   /** Stops the crash watch and background rollouts where they stand, for a clean shutdown; `reconcile` resumes them. */

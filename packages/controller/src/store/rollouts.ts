@@ -94,21 +94,17 @@ export async function updateRollout(
 
 /**
  * Hands the app's rollout slot to a newer release (`version`, a deploy): it goes on from where the
- * engine stands, with the plan of the rollout it replaces.
+ * engine stands, with the plan of the rollout it replaces. One statement that claims the slot whether
+ * or not it is still held: a restart may end (and free it) between the caller's look and this write,
+ * and an update of a row that is gone would leave the release without a rollout, pending for good.
  */
 export async function takeOverRollout(db: Executor, appId: string, version: number, plan: RolloutPlan): Promise<void> {
+  const now = new Date().toISOString();
+  const taken = { version, kind: "deploy" as const, phase: "rolling" as const, plan: JSON.stringify(plan), reason: null, progress: null };
   await db
-    .updateTable("rollouts")
-    .set({
-      version,
-      kind: "deploy",
-      phase: "rolling",
-      plan: JSON.stringify(plan),
-      reason: null,
-      progress: null,
-      updated: new Date().toISOString(),
-    })
-    .where("app_id", "=", appId)
+    .insertInto("rollouts")
+    .values({ app_id: appId, ...taken, started: now, updated: now })
+    .onConflict((oc) => oc.column("app_id").doUpdateSet({ ...taken, updated: now }))
     .execute();
 }
 
