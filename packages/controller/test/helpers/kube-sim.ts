@@ -1,10 +1,14 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
 import { startKubeSim } from "@berth/kube-sim";
 import { CoreV1Api, KubeConfig, Log, Watch } from "@kubernetes/client-node";
 import type { ExecutionContext } from "ava";
 import Docker from "dockerode";
 import { KubernetesScheduler, type KubernetesSchedulerOptions } from "../../src/scheduler/kubernetes/scheduler.ts";
 import { busyboxImage, socketPath, testDockerHost } from "./test-image.ts";
+
+const run = promisify(execFile);
 
 export interface SimCluster {
   core: CoreV1Api;
@@ -22,12 +26,26 @@ export function realClusterConfig(): string | undefined {
   return process.env.BERTH_TEST_KUBECONFIG || undefined;
 }
 
-/** The app image of the tests: busybox httpd made on the test engine, or `BERTH_TEST_K8S_IMAGE` on a real cluster. */
+/**
+ * The app image of the tests: busybox httpd made on the test engine. On a real cluster it is
+ * `BERTH_TEST_K8S_IMAGE`, or else that image pushed to the test registry (`BERTH_TEST_REGISTRY`), which
+ * the cluster of scripts/with-services pulls from, as a user's cluster pulls from the builder's registry.
+ */
 export async function clusterTestImage(): Promise<string> {
   if (realClusterConfig() === undefined) return busyboxImage(testDockerHost());
-  const image = process.env.BERTH_TEST_K8S_IMAGE;
-  if (!image) throw new Error("BERTH_TEST_K8S_IMAGE is not set: scripts/k8s-e2e sets it to the test image the cluster can pull");
-  return image;
+  const given = process.env.BERTH_TEST_K8S_IMAGE;
+  if (given) return given;
+  const registry = process.env.BERTH_TEST_REGISTRY;
+  if (!registry) {
+    throw new Error("on a real cluster, set BERTH_TEST_K8S_IMAGE to an image it can pull, or BERTH_TEST_REGISTRY to a registry it pulls from");
+  }
+  const host = testDockerHost();
+  const local = await busyboxImage(host);
+  const remote = `${registry}/${local}`;
+  const env = { ...process.env, DOCKER_HOST: host };
+  await run("docker", ["tag", local, remote], { env });
+  await run("docker", ["push", "--quiet", remote], { env });
+  return remote;
 }
 
 /**
