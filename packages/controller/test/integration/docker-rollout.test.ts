@@ -62,7 +62,9 @@ for (const backend of testBackends) {
 
     const failed = await f.release(v3);
     t.is(failed.state, "failed");
-    t.regex(failed.failure ?? "", new RegExp(`web\\.1 \\(${f.app}-v3-web-1\\) exited with code 1`));
+    // The code is there only when the rollout looked before the engine restarted the container: a
+    // restart resets the engine's exit code, as docker-crashes' tests allow too.
+    t.regex(failed.failure ?? "", new RegExp(`web\\.1 \\(${f.app}-v3-web-1\\) exited( with code 1)?$`));
     t.is((await f.release(v2)).state, "deployed");
     const pods = await f.deployer.pods(f.app);
     t.deepEqual(
