@@ -6,12 +6,15 @@ import { CoreV1Api, KubeConfig, Log, Watch } from "@kubernetes/client-node";
 import type { ExecutionContext } from "ava";
 import Docker from "dockerode";
 import { KubernetesScheduler, type KubernetesSchedulerOptions } from "../../src/scheduler/kubernetes/scheduler.ts";
+import { berthAccount } from "./berth-account.ts";
 import { busyboxImage, socketPath, testDockerHost } from "./test-image.ts";
 
 const run = promisify(execFile);
 
 export interface SimCluster {
+  /** The tests' own client, as the cluster's administrator. */
   core: CoreV1Api;
+  /** What Berth acts with: on a real cluster, its service account under the README's ClusterRole. */
   kc: KubeConfig;
   scheduler: KubernetesScheduler;
   /** The engine the simulator's kubelet runs pods on; undefined against a real cluster. */
@@ -52,14 +55,19 @@ export async function clusterTestImage(): Promise<string> {
  * The Kubernetes API simulator with its kubelet on the test engine (probes, crashes and logs are
  * real), the real `@kubernetes/client-node` pointed at it through a kubeconfig, and the scheduler
  * over that client. Kubelet delays run at `timeScale` of real time. Everything is removed after the
- * test. With `BERTH_TEST_KUBECONFIG`, the same against a real cluster.
+ * test. With `BERTH_TEST_KUBECONFIG`, the same against a real cluster, as Berth's service account
+ * bound to the ClusterRole README.md documents.
  */
 export async function simCluster(t: ExecutionContext, options: KubernetesSchedulerOptions = {}, timeScale = 0.2): Promise<SimCluster> {
-  const kc = new KubeConfig();
+  // `admin`: what the tests look with; `kc`: what Berth acts with (on a real cluster, its service account).
+  const admin = new KubeConfig();
+  let kc = admin;
   let docker: Docker | undefined;
   const real = realClusterConfig();
-  if (real !== undefined) kc.loadFromFile(real);
-  else {
+  if (real !== undefined) {
+    admin.loadFromFile(real);
+    kc = await berthAccount(admin);
+  } else {
     docker = new Docker({ socketPath: socketPath(testDockerHost()) });
     const engine = docker;
     const run = randomBytes(6).toString("hex");
@@ -72,8 +80,8 @@ export async function simCluster(t: ExecutionContext, options: KubernetesSchedul
     });
     kc.loadFromOptions(sim.kubeConfig());
   }
-  const core = kc.makeApiClient(CoreV1Api);
-  const scheduler = new KubernetesScheduler(core, {
+  const core = admin.makeApiClient(CoreV1Api);
+  const scheduler = new KubernetesScheduler(kc.makeApiClient(CoreV1Api), {
     terminationGracePeriodSeconds: 2,
     namespaces: new Watch(kc),
     podLogs: new Log(kc),
