@@ -30,7 +30,11 @@ test("names objects as Deis Workflow does: the app's namespace, <app>-v<N>-<type
   t.is(objectName.replicationController(spec), "shop-v3-web");
   t.is(objectName.service("shop", "web"), "shop-web");
   t.is(objectName.envSecret("shop", 3), "shop-v3-env");
-  t.is(serviceAddress("shop", "web"), "shop-web.shop.svc:80");
+});
+
+test("the router reaches a Service at its ClusterIP on port 80, an IPv6 one in brackets", (t) => {
+  t.is(serviceAddress("10.96.4.7"), "10.96.4.7:80");
+  t.is(serviceAddress("fd00:10:96::4"), "[fd00:10:96::4]:80");
 });
 
 test("labels the namespace heritage=berth", (t) => {

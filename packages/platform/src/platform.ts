@@ -9,11 +9,6 @@ import { platformDispatch } from "./dispatch.ts";
 
 export interface PlatformOptions {
   /**
-   * Where the router connects for an upstream address (see the router's `dial`): for clusters whose
-   * Service names this machine cannot resolve, such as the simulated one in tests.
-   */
-  dial?: (address: string) => string | undefined;
-  /**
    * The URL the router follows the controller at, given the controller's own: tests put a proxy in
    * between to cut the route stream at the worst moment. The controller's own URL when absent.
    */
@@ -89,7 +84,6 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     accessLog: accessLog.sink,
     platformHandler: platformDispatch(controller.handler, builder.handle),
     platformAliases: ["localhost", "127.0.0.1", "[::1]"],
-    ...(options.dial === undefined ? {} : { dial: options.dial }),
   });
   await router.start();
 

@@ -48,12 +48,6 @@ export interface RouterDeps {
    * resolver knows, where `berth.localhost` is known only to curl, git and browsers).
    */
   platformAliases?: readonly string[];
-  /**
-   * Where to connect for an upstream address of the route table, per connection: for hosts where
-   * Service names do not resolve and no kube-proxy runs (tests against a simulated cluster). The
-   * address itself when absent.
-   */
-  dial?: (address: string) => string | undefined;
   /** Longest silence while an upstream sends a response body. Default 1300 s, as Deis's router. */
   bodyTimeoutMs?: number;
   /** How long idle upstream connections are kept (below the apps' keep-alive timeout). Default 4 s. */
@@ -95,7 +89,6 @@ export function createRouter(deps: RouterDeps): Router {
   const metrics = new RouterMetrics();
   const pools = new UpstreamPools({
     ...(deps.idleMs === undefined ? {} : { idleMs: deps.idleMs }),
-    ...(deps.dial === undefined ? {} : { dial: deps.dial }),
   });
   const routes = isRouteSource(deps.routes)
     ? deps.routes
@@ -217,7 +210,6 @@ export function createRouter(deps: RouterDeps): Router {
         log.error = error;
         log.finish(target.metrics);
       },
-      pools.target(upstream.address),
     );
   };
 

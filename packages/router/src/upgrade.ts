@@ -4,16 +4,11 @@ import type { Duplex } from "node:stream";
 import type { Upstream } from "./host-map.ts";
 import type { Page } from "./pages.ts";
 import { rawPage } from "./respond.ts";
+import { splitHostPort } from "./upstream/pool.ts";
 
 /** Answers an upgrade request that will not be proxied, on the raw socket. */
 export function refuseUpgrade(socket: Duplex, page: Page, requestId: string): void {
   socket.end(rawPage(page, requestId, true));
-}
-
-function splitAddress(address: string): { host: string; port: number } {
-  const colon = address.lastIndexOf(":");
-  const host = address.slice(0, colon);
-  return { host: host.startsWith("[") ? host.slice(1, -1) : host, port: Number(address.slice(colon + 1)) };
 }
 
 /**
@@ -27,9 +22,8 @@ export function tunnelUpgrade(
   requestHead: string,
   connectTimeoutMs: number,
   onResult: (status: number, error?: string) => void,
-  target: string = upstream.address,
 ): void {
-  const { host, port } = splitAddress(target);
+  const { host, port } = splitHostPort(upstream.address);
   const server: Socket = connect({ host, port });
   let connected = false;
   const timer = setTimeout(() => server.destroy(Object.assign(new Error("connect timeout"), { code: "ETIMEDOUT" })), connectTimeoutMs);

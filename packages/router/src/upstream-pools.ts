@@ -13,30 +13,19 @@ export class UpstreamPools {
   readonly #leaving = new Set<UpstreamPool>();
   readonly #routing = new Set<UpstreamPool>();
   readonly #idleMs: number;
-  readonly #dial: ((address: string) => string | undefined) | undefined;
   /** Called when a pool the router no longer picks has finished its last request. */
   onDrained: (() => void) | undefined;
 
-  constructor(options: { idleMs?: number; dial?: (address: string) => string | undefined; onDrained?: () => void } = {}) {
+  constructor(options: { idleMs?: number; onDrained?: () => void } = {}) {
     this.#idleMs = options.idleMs ?? 4000;
-    this.#dial = options.dial;
     this.onDrained = options.onDrained;
-  }
-
-  /** Where a connection for `address` goes (see {@link PoolOptions.dial}). */
-  target(address: string): string {
-    return this.#dial?.(address) ?? address;
   }
 
   get(address: string, connectTimeoutMs: number): UpstreamPool {
     const key = `${address}|${connectTimeoutMs}`;
     let pool = this.#pools.get(key);
     if (pool === undefined) {
-      pool = new UpstreamPool(address, {
-        connectTimeoutMs,
-        idleMs: this.#idleMs,
-        ...(this.#dial === undefined ? {} : { dial: this.#dial }),
-      });
+      pool = new UpstreamPool(address, { connectTimeoutMs, idleMs: this.#idleMs });
       pool.onDrained = () => this.#drained(pool as UpstreamPool);
       this.#pools.set(key, pool);
     }

@@ -209,22 +209,3 @@ test("says the platform API is not mounted when berth.<domain> has no handler", 
   t.is(reply.status, 404);
   t.regex(reply.body, /platform API not served here/i);
 });
-
-test("a dial function picks where each new upstream connection goes, as kube-proxy would", async (t) => {
-  const stub = await new ControllerStub().start();
-  const first = await startUpstream("first pod");
-  const second = await startUpstream("second pod");
-  stub.publish([route("shop", { upstreams: ["shop-web.shop.svc:80"] })]);
-  let endpoint = first.address;
-  const r = await startRouter(stub, {
-    waitForVersion: 1,
-    deps: { dial: (address) => (address === "shop-web.shop.svc:80" ? endpoint : undefined) },
-  });
-  t.teardown(async () => Promise.all([r.stop(), stub.stop(), first.close(), second.close()]));
-  t.is((await get(r.port, "shop.test.local")).body, "hello from first pod");
-  endpoint = second.address;
-  await first.close();
-  let body = "";
-  for (let i = 0; i < 20 && body !== "hello from second pod"; i++) body = (await get(r.port, "shop.test.local")).body;
-  t.is(body, "hello from second pod", "new connections follow the dial function");
-});

@@ -197,11 +197,13 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
   async upstreams(app: string): Promise<Upstreams> {
     const draining = this.#deps.drainer.draining(app);
     const groups = (await this.#deps.scheduler.listGroups(app)).filter((g) => isRoutable(g.type));
-    const service = this.#deps.scheduler.serviceAddress?.bind(this.#deps.scheduler);
-    if (service !== undefined) {
+    const scheduler = this.#deps.scheduler;
+    if (scheduler.serviceAddresses !== undefined) {
       // The engine balances and drains behind one address per type: route there once a pod is ready.
       const types = new Set(groups.filter((g) => g.instances.some((i) => i.ready)).map((g) => g.type));
-      return { ready: [...types].sort().map((type) => service(app, type)), draining: [] };
+      const services = await scheduler.serviceAddresses(app);
+      const ready = [...types].sort().flatMap((type) => services.get(type) ?? []);
+      return { ready, draining: [] };
     }
     const instances = groups.flatMap((g) => g.instances);
     const address = (i: Instance) => i.address ?? "";

@@ -135,7 +135,7 @@ export interface Scheduler {
   destroyApp(app: string): Promise<void>;
   /**
    * Engines that balance a process type's ready instances behind one address (a Kubernetes Service)
-   * give it here; the router then sends the type's requests there instead of to each instance.
+   * give it here, by type; the router then sends the type's requests there instead of to each instance.
    */
-  serviceAddress?(app: string, type: string): string;
+  serviceAddresses?(app: string): Promise<Map<string, string>>;
 }

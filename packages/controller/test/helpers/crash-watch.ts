@@ -1,7 +1,7 @@
 import type { ExecutionContext } from "ava";
 import type { AppEvent } from "../../src/rollout/app-events.ts";
 import { type DeployFixture, deployed } from "./deploy-fixture.ts";
-import { eventually } from "./kube-sim.ts";
+import { eventually } from "./eventually.ts";
 
 /**
  * Deploys a worker that exits with code 3 after 3 s while the deployer watches for crashes with its

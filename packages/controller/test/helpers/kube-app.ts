@@ -1,14 +1,13 @@
-import { randomBytes } from "node:crypto";
 import type { ExecutionContext } from "ava";
+import type { KubernetesSchedulerOptions } from "../../src/scheduler/kubernetes/scheduler.ts";
+import { podsEventually, removedAfter, testCluster, uniqueApp } from "./cluster.ts";
 import { fixtureWith } from "./deploy-fixture.ts";
-import { eventually, simCluster } from "./kube-sim.ts";
 
-/** An app on the simulator with the real client, driven by the real deployer over SQLite. */
-export async function setup(t: ExecutionContext, formation: Record<string, number> = { web: 1 }) {
-  const cluster = await simCluster(t);
-  const app = `k-${randomBytes(4).toString("hex")}`;
-  // On a real cluster the namespace outlives the test otherwise; the simulator goes with the test.
-  t.teardown(() => cluster.scheduler.destroyApp(app).catch(() => {}));
+/** An app on the real cluster with the real client, driven by the real deployer over SQLite. */
+export async function setup(t: ExecutionContext, formation: Record<string, number> = { web: 1 }, options: KubernetesSchedulerOptions = {}) {
+  const cluster = await testCluster(options);
+  const app = uniqueApp();
+  removedAfter(t, cluster, app);
   const f = await fixtureWith(t, "sqlite", cluster.scheduler, { pollMs: 100, timeoutMs: 20_000 }, app);
   await f.formation(formation);
   return { ...f, ...cluster };
@@ -17,7 +16,7 @@ export type Setup = Awaited<ReturnType<typeof setup>>;
 
 /** The ready `ip:port`s behind the app's web Service, once there are `count` of them (the endpoints controller is asynchronous). */
 export async function endpoints(f: Setup, count: number): Promise<{ address: string; pod: string }[]> {
-  return eventually(async () => {
+  return podsEventually(f.core, f.app, async () => {
     const found = await f.core.readNamespacedEndpoints({ name: `${f.app}-web`, namespace: f.app }).catch(() => undefined);
     const all = (found?.subsets ?? []).flatMap((s) =>
       (s.addresses ?? []).map((a) => ({ address: `${a.ip}:${s.ports?.[0]?.port}`, pod: a.targetRef?.name ?? "" })),

@@ -5,7 +5,7 @@ import { DockerScheduler } from "../../src/scheduler/docker/scheduler.ts";
 import { crashReportedByWatch } from "../helpers/crash-watch.ts";
 import { fixtureWith } from "../helpers/deploy-fixture.ts";
 import { countedDocker } from "../helpers/docker-streams.ts";
-import { eventually } from "../helpers/kube-sim.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { busyboxImage, socketPath, testDockerHost } from "../helpers/test-image.ts";
 
 const host = testDockerHost();

@@ -6,7 +6,7 @@ import { DockerScheduler } from "../../src/scheduler/docker/scheduler.ts";
 import type { GroupSpec } from "../../src/scheduler/types.ts";
 import { countedDocker } from "../helpers/docker-streams.ts";
 import { follow, ticking as tickingCommand, ticks } from "../helpers/follow.ts";
-import { eventually } from "../helpers/kube-sim.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { busyboxImage, socketPath, testDockerHost } from "../helpers/test-image.ts";
 
 const host = testDockerHost();

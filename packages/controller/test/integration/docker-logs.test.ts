@@ -10,7 +10,7 @@ import type { BackendName } from "../helpers/backends.ts";
 import { startController } from "../helpers/controller.ts";
 import { countedDocker } from "../helpers/docker-streams.ts";
 import { ticking, ticks } from "../helpers/follow.ts";
-import { eventually } from "../helpers/kube-sim.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { busyboxImage, socketPath, testDockerHost } from "../helpers/test-image.ts";
 

@@ -3,7 +3,7 @@ import test, { type ExecutionContext } from "ava";
 import Docker from "dockerode";
 import { DockerScheduler } from "../../src/scheduler/docker/scheduler.ts";
 import type { GroupSpec } from "../../src/scheduler/types.ts";
-import { eventually } from "../helpers/kube-sim.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { busyboxImage, socketPath, testDockerHost } from "../helpers/test-image.ts";
 
 // How an instance stops on the real engine: the scheduler's containers (tini as PID 1, the command

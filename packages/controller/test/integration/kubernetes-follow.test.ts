@@ -4,7 +4,8 @@ import type { GroupSpec } from "../../src/scheduler/types.ts";
 import { deployed } from "../helpers/deploy-fixture.ts";
 import { follow, ticking as tickingCommand, ticks } from "../helpers/follow.ts";
 import { serve, setup, type Setup } from "../helpers/kube-app.ts";
-import { clusterTestImage, eventually } from "../helpers/kube-sim.ts";
+import { clusterTestImage } from "../helpers/cluster.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { countedStreams } from "../helpers/kube-streams.ts";
 
 const image = await clusterTestImage();
@@ -12,7 +13,7 @@ const image = await clusterTestImage();
 /** A scheduler over the fixture's cluster whose watches and log streams are counted. */
 function countedScheduler(f: Setup) {
   const streams = countedStreams(f.kc);
-  const scheduler = new KubernetesScheduler(f.core, { namespaces: streams.namespaces, podLogs: streams.podLogs });
+  const scheduler = new KubernetesScheduler(f.berth, { namespaces: streams.namespaces, podLogs: streams.podLogs });
   return { scheduler, open: streams.open };
 }
 

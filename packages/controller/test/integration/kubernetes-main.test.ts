@@ -1,12 +1,13 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RouteTable } from "@berth/api";
-import { startKubeSim } from "@berth/kube-sim";
 import test from "ava";
-import { eventually } from "../helpers/kube-sim.ts";
+import { adminConfig, berthKubeconfigFile, clusterTestImage, describePods, testCluster, uniqueApp } from "../helpers/cluster.ts";
+import { eventually } from "../helpers/eventually.ts";
+import { serve } from "../helpers/kube-app.ts";
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -17,12 +18,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-test("BERTH_SCHEDULER=kubernetes with a KUBECONFIG deploys through the API, routes to the app's Service and deletes the namespace with the app", async (t) => {
-  const sim = await startKubeSim({ kubelet: { startDelayMs: 50 } });
-  t.teardown(() => sim.close());
+test("BERTH_SCHEDULER=kubernetes with a KUBECONFIG deploys through the API, routes to the app's Service at its ClusterIP and deletes the namespace with the app", async (t) => {
+  const { core, scheduler } = await testCluster();
+  const image = await clusterTestImage();
+  const [shop, payments] = [uniqueApp("shop"), uniqueApp("payments")];
+  t.teardown(async () => {
+    await scheduler.destroyApp(shop).catch(() => {});
+    await core.deleteNamespace({ name: payments }).catch(() => {});
+  });
   const dir = await mkdtemp(join(tmpdir(), "berth-k8s-main-"));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, "kubeconfig"), sim.kubeConfigYaml());
+  const kubeconfig = await berthKubeconfigFile(dir);
   const port = await freePort();
   const child = spawn(process.execPath, [join(import.meta.dirname, "../../src/main.ts")], {
     env: {
@@ -31,7 +37,7 @@ test("BERTH_SCHEDULER=kubernetes with a KUBECONFIG deploys through the API, rout
       BERTH_DATA_DIR: join(dir, "data"),
       BERTH_PORT: String(port),
       BERTH_SCHEDULER: "kubernetes",
-      KUBECONFIG: join(dir, "kubeconfig"),
+      KUBECONFIG: kubeconfig,
       BERTH_ROUTER_KEY: "router-key",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -49,7 +55,8 @@ test("BERTH_SCHEDULER=kubernetes with a KUBECONFIG deploys through the API, rout
       ),
     `the controller (${output})`,
   );
-  t.regex(output, new RegExp(`"kubernetes scheduler".*${sim.url.replace(/[./]/g, "\\$&")}`));
+  const server = adminConfig().getCurrentCluster()?.server ?? "";
+  t.regex(output, new RegExp(`"kubernetes scheduler".*${server.replace(/[./]/g, "\\$&")}`));
 
   const json = { "content-type": "application/json" };
   const register = await fetch(`${base}/v2/auth/register`, {
@@ -59,47 +66,59 @@ test("BERTH_SCHEDULER=kubernetes with a KUBECONFIG deploys through the API, rout
   });
   const { token } = (await register.json()) as { token: string };
   const headers = { ...json, authorization: `Bearer ${token}` };
-  t.is((await fetch(`${base}/v2/apps`, { method: "POST", headers, body: JSON.stringify({ id: "shop" }) })).status, 201);
-  const namespace = (await (await fetch(`${sim.url}/api/v1/namespaces/shop`)).json()) as { metadata?: { labels?: Record<string, string> } };
+  t.is((await fetch(`${base}/v2/apps`, { method: "POST", headers, body: JSON.stringify({ id: shop }) })).status, 201);
+  const namespace = await core.readNamespace({ name: shop });
   t.is(namespace.metadata?.labels?.heritage, "berth", "creating the app created its namespace");
 
   // A namespace of that name that Berth did not make: the app is refused, and not kept.
-  const foreign = await fetch(`${sim.url}/api/v1/namespaces`, {
-    method: "POST",
-    headers: json,
-    body: JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "payments" } }),
-  });
-  t.is(foreign.status, 201);
-  const refused = await fetch(`${base}/v2/apps`, { method: "POST", headers, body: JSON.stringify({ id: "payments" }) });
+  await core.createNamespace({ body: { metadata: { name: payments } } });
+  const refused = await fetch(`${base}/v2/apps`, { method: "POST", headers, body: JSON.stringify({ id: payments }) });
   t.is(refused.status, 409, await refused.clone().text());
   t.regex(((await refused.json()) as { error: { message: string } }).error.message, /not made by Berth/);
-  t.is((await fetch(`${base}/v2/apps/payments`, { headers })).status, 404, "the refused app was not kept");
-  const build = await fetch(`${base}/v2/apps/shop/builds`, {
+  t.is((await fetch(`${base}/v2/apps/${payments}`, { headers })).status, 404, "the refused app was not kept");
+  const build = await fetch(`${base}/v2/apps/${shop}/builds`, {
     method: "POST",
     headers,
-    body: JSON.stringify({ image: "registry.example.com/shop:git-abc", procfile: { web: "node server.js" } }),
+    body: JSON.stringify({ image, procfile: { web: serve } }),
   });
   t.is(build.status, 201, await build.clone().text());
 
-  const pods = await eventually(async () => {
-    const { results: found } = (await (await fetch(`${base}/v2/apps/shop/pods`, { headers })).json()) as {
-      results: { name: string; ready: boolean; release: string }[];
-    };
-    return found.length === 1 && found[0]?.ready ? found : undefined;
-  }, "a ready pod through /pods");
+  const pods = await eventually(
+    async () => {
+      const { results: found } = (await (await fetch(`${base}/v2/apps/${shop}/pods`, { headers })).json()) as {
+        results: { name: string; ready: boolean; release: string }[];
+      };
+      return found.length === 1 && found[0]?.ready ? found : undefined;
+    },
+    "a ready pod through /pods",
+    30_000,
+    () => describePods(core, shop),
+  );
   t.is(pods[0]?.release, "v2");
-  t.regex(pods[0]?.name ?? "", /^shop-v2-web-[a-z0-9]{5}$/);
+  t.regex(pods[0]?.name ?? "", new RegExp(`^${shop}-v2-web-[a-z0-9]{5}$`));
   const table = await eventually(async () => {
     const answer = await fetch(`${base}/v2/routes`, { headers: { "x-berth-router-key": "router-key" } });
     const found = (await answer.json()) as RouteTable;
-    return found.routes.find((r) => r.app === "shop")?.upstreams.length ? found : undefined;
-  }, "shop's route");
-  t.deepEqual(table.routes.find((r) => r.app === "shop")?.upstreams, ["shop-web.shop.svc:80"]);
+    return found.routes.find((r) => r.app === shop)?.upstreams.length ? found : undefined;
+  }, `${shop}'s route`);
+  // No cluster DNS is needed: the route is the Service's ClusterIP, which kube-proxy serves on every node.
+  const service = await core.readNamespacedService({ name: `${shop}-web`, namespace: shop });
+  const upstreams = table.routes.find((r) => r.app === shop)?.upstreams;
+  t.deepEqual(upstreams, [`${service.spec?.clusterIP}:80`]);
+  const reply = await eventually(
+    () =>
+      fetch(`http://${upstreams?.[0]}/cgi-bin/env`).then(
+        (r) => r.text(),
+        () => undefined,
+      ),
+    "the app through its route",
+  );
+  t.regex(reply, new RegExp(`^release=v2 app=${shop} `));
 
-  const destroyed = await fetch(`${base}/v2/apps/shop`, { method: "DELETE", headers });
+  const destroyed = await fetch(`${base}/v2/apps/${shop}`, { method: "DELETE", headers });
   t.is(destroyed.status, 204, await destroyed.clone().text());
-  const namespaces = await fetch(`${sim.url}/api/v1/namespaces/shop`);
-  t.is(namespaces.status, 404, "destroying the app deleted its namespace");
+  const error = await t.throwsAsync(core.readNamespace({ name: shop }));
+  t.is((error as { code?: number }).code, 404, "destroying the app deleted its namespace");
 
   const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
   child.kill("SIGTERM");

@@ -2,7 +2,8 @@ import test from "ava";
 import { rollback } from "../../src/services/releases.ts";
 import { deployed } from "../helpers/deploy-fixture.ts";
 import { endpoints, rcNames, serve, served, setup } from "../helpers/kube-app.ts";
-import { clusterTestImage, eventually } from "../helpers/kube-sim.ts";
+import { clusterTestImage } from "../helpers/cluster.ts";
+import { eventually } from "../helpers/eventually.ts";
 
 const image = await clusterTestImage();
 

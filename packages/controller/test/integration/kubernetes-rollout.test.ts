@@ -1,9 +1,8 @@
 import { ApiException } from "@kubernetes/client-node";
 import test from "ava";
 import { deployed } from "../helpers/deploy-fixture.ts";
+import { clusterTestImage } from "../helpers/cluster.ts";
 import { endpoints, rcNames, serve, served, setup } from "../helpers/kube-app.ts";
-
-import { clusterTestImage } from "../helpers/kube-sim.ts";
 import { recordReplicas } from "../helpers/rc-watch.ts";
 
 const image = await clusterTestImage();
@@ -26,7 +25,8 @@ test("deploys a release as a ReplicationController whose pods serve behind the a
   t.deepEqual(await served(f, 2), Array(2).fill(`release=v2 app=${f.app} greeting=`));
   const behind = await endpoints(f, 2);
   t.deepEqual(behind.map((e) => e.pod).sort(), (await f.deployer.pods(f.app)).map((p) => p.name).sort(), "the Service selects both pods");
-  t.deepEqual(await f.deployer.upstreams(f.app), { ready: [`${f.app}-web.${f.app}.svc:80`], draining: [] });
+  const service = await f.core.readNamespacedService({ name: `${f.app}-web`, namespace: f.app });
+  t.deepEqual(await f.deployer.upstreams(f.app), { ready: [`${service.spec?.clusterIP}:80`], draining: [] }, "routed to the Service's ClusterIP");
 });
 
 test("rolls a config change out batch by batch: the new RC grows by one before the old one shrinks by one", async (t) => {
@@ -92,14 +92,21 @@ test("aborts a release whose image cannot be pulled, with Kubernetes' reason", a
   t.deepEqual(await rcNames(f), [`${f.app}-v2-web`]);
 });
 
+test("aborts a release no node can run, with the scheduler's words, instead of waiting for it", async (t) => {
+  const f = await setup(t, { web: 1 }, { nodeSelector: { "berth.test/pool": "none" } });
+  const v2 = await deployed(f, image, { web: serve });
+  const failed = await f.release(v2);
+  t.is(failed.state, "failed");
+  t.regex(failed.failure ?? "", /cannot run: FailedScheduling: 0\/1 nodes are available: .*node affinity\/selector/);
+  t.deepEqual(await rcNames(f), [], "the release's RC was removed");
+});
+
 test("destroying the app deletes its namespace and everything in it", async (t) => {
   const f = await setup(t);
   await deployed(f, image, { web: serve });
   await f.deployer.destroy(f.app);
+  // The namespace controller removes a namespace only once its pods are gone, and the kubelet lets a
+  // pod go only once its containers have stopped.
   const error = await t.throwsAsync(f.core.readNamespace({ name: f.app }));
   t.true(error instanceof ApiException && error.code === 404, String(error));
-  if (f.docker !== undefined) {
-    const left = await f.docker.listContainers({ filters: JSON.stringify({ label: [`io.kubernetes.pod.namespace=${f.app}`] }) });
-    t.is(left.length, 0, "the kubelet stopped the app's containers");
-  }
 });

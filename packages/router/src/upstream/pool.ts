@@ -52,11 +52,6 @@ export interface UpstreamRequest {
 
 export interface PoolOptions {
   connectTimeoutMs: number;
-  /**
-   * Where a new connection for this upstream address goes (`host:port`); the address itself when
-   * absent or undefined. Asked per connection, as a cluster's kube-proxy would pick an endpoint.
-   */
-  dial?: (address: string) => string | undefined;
   /** Idle connections are closed after this; below Node's default 5 s server keep-alive on purpose. */
   idleMs?: number;
   maxIdle?: number;
@@ -230,7 +225,7 @@ export class UpstreamPool {
   readonly address: string;
   readonly host: string;
   readonly port: number;
-  readonly #options: Required<Omit<PoolOptions, "dial">> & Pick<PoolOptions, "dial">;
+  readonly #options: Required<PoolOptions>;
   readonly #idle: Connection[] = [];
   readonly #all = new Set<Connection>();
   #closed = false;
@@ -239,10 +234,7 @@ export class UpstreamPool {
 
   constructor(address: string, options: PoolOptions) {
     this.address = address;
-    const colon = address.lastIndexOf(":");
-    const host = address.slice(0, colon);
-    this.host = host.startsWith("[") ? host.slice(1, -1) : host;
-    this.port = Number(address.slice(colon + 1));
+    ({ host: this.host, port: this.port } = splitHostPort(address));
     this.#options = { idleMs: 4000, maxIdle: 256, ...options };
   }
 
@@ -263,11 +255,7 @@ export class UpstreamPool {
       idle.start(request, sink);
       return idle;
     }
-    const target = this.#options.dial?.(this.address);
-    const socket =
-      target === undefined
-        ? connect({ host: this.host, port: this.port, noDelay: true })
-        : connect({ ...splitHostPort(target), noDelay: true });
+    const socket = connect({ host: this.host, port: this.port, noDelay: true });
     const connection = new Connection(this, socket);
     this.#all.add(connection);
     track(connection);

@@ -15,13 +15,16 @@ export const objectName = {
   pullSecret: "berth-registry",
 } as const;
 
-/** The port every Service listens on; the router reaches `<app>-<type>.<app>.svc:80`. */
+/** The port every Service listens on; the router reaches `<ClusterIP>:80`. */
 export const SERVICE_PORT = 80;
 
 /** The container port an instance listens on unless its config sets `PORT`. */
 export const DEFAULT_CONTAINER_PORT = 5000;
 
-/** `myapp-web.myapp.svc:80`: where the cluster balances a process type's ready pods. */
-export function serviceAddress(app: string, type: string): string {
-  return `${objectName.service(app, type)}.${objectName.namespace(app)}.svc:${SERVICE_PORT}`;
+/**
+ * `10.96.4.7:80` (`[fd00::4]:80`): where kube-proxy balances a process type's ready pods, from any
+ * node or pod, without cluster DNS. The ClusterIP is fixed for the Service's life.
+ */
+export function serviceAddress(clusterIP: string): string {
+  return `${clusterIP.includes(":") ? `[${clusterIP}]` : clusterIP}:${SERVICE_PORT}`;
 }

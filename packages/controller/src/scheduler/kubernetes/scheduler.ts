@@ -25,6 +25,7 @@ export type KubeClient = Pick<
   | "replaceNamespacedSecret"
   | "deleteNamespacedSecret"
   | "createNamespacedService"
+  | "listNamespacedService"
   | "createNamespacedReplicationController"
   | "listNamespacedReplicationController"
   | "readNamespacedReplicationControllerScale"
@@ -283,8 +284,22 @@ export class KubernetesScheduler implements Scheduler {
     }
   }
 
-  serviceAddress(app: string, type: string): string {
-    return serviceAddress(app, type);
+  /**
+   * Each routable type's Service address, `<ClusterIP>:80`: kube-proxy balances there from any node
+   * or pod, so the router needs no cluster DNS. A Service without a ClusterIP yet is left out.
+   */
+  async serviceAddresses(app: string): Promise<Map<string, string>> {
+    const namespace = objectName.namespace(app);
+    const list = await tolerate(`list the Services of ${app}`, () =>
+      this.#core.listNamespacedService({ namespace, labelSelector: berthSelector() }),
+    );
+    const addresses = new Map<string, string>();
+    for (const service of list?.items ?? []) {
+      const type = service.metadata?.labels?.type;
+      const ip = service.spec?.clusterIP;
+      if (type !== undefined && ip !== undefined && ip !== "" && ip !== "None") addresses.set(type, serviceAddress(ip));
+    }
+    return addresses;
   }
 
   #settings(): ManifestSettings {
