@@ -6,7 +6,7 @@ export { describeProgress, type WaitForReleaseOptions } from "./release-wait.ts"
 export { isLocalhostName, localhostAwareFetch } from "./localhost.ts";
 export { ApiError, ERROR_STATUS, ErrorCode, isErrorEnvelope } from "./errors.ts";
 export type { ErrorEnvelope } from "./errors.ts";
-export { API_VERSION, BUILDER_KEY_HEADER, routes } from "./routes.ts";
+export { API_VERSION, BUILDER_KEY_HEADER, isGitPath, routes } from "./routes.ts";
 export type * from "./types.ts";
 export {
   ROUTE_STREAM_HEARTBEAT_MS,

@@ -43,3 +43,11 @@ export const routes = {
 
 /** Header that carries the secret shared between builder and controller. */
 export const BUILDER_KEY_HEADER = "x-berth-builder-key";
+
+/** Smart-HTTP git paths on the platform host (`/<app>.git/info/refs`, `/<app>.git/git-receive-pack`, …): the builder's. */
+const GIT_PATH = /^\/[^/?]+\.git(?:[/?]|$)/;
+
+/** Whether a request path on the platform host is git's (the builder's) rather than the API's. */
+export function isGitPath(url: string): boolean {
+  return GIT_PATH.test(url);
+}

@@ -10,6 +10,7 @@ export interface RouterConfig {
   adminPort: number;
   domain: string;
   controllerUrl: string;
+  builderUrl: string | undefined;
   routerKey: string;
   cacheFile: string;
   accessLog: AccessLogSetting;
@@ -25,6 +26,7 @@ export function loadRouterConfig(env: Env = process.env): RouterConfig {
     adminPort: s.adminPort,
     domain: s.domain,
     controllerUrl: s.controllerUrl,
+    builderUrl: s.builderUrl,
     routerKey: s.routerKey,
     cacheFile: s.cacheFile ?? join(s.dataDir, "router", "routes.json"),
     accessLog: accessLogFrom(s),

@@ -4,6 +4,7 @@ import { createRouterServer } from "./inbound/server.ts";
 import { loadRouterConfig } from "./config.ts";
 import { openAccessLog } from "./access-log.ts";
 import { createJsonLogger } from "./logger.ts";
+import { platformProxy } from "./platform-proxy.ts";
 import { createRouter } from "./router.ts";
 
 /** Composition root of a stand-alone router: reads BERTH_* settings, follows the controller, listens. */
@@ -15,12 +16,14 @@ const router = createRouter({
   routes: { controllerUrl: config.controllerUrl, routerKey: config.routerKey, cacheFile: config.cacheFile },
   logger,
   accessLog: accessLog.sink,
+  // berth.<domain>: the API and git, as the platform serves them in one process.
+  platformHandler: platformProxy({ controllerUrl: config.controllerUrl, builderUrl: config.builderUrl }),
 });
 await router.start();
 const server = createRouterServer(router, { keepAliveTimeoutMs: 65_000 });
 const admin = createServer(router.adminHandler);
 await server.listen(config.port, config.host);
-logger.info("router listening", { host: config.host, port: config.port, controller: config.controllerUrl });
+logger.info("router listening", { host: config.host, port: config.port, controller: config.controllerUrl, builder: config.builderUrl });
 admin.listen(config.adminPort, config.adminHost, () => {
   logger.info("router admin listening", { host: config.adminHost, port: config.adminPort });
 });

@@ -1,4 +1,4 @@
-import { path, port, text } from "../kinds.ts";
+import { httpUrl, path, port, text } from "../kinds.ts";
 import { optional, required, setting } from "../setting.ts";
 import { controllerUrl, dataDir, domain, routerAccessLog, routerAccessLogMaxMb } from "./shared.ts";
 
@@ -13,6 +13,12 @@ export const routerSettings = {
     meaning: "secret shared with the controller (`X-Berth-Router-Key`); the platform sets both for you",
   }),
   controllerUrl,
+  builderUrl: optional({
+    env: "BERTH_BUILDER_URL",
+    kind: httpUrl(),
+    shown: "—",
+    meaning: "the builder's URL: the router sends git requests for `berth.<domain>` there, and the rest of that host to `BERTH_CONTROLLER_URL`",
+  }),
   host: setting({ env: "BERTH_ROUTER_HOST", kind: text(), default: "0.0.0.0", meaning: "interface of the proxy listener" }),
   port: setting({ env: "BERTH_ROUTER_PORT", kind: port(), default: 8080, meaning: "port of the proxy listener" }),
   adminHost: setting({
