@@ -5,7 +5,7 @@ import { BuildError } from "../errors.ts";
 import type { BuildOutput } from "./output.ts";
 
 /** The part of dockerode the builder uses. */
-export type DockerClient = Pick<Docker, "buildImage" | "getImage">;
+export type DockerClient = Pick<Docker, "buildImage" | "getImage" | "pull">;
 
 interface ProgressEvent {
   stream?: string;
@@ -131,19 +131,7 @@ export async function pushImage(
       hint: "check that the registry (BERTH_REGISTRY) is up and reachable from the Docker engine",
     });
   }
-  const seen = new Set<string>();
-  const failure = await follow(
-    stream,
-    (event) => {
-      // One line per layer and state, not every progress tick.
-      const key = `${event.id ?? ""} ${event.status ?? ""}`;
-      if (event.status !== undefined && event.progress === undefined && !seen.has(key)) {
-        seen.add(key);
-        out.line(event.id === undefined ? event.status : `${event.id}: ${event.status}`);
-      }
-    },
-    signal,
-  );
+  const failure = await follow(stream, layerProgress(out), signal);
   if (failure !== undefined) {
     throw new BuildError("PUSH_FAILED", `pushing ${remote.repo}:${remote.tag} failed: ${failure.trim()}`, {
       hint: "check that the registry (BERTH_REGISTRY) is up and reachable from the Docker engine",
@@ -151,16 +139,55 @@ export async function pushImage(
   }
 }
 
-/** The Node.js version a stack image ships (its NODE_VERSION), or undefined when it does not say. */
-export async function stackNodeVersion(docker: DockerClient, image: string): Promise<string | undefined> {
+/** A push's or pull's progress: one line per layer and state, not every progress tick. */
+function layerProgress(out: BuildOutput): (event: ProgressEvent) => void {
+  const seen = new Set<string>();
+  return (event) => {
+    const key = `${event.id ?? ""} ${event.status ?? ""}`;
+    if (event.status !== undefined && event.progress === undefined && !seen.has(key)) {
+      seen.add(key);
+      out.line(event.id === undefined ? event.status : `${event.id}: ${event.status}`);
+    }
+  };
+}
+
+const stackHint = "make it with scripts/stack-image, or set BERTH_STACK_IMAGE to an image the engine has or can pull";
+
+/**
+ * Pulls the stack image into an engine that lacks it (a builder's own dockerd starts empty; the
+ * chart names the stack image in the platform's registry).
+ */
+async function pullStack(docker: DockerClient, image: string, signal: AbortSignal, out: BuildOutput): Promise<void> {
+  out.line(`Pulling the stack image ${image}`);
+  let failure: string | undefined;
+  try {
+    const stream = (await docker.pull(image, { abortSignal: signal })) as Readable;
+    failure = await follow(stream, layerProgress(out), signal);
+  } catch (cause) {
+    if (signal.aborted) throw cancelled(signal);
+    failure = (cause as Error).message;
+  }
+  if (failure !== undefined) {
+    throw new BuildError("BUILD_FAILED", `the stack image ${image} is not in the Docker engine, and pulling it failed: ${failure.trim()}`, {
+      hint: stackHint,
+    });
+  }
+}
+
+/**
+ * The Node.js version a stack image ships (its NODE_VERSION), or undefined when it does not say;
+ * pulls the image first when the engine does not have it.
+ */
+export async function stackNodeVersion(docker: DockerClient, image: string, signal: AbortSignal, out: BuildOutput): Promise<string | undefined> {
   let info: Awaited<ReturnType<Docker.Image["inspect"]>>;
   try {
     info = await docker.getImage(image).inspect();
-  } catch (cause) {
-    throw new BuildError("BUILD_FAILED", `the stack image ${image} is not in the Docker engine`, {
-      cause,
-      hint: "make it with scripts/stack-image, or set BERTH_STACK_IMAGE to an image the engine has",
-    });
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) {
+      throw new BuildError("BUILD_FAILED", `cannot read the stack image ${image}: ${(error as Error).message}`, { cause: error, hint: stackHint });
+    }
+    await pullStack(docker, image, signal, out);
+    info = await docker.getImage(image).inspect();
   }
   const entry = (info.Config?.Env ?? []).find((e) => e.startsWith("NODE_VERSION="));
   return entry?.slice("NODE_VERSION=".length).replace(/^v/, "");

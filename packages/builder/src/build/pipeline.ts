@@ -77,7 +77,7 @@ export async function runBuild(deps: PipelineDeps, job: BuildJob): Promise<HookB
   const entries = await rootEntries(repo, sha);
   const stack: Stack = {
     image: deps.stackImage,
-    nodeVersion: entries.has("Dockerfile") ? undefined : await stackNodeVersion(deps.docker, deps.stackImage),
+    nodeVersion: entries.has("Dockerfile") ? undefined : await stackNodeVersion(deps.docker, deps.stackImage, job.signal, out),
   };
   const plan = await detect(sourceTree(repo, sha, entries), stack);
   out.step(plan.kind === "dockerfile" ? "Dockerfile detected" : `${plan.pack} app detected (buildpack on ${deps.stackImage})`);
