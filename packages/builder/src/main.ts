@@ -5,14 +5,16 @@ import { readConfigOrExit } from "@berth/config";
 import { createBuilder } from "./builder.ts";
 import { loadBuilderConfig } from "./config.ts";
 import { dockerFromHost } from "./docker-client.ts";
+import { healthProbes } from "./health.ts";
 import { createJsonLogger } from "./logger.ts";
 
 /** Composition root of a stand-alone builder: reads BERTH_* settings, builds real clients, listens. */
 const config = readConfigOrExit("builder", () => loadBuilderConfig());
 const logger = createJsonLogger((line) => process.stdout.write(line), config.logLevel, { service: "builder" });
+const docker = dockerFromHost(config.dockerHost);
 const builder = createBuilder({
   controller: new ControllerClient({ url: config.controllerUrl, builderKey: config.builderKey }),
-  docker: dockerFromHost(config.dockerHost),
+  docker,
   dataDir: config.dataDir,
   stackImage: config.stackImage,
   registry: config.registry,
@@ -22,7 +24,10 @@ const builder = createBuilder({
   gitTimeoutMs: config.gitTimeoutMs,
   logger,
 });
-const server = createServer(builder.handle);
+const probes = healthProbes(docker);
+const server = createServer((req, res) => {
+  if (!probes(req, res)) builder.handle(req, res);
+});
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   logger.info("builder listening", { host: config.host, port, controller: config.controllerUrl, registry: config.registry });

@@ -2,7 +2,10 @@ import type { RequestListener } from "node:http";
 import type { RouterMetrics } from "./metrics.ts";
 import type { RouteSource } from "./route-source.ts";
 
-/** The admin port: `/healthz` (liveness and which table is served) and `/metrics` (Prometheus). */
+/**
+ * The admin port: `/healthz` (liveness and which table is served), `/readyz` (a route table is there,
+ * from the controller or the cache: before it, every app would be "not found") and `/metrics`.
+ */
 export function admin(routes: RouteSource, metrics: RouterMetrics, hostCount: () => number): RequestListener {
   return (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
@@ -19,10 +22,17 @@ export function admin(routes: RouteSource, metrics: RouterMetrics, hostCount: ()
       res.writeHead(200, { "content-type": "application/json" }).end(body);
       return;
     }
+    if (path === "/readyz") {
+      const version = routes.current().version;
+      const ready = version > 0;
+      const body = ready ? { status: "ok", version } : { status: "waiting for the first route table from the controller" };
+      res.writeHead(ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(body));
+      return;
+    }
     if (path === "/metrics") {
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(metrics.render());
       return;
     }
-    res.writeHead(404, { "content-type": "text/plain" }).end(`no admin page at ${path} — try /healthz or /metrics\n`);
+    res.writeHead(404, { "content-type": "text/plain" }).end(`no admin page at ${path} — try /healthz, /readyz or /metrics\n`);
   };
 }

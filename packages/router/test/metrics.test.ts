@@ -59,3 +59,21 @@ test("reports health and the served table version on the admin port", async (t) 
   t.like(JSON.parse(reply.body), { status: "ok", routes: { version: 1, apps: 1, hosts: 1, controllerConnected: true } });
   t.is((await get(r.adminPort, "localhost", "/nope")).status, 404);
 });
+
+test("is ready on the admin port only once it has a route table, so no request meets a router that knows no app", async (t) => {
+  const stub = await new ControllerStub("a-key-the-controller-refuses").start();
+  // A router whose key the controller refuses gets no table (and has no cache yet): not ready.
+  const r = await startRouter({ url: stub.url, key: "wrong-key" });
+  t.teardown(async () => Promise.all([r.stop(), stub.stop()]));
+  const waiting = await get(r.adminPort, "localhost", "/readyz");
+  t.is(waiting.status, 503);
+  t.deepEqual(JSON.parse(waiting.body), { status: "waiting for the first route table from the controller" });
+
+  const good = await new ControllerStub().start();
+  good.publish([route("shop")]);
+  const ready = await startRouter(good, { waitForVersion: 1 });
+  t.teardown(async () => Promise.all([ready.stop(), good.stop()]));
+  const reply = await get(ready.adminPort, "localhost", "/readyz");
+  t.is(reply.status, 200);
+  t.deepEqual(JSON.parse(reply.body), { status: "ok", version: 1 });
+});

@@ -80,7 +80,9 @@ test("the stand-alone controller, builder and router, as the Helm chart runs the
     BERTH_DATA_DIR: join(dir, "router"),
   });
   await answers(`${controllerUrl}/readyz`, controller.output);
-  await answers(`http://127.0.0.1:${adminPort}/healthz`, router.output);
+  // The probes the chart gives each pod: the builder's engine answers, the router has a route table.
+  await answers(`http://127.0.0.1:${builderPort}/readyz`, builder.output);
+  await answers(`http://127.0.0.1:${adminPort}/readyz`, router.output);
 
   // Everything below goes through the router, at berth.localhost as a user's CLI and git reach it.
   const platform = `http://berth.localhost:${routerPort}`;
