@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { renderSettingsBlocks, settingsDocuments, settingsTable, settingsTables, type TableName, tableTitles } from "../src/index.ts";
+import { chartValuesFile, renderSettingsBlocks, settingsDocuments, settingsTable, settingsTables, type TableName, tableTitles } from "../src/index.ts";
 
 /**
  * Prints every settings table (or those named) as markdown; `--write` puts the current tables into
@@ -13,7 +13,7 @@ if (args.includes("--write")) {
   for (const file of settingsDocuments) {
     const path = join(root, file);
     const before = readFileSync(path, "utf8");
-    const after = renderSettingsBlocks(before);
+    const after = renderSettingsBlocks(before, readFileSync(join(root, chartValuesFile), "utf8"));
     if (after !== before) writeFileSync(path, after);
     process.stdout.write(`${file}: ${after === before ? "up to date" : "rewritten"}\n`);
   }

@@ -13,5 +13,6 @@ export {
 } from "./settings/controller.ts";
 export { platformOwnSettings } from "./settings/platform.ts";
 export { accessLogSettings, routerSettings } from "./settings/router.ts";
-export { renderSettingsBlocks, settingsDocuments, settingsTable, settingsTables, type TableName, tableTitles } from "./tables.ts";
+export { chartValuesTable } from "./chart-values.ts";
+export { chartValuesFile, renderSettingsBlocks, settingsDocuments, settingsTable, settingsTables, type TableName, tableTitles } from "./tables.ts";
 export { readConfigOrExit } from "./startup.ts";

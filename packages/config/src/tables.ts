@@ -1,3 +1,4 @@
+import { chartValuesTable } from "./chart-values.ts";
 import type { Setting } from "./setting.ts";
 import { buildLimitSettings, builderSettings } from "./settings/builder.ts";
 import { cliSettings } from "./settings/cli.ts";
@@ -49,16 +50,24 @@ const block = /<!-- settings:([a-z]+) -->\n[\s\S]*?<!-- \/settings -->/g;
 
 /**
  * `markdown` with every `<!-- settings:NAME -->` … `<!-- /settings -->` block holding the current
- * table NAME; the prose around the blocks is left as it is.
+ * table NAME (`chart`: the Helm chart's values, from `chartValues`, the text of its values.yaml); the
+ * prose around the blocks is left as it is.
  */
-export function renderSettingsBlocks(markdown: string): string {
+export function renderSettingsBlocks(markdown: string, chartValues?: string): string {
   return markdown.replace(block, (_, name: string) => {
+    if (name === "chart") {
+      if (chartValues === undefined) throw new Error("<!-- settings:chart --> needs the text of charts/berth/values.yaml");
+      return `<!-- settings:chart -->\n${chartValuesTable(chartValues)}\n<!-- /settings -->`;
+    }
     if (!(name in settingsTables)) {
       throw new Error(`<!-- settings:${name} --> names no settings table — use one of ${Object.keys(settingsTables).join(", ")}`);
     }
     return `<!-- settings:${name} -->\n${settingsTable(name as TableName)}\n<!-- /settings -->`;
   });
 }
+
+/** The Helm chart's values file (from the repository root), documented in README.md's `chart` table. */
+export const chartValuesFile = "charts/berth/values.yaml";
 
 /** The markdown files (from the repository root) that hold generated settings tables. */
 export const settingsDocuments = ["README.md", "packages/router/README.md"] as const;

@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { CoreV1Api, KubeConfig, Log, Watch } from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig, type KubernetesObject, KubernetesObjectApi, Log, loadAllYaml, Watch } from "@kubernetes/client-node";
 import type { ExecutionContext } from "ava";
 import { KubernetesScheduler, type KubernetesSchedulerOptions } from "../../src/scheduler/kubernetes/scheduler.ts";
 import { berthAccount } from "./berth-account.ts";
@@ -123,3 +123,61 @@ export function podsEventually<T>(
 export function removedAfter(t: ExecutionContext, cluster: TestCluster, app: string): void {
   t.teardown(() => cluster.scheduler.destroyApp(app).catch(() => {}));
 }
+
+/**
+ * Sends every object of a multi-document YAML to the API server as a server-side dry run (`dryRun=All`):
+ * admission, defaulting and validation happen, nothing is stored. Returns each object's `Kind/name`
+ * and the server's refusal, if any. Namespaced objects land in `namespace`, which must exist.
+ */
+export async function serverDryRun(manifests: string, namespace: string): Promise<{ object: string; refused: string | undefined }[]> {
+  const objects = KubernetesObjectApi.makeApiClient(adminConfig());
+  const results: { object: string; refused: string | undefined }[] = [];
+  for (const spec of loadAllYaml(manifests) as KubernetesObject[]) {
+    if (spec === null || spec === undefined) continue;
+    const object = `${spec.kind}/${spec.metadata?.name}`;
+    const body = { ...spec, metadata: { ...spec.metadata, namespace: spec.metadata?.namespace ?? namespace } };
+    const refused = await objects.create(body, undefined, "All").then(
+      () => undefined,
+      (error: { body?: unknown; message?: string }) => (typeof error.body === "string" ? error.body : (error.message ?? String(error))),
+    );
+    results.push({ object, refused });
+  }
+  return results;
+}
+export { eventually } from "./eventually.ts";
+
+/**
+ * Static hostPath PersistentVolumes of `storageClass` in `dir` (the test cluster has no provisioner):
+ * the real PV controller binds claims to them as a provisioner's volumes would be. Their directories
+ * are writable by any user, since hostPath volumes get no fsGroup. Deleted with `remove()`.
+ */
+export async function hostPathVolumes(dir: string, storageClass: string, count: number): Promise<{ remove(): Promise<void> }> {
+  const core = adminConfig().makeApiClient(CoreV1Api);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `${storageClass}-${i}`;
+    const path = join(dir, name);
+    await mkdir(path, { recursive: true });
+    await chmod(path, 0o777);
+    await core.createPersistentVolume({
+      body: {
+        metadata: { name },
+        spec: {
+          storageClassName: storageClass,
+          capacity: { storage: "100Gi" },
+          accessModes: ["ReadWriteOnce"],
+          persistentVolumeReclaimPolicy: "Retain",
+          hostPath: { path, type: "Directory" },
+        },
+      },
+    });
+    names.push(name);
+  }
+  return {
+    async remove() {
+      for (const name of names) await core.deletePersistentVolume({ name }).catch(() => {});
+    },
+  };
+}
+export { documentedClusterRole } from "./berth-account.ts";
+export { loadYaml } from "@kubernetes/client-node";
