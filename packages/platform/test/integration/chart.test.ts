@@ -225,6 +225,16 @@ test.serial("helm upgrade with a changed value and new images: the app answers t
     const pushed = await runTool("docker", ["push", "--quiet", `${registry}/berth/${name}:0.1.0-next`], engine);
     t.is(pushed.code, 0, pushed.stderr);
   }
+  // The load measures the upgrade alone: the rollback before it must have finished removing its old
+  // pods (on Kubernetes a pod that stops can still be in kube-proxy's rules for a moment; see README).
+  await eventually(
+    async () =>
+      (await cluster.core.listNamespacedPod({ namespace: "hello" })).items.every((p) => p.metadata?.deletionTimestamp === undefined)
+        ? true
+        : undefined,
+    "the rollback's old pods to be gone",
+    60_000,
+  );
   const started = Date.now();
   const upgrade = runTool(
     helm,
