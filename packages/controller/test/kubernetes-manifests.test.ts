@@ -9,6 +9,7 @@ import {
   replicationControllerManifest,
   resources,
   serviceManifest,
+  stopDelaySeconds,
 } from "../src/scheduler/kubernetes/manifests.ts";
 import { objectName, serviceAddress } from "../src/scheduler/kubernetes/names.ts";
 import type { GroupSpec } from "../src/scheduler/types.ts";
@@ -67,6 +68,14 @@ test("runs the Procfile command under a shell with the image, the grace period a
     { name: "berth-registry" },
   ]);
   t.is(replicationControllerManifest({ ...spec, command: undefined }, settings).spec?.template?.spec?.containers[0]?.command, undefined);
+});
+
+test("a stopping pod keeps serving for a few seconds before SIGTERM, so connections kube-proxy still sends it are answered", (t) => {
+  const container = replicationControllerManifest(spec, settings).spec?.template?.spec?.containers[0];
+  t.deepEqual(container?.lifecycle, { preStop: { sleep: { seconds: 5 } } }, "the kubelet's sleep: the image needs no sleep program");
+  t.deepEqual([30, 20, 9, 4, 1, 0].map(stopDelaySeconds), [5, 5, 4, 2, 0, 0], "at most 5 s and half the grace period");
+  const quick = replicationControllerManifest(spec, { ...settings, terminationGracePeriodSeconds: 1 }).spec?.template?.spec?.containers[0];
+  t.is(quick?.lifecycle, undefined, "no wait when the grace period leaves no room for one");
 });
 
 test("takes the environment from the release's Secret and never inlines a value", (t) => {

@@ -16,13 +16,18 @@ export type Setup = Awaited<ReturnType<typeof setup>>;
 
 /** The ready `ip:port`s behind the app's web Service, once there are `count` of them (the endpoints controller is asynchronous). */
 export async function endpoints(f: Setup, count: number): Promise<{ address: string; pod: string }[]> {
-  return podsEventually(f.core, f.app, async () => {
-    const found = await f.core.readNamespacedEndpoints({ name: `${f.app}-web`, namespace: f.app }).catch(() => undefined);
-    const all = (found?.subsets ?? []).flatMap((s) =>
-      (s.addresses ?? []).map((a) => ({ address: `${a.ip}:${s.ports?.[0]?.port}`, pod: a.targetRef?.name ?? "" })),
-    );
-    return all.length === count ? all : undefined;
-  }, `${count} ready endpoints of ${f.app}-web`);
+  return podsEventually(
+    f.core,
+    f.app,
+    async () => {
+      const found = await f.core.readNamespacedEndpoints({ name: `${f.app}-web`, namespace: f.app }).catch(() => undefined);
+      const all = (found?.subsets ?? []).flatMap((s) =>
+        (s.addresses ?? []).map((a) => ({ address: `${a.ip}:${s.ports?.[0]?.port}`, pod: a.targetRef?.name ?? "" })),
+      );
+      return all.length === count ? all : undefined;
+    },
+    `${count} ready endpoints of ${f.app}-web`,
+  );
 }
 
 /** What each of the web Service's `count` endpoints answers on /cgi-bin/env. */
@@ -37,3 +42,36 @@ export async function rcNames(f: Setup): Promise<string[]> {
 
 /** busybox httpd on `$PORT`, serving `/cgi-bin/env` (see test-image.ts). */
 export const serve = "exec httpd -f -p $PORT -h /www";
+
+/**
+ * GETs of `http://<address>/cgi-bin/env` on fresh connections, four at a time, until `stop()`: what
+ * each answered, and every request that did not get a 200.
+ */
+export function serviceLoad(address: string): { stop(): Promise<{ total: number; failures: string[]; releases: Set<string> }> } {
+  let done = false;
+  let total = 0;
+  const failures: string[] = [];
+  const releases = new Set<string>();
+  const started = Date.now();
+  const client = async () => {
+    while (!done) {
+      total++;
+      try {
+        const reply = await fetch(`http://${address}/cgi-bin/env`, { headers: { connection: "close" }, signal: AbortSignal.timeout(5000) });
+        const body = await reply.text();
+        if (reply.status === 200) releases.add(/release=(v\d+)/.exec(body)?.[1] ?? "?");
+        else failures.push(`${Date.now() - started} ms: ${reply.status} ${body.slice(0, 80)}`);
+      } catch (error) {
+        failures.push(`${Date.now() - started} ms: ${(error as Error).cause ?? error}`);
+      }
+    }
+  };
+  const running = Promise.all([client(), client(), client(), client()]);
+  return {
+    async stop() {
+      done = true;
+      await running;
+      return { total, failures, releases };
+    },
+  };
+}

@@ -182,6 +182,18 @@ async function load(until: Promise<unknown>) {
   return { total, failures };
 }
 
+/** Once no pod of hello is stopping. */
+async function oldPodsGone() {
+  await eventually(
+    async () =>
+      (await cluster.core.listNamespacedPod({ namespace: "hello" })).items.every((p) => p.metadata?.deletionTimestamp === undefined)
+        ? true
+        : undefined,
+    "hello's stopping pods to be gone",
+    60_000,
+  );
+}
+
 /** The app's answer once it starts with `start` (a rollout through the router), or the last one after 60 s. */
 async function answer(start: string) {
   const deadline = Date.now() + 60_000;
@@ -205,8 +217,16 @@ test.serial("config:set, scale, rollback and logs work through the installed pla
     (p) => p.metadata?.deletionTimestamp === undefined,
   );
   t.is(pods.length, 2, await describePods(cluster.core, "hello"));
-  const rolled = await berth("rollback", "-a", "hello");
+  // Under load until v3's pods are gone: they stop while kube-proxy may still send them connections,
+  // and serve through their preStop wait.
+  const rollback = berth("rollback", "-a", "hello").then(async (rolled) => {
+    await oldPodsGone();
+    return rolled;
+  });
+  const [rolled, traffic] = await Promise.all([rollback, load(rollback)]);
   t.is(rolled.code, 0, rolled.stderr);
+  t.log(`rollback under load: ${traffic.failures.length} of ${traffic.total} requests failed`);
+  t.deepEqual(traffic.failures.slice(0, 10), [], `${traffic.failures.length} of ${traffic.total} failed`);
   reply = await answer("hello from v4");
   t.regex(reply.body, /^hello from v4 on 5000/, "v4 is v2's build and config again");
   const logs = await berth("logs", "-a", "hello");
@@ -225,16 +245,8 @@ test.serial("helm upgrade with a changed value and new images: the app answers t
     const pushed = await runTool("docker", ["push", "--quiet", `${registry}/berth/${name}:0.1.0-next`], engine);
     t.is(pushed.code, 0, pushed.stderr);
   }
-  // The load measures the upgrade alone: the rollback before it must have finished removing its old
-  // pods (on Kubernetes a pod that stops can still be in kube-proxy's rules for a moment; see README).
-  await eventually(
-    async () =>
-      (await cluster.core.listNamespacedPod({ namespace: "hello" })).items.every((p) => p.metadata?.deletionTimestamp === undefined)
-        ? true
-        : undefined,
-    "the rollback's old pods to be gone",
-    60_000,
-  );
+  // The load measures the upgrade alone: nothing of the rollback before it is still stopping.
+  await oldPodsGone();
   const started = Date.now();
   const upgrade = runTool(
     helm,

@@ -69,6 +69,16 @@ export function resources(limits: ProcessLimits | undefined): V1ResourceRequirem
   return Object.keys(quantities).length === 0 ? undefined : { requests: quantities, limits: { ...quantities } };
 }
 
+/**
+ * Seconds a pod keeps serving after it is told to stop, before its process gets SIGTERM: kube-proxy
+ * and the endpoints controller take a moment to stop sending it new connections, and an app that
+ * exits at once would refuse those. At most 5 s, and half the grace period, so the app still has the
+ * rest to finish its requests.
+ */
+export function stopDelaySeconds(terminationGracePeriodSeconds: number): number {
+  return Math.min(5, Math.floor(terminationGracePeriodSeconds / 2));
+}
+
 /** The readiness check as a probe on the container's port; none for processes that serve nothing. */
 export function probe(check: ReadinessCheck, port: number): V1Probe | undefined {
   if (check.mode === "running") return undefined;
@@ -82,8 +92,9 @@ export function probe(check: ReadinessCheck, port: number): V1Probe | undefined 
   return { tcpSocket: { port }, ...timing };
 }
 
-function container(spec: GroupSpec): V1Container {
+function container(spec: GroupSpec, settings: ManifestSettings): V1Container {
   const port = containerPort(spec);
+  const delay = stopDelaySeconds(settings.terminationGracePeriodSeconds);
   const check = probe(spec.readiness, port);
   const limits = resources(spec.limits);
   return {
@@ -97,6 +108,8 @@ function container(spec: GroupSpec): V1Container {
     ports: [{ name: "http", containerPort: port, protocol: "TCP" }],
     ...(check === undefined ? {} : { readinessProbe: check, livenessProbe: { ...check } }),
     ...(limits === undefined ? {} : { resources: limits }),
+    // The kubelet's own sleep (Kubernetes 1.30+), so the image needs no `sleep` program.
+    ...(delay > 0 ? { lifecycle: { preStop: { sleep: { seconds: delay } } } } : {}),
   };
 }
 
@@ -113,7 +126,7 @@ export function replicationControllerManifest(spec: GroupSpec, settings: Manifes
       template: {
         metadata: { labels: { ...labels } },
         spec: {
-          containers: [container(spec)],
+          containers: [container(spec, settings)],
           restartPolicy: "Always",
           terminationGracePeriodSeconds: settings.terminationGracePeriodSeconds,
           ...(settings.pullSecret ? { imagePullSecrets: [{ name: objectName.pullSecret }] } : {}),
