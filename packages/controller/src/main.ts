@@ -19,8 +19,13 @@ server.listen(config.port, config.host, () => {
 });
 const stop = (signal: string) => {
   logger.info("stopping", { signal });
+  // Then the runtime: rollouts stop where they stand and their leases are released, so another
+  // controller sharing the database carries them on at once. Idle connections go now, long-lived
+  // ones (route watches, log follows) a moment later: their clients reconnect, to another controller.
   server.close(() => void runtime.close().then(() => process.exit(0)));
-  setTimeout(() => process.exit(0), 5000).unref();
+  server.closeIdleConnections();
+  setTimeout(() => server.closeAllConnections(), 2000).unref();
+  setTimeout(() => process.exit(0), 10_000).unref();
 };
 process.on("SIGINT", () => stop("SIGINT"));
 process.on("SIGTERM", () => stop("SIGTERM"));

@@ -9,6 +9,7 @@ import type { Logger } from "./logger.ts";
 import { RolloutDeployer } from "./rollout/rollout-deployer.ts";
 import { RouteTableHub } from "./route-table/hub.ts";
 import { RouterBoard } from "./route-table/router-board.ts";
+import { shareChanges } from "./services/change-feed.ts";
 import { ReleaseHub } from "./services/release-hub.ts";
 import type { Scheduler } from "./scheduler/types.ts";
 import { detectNetwork, dockerClient } from "./scheduler/docker/connect.ts";
@@ -131,12 +132,13 @@ export async function startControllerRuntime(
   // Routers report every few seconds: until one interval has passed, silence does not mean "no router".
   const routers = new RouterBoard({ warmupMs: ROUTER_STATUS_INTERVAL_MS + 1000 });
   const releaseHub = new ReleaseHub();
+  // Controllers sharing a PostgreSQL database (chart replicas) tell each other's routers and waiters.
+  const stopSharing = store.backend === "postgres" ? shareChanges(store, { routes: routeHub, releases: releaseHub }, logger) : undefined;
   const parts = { config, docker, store, logger, routeHub, routers, releaseHub };
   const chosen = await schedulers[config.scheduler](parts);
   const deployer = chosen === undefined ? undefined : rolloutDeployer(parts, chosen.scheduler, chosen.drains);
-  deployer?.reconcile().catch((err: unknown) => logger.error("reconcile failed; apps may be missing instances", { err }));
-  // Stopped by `deployer.close()` below.
-  deployer?.watchCrashes();
+  // Reconcile and the crash watch, while this controller is the leader; stopped by `deployer.close()` below.
+  deployer?.lead();
   const { app } = createController({
     store,
     logger,
@@ -160,6 +162,7 @@ export async function startControllerRuntime(
     store,
     network: chosen?.network,
     close: async () => {
+      stopSharing?.();
       await deployer?.close();
       await store.close();
     },

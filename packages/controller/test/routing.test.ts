@@ -1,6 +1,7 @@
 import { ROUTER_KEY_HEADER, ROUTER_STATUS_PATH, type RouteTable } from "@berth/api";
 import { eachBackend, rejects } from "./helpers/backend-test.ts";
 import { ROUTER_KEY, startController } from "./helpers/controller.ts";
+import { lines } from "./helpers/route-watch.ts";
 
 eachBackend("custom domains are added, listed, unique across apps and removed", async (t, backend) => {
   const h = await startController(t, backend);
@@ -96,27 +97,6 @@ eachBackend("the route table is for the router only and holds every app's hosts 
     },
   ]);
 });
-
-/** Reads NDJSON lines from a streaming response as they come. */
-function lines(response: Response): () => Promise<RouteTable> {
-  const reader = response.body?.getReader();
-  if (!reader) throw new Error("no body");
-  let buffer = "";
-  const decoder = new TextDecoder();
-  return async () => {
-    for (;;) {
-      const newline = buffer.indexOf("\n");
-      if (newline >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        return JSON.parse(line) as RouteTable;
-      }
-      const { value, done } = await reader.read();
-      if (done) throw new Error("stream ended");
-      buffer += decoder.decode(value, { stream: true });
-    }
-  };
-}
 
 eachBackend("the watch stream sends the table, then a newer one on every change, and resumes from a version", async (t, backend) => {
   const h = await startController(t, backend);

@@ -10,6 +10,8 @@ import { insertEvent } from "../store/app-events.ts";
 import type { UpstreamSource, Upstreams } from "../route-table/hub.ts";
 import type { RouterBoard } from "../route-table/router-board.ts";
 import type { Store } from "../store/open.ts";
+import { type LeaseOptions, LeaseLost, Leases, type LeaseWait, untilAborted } from "../leases/leases.ts";
+import { liveLeases } from "../store/leases.ts";
 import { lockApp, setReleaseState } from "../store/releases.ts";
 import { deleteRollout, findRollout, insertRollout, listRollouts, type Rollout, takeOverRollout } from "../store/rollouts.ts";
 import type { Tx } from "../store/schema.ts";
@@ -40,6 +42,11 @@ export interface RolloutDeployerDeps {
    * the store by then): those waiting for the release read it again (`ReleaseHub.changed`).
    */
   onReleaseChanged?: (app: string) => void;
+  /**
+   * The leases that keep controllers sharing the database out of each other's way (one holder of
+   * each app's instances, one leader). Made over `store` when absent.
+   */
+  leases?: Leases;
 }
 
 export interface RolloutDeployerOptions {
@@ -56,7 +63,16 @@ export interface RolloutDeployerOptions {
    * in ms; also how often a router that still routes to it is named in a warning. Default 30 s.
    */
   drainGraceMs?: number;
+  /** How often the leader looks for rollouts no controller carries on (one that held them died), in ms. Default 10 s. */
+  resumeMs?: number;
+  /** The leases' timing, when the deployer makes its own. */
+  leases?: LeaseOptions;
 }
+
+/** The lease of whatever changes the app's instances. */
+const appLease = (app: string) => `app:${app}`;
+/** The leader's lease: reconcile, the crash watch, resuming orphaned rollouts. */
+export const LEADER_LEASE = "controller";
 
 /** A restart refused while a release rolls out (a rollout replaces every instance anyway). */
 function inProgress(rollout: Rollout): BerthError {
@@ -84,6 +100,9 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
   /** Restart counts seen by `checkCrashes`, per app and instance name; undefined before the first check. */
   #restarts: Map<string, Map<string, number>> | undefined;
   #stopCrashWatch: (() => Promise<void>) | undefined;
+  readonly #leases: Leases;
+  readonly #resumeMs: number;
+  #leading: Promise<void> | undefined;
   /** The scheduler's follow mode, when it has one. */
   readonly followLogs?: NonNullable<Deployer["followLogs"]>;
 
@@ -111,8 +130,15 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
         warn: (app, message) => this.#deps.emit(appEvent(app, "deploy", message)),
       }),
     };
+    this.#leases = deps.leases ?? new Leases(deps.store, logger, options.leases);
+    this.#resumeMs = options.resumeMs ?? 10_000;
     const follow = deps.scheduler.followLogs?.bind(deps.scheduler);
     if (follow !== undefined) this.followLogs = follow;
+  }
+
+  /** This controller's name in the leases it holds. */
+  get holder(): string {
+    return this.#leases.holder;
   }
 
   async createApp(app: string): Promise<void> {
@@ -146,7 +172,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
     // The release it accepted is in the store now, and so is the end of one it superseded.
     this.#deps.releaseChanged(app);
     // In the background: how it ends is the release's state, and a failure is logged by #start.
-    this.#start(app, "deploy", (signal) => this.#run(app, signal)).catch(() => {});
+    this.#start(app, "deploy", (signal) => this.#run(app, signal), "take-over").catch(() => {});
   }
 
   /**
@@ -158,7 +184,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
       // Looked at once what ran before has ended: a rollout that just finished has nothing to go on with.
       if ((await findRollout(this.#deps.store.db, app))?.kind === "deploy") void this.deploy(app);
       else await scaleLive(this.#deps, app, formation, signal);
-    });
+    }, "take-over");
   }
 
   async restart(app: string, type?: string): Promise<void> {
@@ -171,7 +197,12 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
         await insertRollout(tx, { app, version: 0, kind: "restart", phase: "rolling", plan: { formation: {}, previous: [] } });
       }
     });
-    await this.#start(app, "restart", (signal) => restartLive(this.#deps, app, type, signal).finally(() => this.#endRestart(app)));
+    await this.#start(
+      app,
+      "restart",
+      (signal) => restartLive(this.#deps, app, type, signal).finally(() => this.#endRestart(app)),
+      "take-over",
+    );
   }
 
   async pods(app: string): Promise<Pod[]> {
@@ -221,7 +252,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
     const running = this.#running.get(app);
     running?.abort.abort();
     await running?.done.catch(() => {});
-    await this.#deps.scheduler.destroyApp(app);
+    await this.#leases.hold(appLease(app), () => this.#deps.scheduler.destroyApp(app), { wait: "take-over" });
   }
 
   /**
@@ -231,18 +262,55 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
    */
   async reconcile(): Promise<void> {
     const { store } = this.#deps;
-    for (const rollout of await listRollouts(store.db)) {
-      if (rollout.kind === "restart") await this.#endRestart(rollout.app);
-      else void this.deploy(rollout.app);
-    }
+    await this.#resume();
     for (const id of await listAppIds(store.db)) {
       if (this.#running.has(id)) continue;
       try {
-        await restore(this.#deps, id);
+        // An app another controller is working on is left to it.
+        await this.#leases.hold(appLease(id), () => restore(this.#deps, id), { wait: "skip" });
       } catch (error) {
+        if (error instanceof LeaseLost) return; // the controller is stopping
         this.#deps.logger.error("could not restore the app's instances", { app: id, err: error });
       }
     }
+  }
+
+  /**
+   * Carries on the rollouts in the store that no controller works on (this one was restarted, or the
+   * one that ran them died); a restart left behind is ended (what it replaced already serves).
+   */
+  async #resume(): Promise<void> {
+    const { store } = this.#deps;
+    const held = await liveLeases(store.db, store.backend, appLease(""));
+    for (const rollout of await listRollouts(store.db)) {
+      if (this.#running.has(rollout.app) || held.has(appLease(rollout.app))) continue;
+      if (rollout.kind === "restart") await this.#leases.hold(appLease(rollout.app), () => this.#endRestart(rollout.app), { wait: "skip" });
+      else {
+        this.#deps.releaseChanged(rollout.app);
+        this.#start(rollout.app, "deploy", (signal) => this.#run(rollout.app, signal), "skip").catch(() => {});
+      }
+    }
+  }
+
+  /**
+   * Takes part in the election of the controller that runs the background work, until `close`:
+   * while this one leads, it reconciles (once when it becomes the leader), watches for crashes, and
+   * every `resumeMs` carries on rollouts that a controller which died left behind. Only one
+   * controller sharing the database leads at a time. Returns at once.
+   */
+  lead(crashWatch: CrashWatchOptions = {}): void {
+    this.#leading ??= this.#leases.lead(LEADER_LEASE, async (signal) => {
+      await this.reconcile().catch((err: unknown) => this.#deps.logger.error("reconcile failed; apps may be missing instances", { err }));
+      const stop = this.watchCrashes(crashWatch);
+      const timer = setInterval(() => {
+        this.#resume().catch((err: unknown) => this.#deps.logger.warn("could not look for rollouts to carry on", { err }));
+      }, this.#resumeMs).unref();
+      await untilAborted(signal);
+      clearInterval(timer);
+      await stop();
+      // The next leader (this one again, maybe) first takes note of restart counts as they are then.
+      this.#restarts = undefined;
+    });
   }
 
   /**
@@ -309,24 +377,39 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
     await this.#stopCrashWatch?.();
     for (const run of this.#running.values()) run.abort.abort();
     await this.idle();
+    // Leases are released as their work ends: another controller takes over at once, not after they run out.
+    this.#leases.close();
+    await this.#leading;
   }
 
   /**
    * Runs `work` for the app once what ran before it stopped: a newer run aborts the one in progress
    * and waits for it to end, so two runs never touch an app's instances at once. Resolves when the
-   * work ends; deploys run in the background (the promise is not awaited).
+   * work ends; deploys run in the background (the promise is not awaited). Across controllers the
+   * app's lease does the same: `take-over` asks the one working on the app to stop, and waits for it;
+   * `skip` leaves the app to it. Work stopped because another controller took the app over ends as
+   * if superseded here.
    */
-  #start(app: string, kind: RunKind, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  #start(app: string, kind: RunKind, work: (signal: AbortSignal) => Promise<void>, wait: LeaseWait): Promise<void> {
     const before = this.#running.get(app);
     before?.abort.abort();
     const abort = new AbortController();
+    let leased: AbortSignal | undefined;
+    const stopped = () => abort.signal.aborted || leased?.reason instanceof LeaseLost;
     const outcome = (async () => {
       await before?.done;
       abort.signal.throwIfAborted();
-      await work(abort.signal);
+      await this.#leases.hold(
+        appLease(app),
+        (signal) => {
+          leased = signal;
+          return work(signal);
+        },
+        { wait, signal: abort.signal },
+      );
     })();
     const done = outcome.catch((error: unknown) => {
-      if (abort.signal.aborted) return;
+      if (stopped()) return;
       if (kind === "deploy") this.#deps.logger.error("rollout stopped with an error; reconcile will retry", { app, err: error });
     });
     const entry = { kind, abort, done };
@@ -336,7 +419,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
     });
     // A superseded scale or restart is not an error for the one who asked: the newer change won.
     return outcome.catch((error: unknown) => {
-      if (!abort.signal.aborted) throw error;
+      if (!stopped()) throw error;
     });
   }
 

@@ -162,6 +162,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("rollouts").addColumn("progress", "text").execute();
     },
   },
+  "0007-replicas": {
+    async up(db: Kysely<unknown>) {
+      // Who does what, when several controllers share the database (see src/leases/): the leader
+      // (`controller`) and one holder per app's instances (`app:<id>`), each until `expires` (ms
+      // since the epoch, by the database's clock) unless renewed; `yield_to` is a controller that
+      // asked the holder to give it up.
+      await db.schema
+        .createTable("leases")
+        .addColumn("name", "text", (c) => c.primaryKey())
+        .addColumn("holder", "text", (c) => c.notNull())
+        .addColumn("expires", "bigint", (c) => c.notNull())
+        .addColumn("yield_to", "text")
+        .execute();
+      // When something others wait for last changed (`routes`, `release:<app>`), by the database's
+      // clock in ms: controllers sharing the database poll it to tell their routers and waiters.
+      await db.schema
+        .createTable("changes")
+        .addColumn("topic", "text", (c) => c.primaryKey())
+        .addColumn("version", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -43,6 +43,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   try {
     await migrate(db as Kysely<unknown>);
+    // A SQLite file has one controller: leases are left only by one that died, and would hold this
+    // one off until they ran out.
+    if (backend === "sqlite") await db.deleteFrom("leases").execute();
   } catch (error) {
     await db.destroy();
     throw error;

@@ -16,6 +16,8 @@ export interface Database {
   domains: DomainRow;
   app_settings: AppSettingsRow;
   app_events: AppEventRow;
+  leases: LeaseRow;
+  changes: ChangeRow;
 }
 
 export interface AppEventRow {
@@ -138,6 +140,24 @@ export interface RolloutRow {
   progress: string | null;
   started: string;
   updated: string;
+}
+
+/** The last change of a topic others wait for (see src/services/change-feed.ts). */
+export interface ChangeRow {
+  topic: string;
+  /** Ms since the epoch, by the database's clock. */
+  version: number | string;
+}
+
+/** A lease one controller holds (see src/leases/). */
+export interface LeaseRow {
+  name: string;
+  /** The controller holding it (`<host>/<pid>/<random>`). */
+  holder: string;
+  /** Ms since the epoch, by the database's clock; free after this unless renewed. */
+  expires: number | string;
+  /** A controller that asked the holder to give it up, or null. */
+  yield_to: string | null;
 }
 
 export type Db = Kysely<Database>;

@@ -29,6 +29,19 @@ export async function freshStore(backend: BackendName): Promise<OpenedStore> {
       },
     };
   }
+  const database = await freshPostgresDatabase();
+  const store = await openStore({ databaseUrl: database.url, dataDir: tmpdir() });
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      await database.drop();
+    },
+  };
+}
+
+/** A new, empty PostgreSQL database on the test server, and how to drop it. */
+export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = process.env.BERTH_TEST_DATABASE_URL;
   if (adminUrl === undefined || adminUrl === "") {
     throw new Error("BERTH_TEST_DATABASE_URL is not set: run the suite through `pnpm test` (scripts/with-services starts PostgreSQL)");
@@ -43,11 +56,9 @@ export async function freshStore(backend: BackendName): Promise<OpenedStore> {
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: url.toString(), dataDir: tmpdir() });
   return {
-    store,
-    dispose: async () => {
-      await store.close();
+    url: url.toString(),
+    drop: async () => {
       const cleanup = new pg.Client({ connectionString: adminUrl });
       await cleanup.connect();
       try {

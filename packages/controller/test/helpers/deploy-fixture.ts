@@ -35,11 +35,12 @@ export async function fixtureWith<S extends Scheduler>(
   const events: AppEvent[] = [];
   /** `onRoutesChanged` sees each route table change with its version (counting from 1). */
   const hooks: { onRoutesChanged?: (app: string, version: number) => void; version: number } = { version: 0 };
-  const newDeployer = () => {
+  /** Another deployer over the same store: a restarted controller, or (over its own scheduler) a second replica. */
+  const newDeployer = (over: Scheduler = scheduler) => {
     const made = new RolloutDeployer(
       {
         store,
-        scheduler,
+        scheduler: over,
         logger,
         events: (e) => events.push(e),
         onRoutesChanged: (a) => {

@@ -1,14 +1,21 @@
 import type { ExecutionContext } from "ava";
 import type { KubernetesSchedulerOptions } from "../../src/scheduler/kubernetes/scheduler.ts";
 import { podsEventually, removedAfter, testCluster, uniqueApp } from "./cluster.ts";
+import type { RolloutDeployerOptions } from "../../src/rollout/rollout-deployer.ts";
 import { fixtureWith } from "./deploy-fixture.ts";
+import type { TestBackend } from "./test-store.ts";
 
 /** An app on the real cluster with the real client, driven by the real deployer over SQLite. */
-export async function setup(t: ExecutionContext, formation: Record<string, number> = { web: 1 }, options: KubernetesSchedulerOptions = {}) {
+export async function setup(
+  t: ExecutionContext,
+  formation: Record<string, number> = { web: 1 },
+  options: KubernetesSchedulerOptions = {},
+  store: { backend: TestBackend; deployer?: RolloutDeployerOptions } = { backend: "sqlite" },
+) {
   const cluster = await testCluster(options);
   const app = uniqueApp();
   removedAfter(t, cluster, app);
-  const f = await fixtureWith(t, "sqlite", cluster.scheduler, { pollMs: 100, timeoutMs: 20_000 }, app);
+  const f = await fixtureWith(t, store.backend, cluster.scheduler, { pollMs: 100, timeoutMs: 20_000, ...store.deployer }, app);
   await f.formation(formation);
   return { ...f, ...cluster };
 }

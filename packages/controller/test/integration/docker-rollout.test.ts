@@ -159,6 +159,8 @@ for (const backend of testBackends) {
     for (let i = 0; i < 200 && (await created()).join() !== "created"; i++) await new Promise((r) => setTimeout(r, 50));
     t.deepEqual(await created(), ["created"], "the controller 'died' with v3's instance created, not started");
     hang = false;
+    // It died: nothing renews its lease of the app, which runs out (here: is made to have run out).
+    await f.store.db.updateTable("leases").set({ holder: "a controller that died", expires: 0 }).where("name", "=", `app:${app}`).execute();
 
     const restarted = f.newDeployer();
     const started = Date.now();

@@ -55,8 +55,8 @@ export function releaseNamespace(): string {
 }
 
 /**
- * The values of the tests' installs: images from the test registry as pods reach it, the router on
- * a node port, and every claim of `storageClass` (static volumes: the test cluster has no provisioner).
+ * The values of the tests' installs: images from the test registry as pods reach it, two
+ * controllers and two routers, the router on a node port, and every claim of `storageClass` (static volumes: the test cluster has no provisioner).
  */
 export async function testValues(
   dir: string,
@@ -68,6 +68,7 @@ export async function testValues(
   const values = {
     image: { registry },
     platform: { domain: "localhost", publicPort: nodePort },
+    controller: { replicas: 2 },
     router: { replicas: 2, service: { type: "NodePort", nodePort } },
     builder: { persistence: { enabled: true, storageClass }, insecureRegistries: [registry] },
     registry: { persistence: { enabled: true, storageClass } },

@@ -69,7 +69,7 @@ test.serial("helm lint --strict passes, and bad values fail before anything is m
     [["--set", "routr.replicas=2"], /additional properties 'routr' not allowed/],
     [["--set", "router.replicas=two"], /at '\/router\/replicas': got string, want integer/],
     [["--set", "database.url=mysql://db/berth"], /at '\/database\/url'/],
-    [["--set", "controller.replicas=2"], /at '\/controller\/replicas': maximum/],
+    [["--set", "controller.replicas=-1"], /at '\/controller\/replicas': minimum/],
     [["--set", "router.service.type=Ingress"], /at '\/router\/service\/type'/],
     [["--set", "database.bundled.enabled=false"], /database\.url: with database\.bundled\.enabled=false, set database\.url/],
   ];
@@ -130,6 +130,17 @@ test.serial("helm install --wait brings every platform pod up and ready", async 
   );
   const components = new Set(pods.map((p) => p.metadata?.labels?.["app.kubernetes.io/component"]));
   t.deepEqual([...components].sort(), ["builder", "controller", "database", "registry", "registry-proxy", "router"]);
+  const controllers = pods.filter((p) => p.metadata?.labels?.["app.kubernetes.io/component"] === "controller");
+  t.is(controllers.length, 2);
+  // The two share the database: one of them leads (reconcile, the crash watch).
+  const leading = await eventually(async () => {
+    const logs = await Promise.all(
+      controllers.map((p) => cluster.core.readNamespacedPodLog({ name: p.metadata?.name ?? "", namespace }).catch(() => "")),
+    );
+    const leaders = logs.filter((log) => log.includes('"msg":"leading"'));
+    return leaders.length > 0 ? leaders.length : undefined;
+  }, "a controller to lead");
+  t.is(leading, 1, "one leader of two controllers");
 });
 
 test.serial("through the installed router: berth register, create, git push, and the app answers from a pod on the node", async (t) => {
@@ -161,8 +172,8 @@ test.serial("through the installed router: berth register, create, git push, and
   );
 });
 
-/** GETs of hello through the router until `until` settles; counts answers that were not the app's 200. */
-async function load(until: Promise<unknown>) {
+/** GETs of `host` through the router until `until` settles; counts answers that were not a 200. */
+async function load(until: Promise<unknown>, host = "hello.localhost", path = "/") {
   let done = false;
   void until.finally(() => (done = true));
   const failures: string[] = [];
@@ -171,7 +182,7 @@ async function load(until: Promise<unknown>) {
   const client = async () => {
     while (!done) {
       total++;
-      const reply = await get(nodePort, "hello.localhost").catch((error: Error) => ({ status: 0, body: error.message }));
+      const reply = await get(nodePort, host, path).catch((error: Error) => ({ status: 0, body: error.message }));
       if (reply.status !== 200) {
         const said = /<title>([^<]*)<\/title>/.exec(reply.body)?.[1] ?? reply.body.slice(0, 100);
         failures.push(`${Date.now() - started} ms: ${reply.status} ${said}`);
@@ -269,12 +280,14 @@ test.serial("helm upgrade with a changed value and new images: the app answers t
     kube,
     9 * 60_000,
   );
-  const [upgraded, traffic] = await Promise.all([upgrade, load(upgrade)]);
+  // The API too: the controllers roll one at a time, the new one ready before the old one goes.
+  const [upgraded, traffic, api] = await Promise.all([upgrade, load(upgrade), load(upgrade, "berth.localhost", "/healthz")]);
   t.is(upgraded.code, 0, `${upgraded.stderr}\n${await describePods(cluster.core, namespace)}`);
   t.log(
-    `helm upgrade --wait: ${Math.round((Date.now() - started) / 1000)} s; ${traffic.failures.length} of ${traffic.total} requests failed`,
+    `helm upgrade --wait: ${Math.round((Date.now() - started) / 1000)} s; ${traffic.failures.length} of ${traffic.total} requests to the app failed, ${api.failures.length} of ${api.total} to the controller`,
   );
   t.deepEqual(traffic.failures.slice(0, 10), [], `${traffic.failures.length} of ${traffic.total} failed`);
+  t.deepEqual(api.failures.slice(0, 10), [], `${api.failures.length} of ${api.total} requests to the controller failed`);
   // Old router pods may still be finishing their requests (terminating); every pod that stays is new.
   const staying = (await cluster.core.listNamespacedPod({ namespace })).items.filter((p) => p.metadata?.deletionTimestamp === undefined);
   const images = staying.flatMap((p) => p.spec?.containers.map((c) => c.image) ?? []);
