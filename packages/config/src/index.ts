@@ -12,7 +12,7 @@ export {
   rolloutDefaults,
 } from "./settings/controller.ts";
 export { platformOwnSettings } from "./settings/platform.ts";
-export { accessLogSettings, routerSettings } from "./settings/router.ts";
+export { accessLogSettings, routerSettings, routerTlsCheck } from "./settings/router.ts";
 export { chartValuesTable } from "./chart-values.ts";
 export { chartValuesFile, renderSettingsBlocks, settingsDocuments, settingsTable, settingsTables, type TableName, tableTitles } from "./tables.ts";
 export { readConfigOrExit } from "./startup.ts";

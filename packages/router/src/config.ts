@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type Env, readSettings, routerSettings } from "@berth/config";
+import { type Env, readSettings, routerSettings, routerTlsCheck } from "@berth/config";
 import { type AccessLogSetting, accessLogFrom } from "./access-log.ts";
 
 /** The stand-alone router's settings, from `BERTH_*` variables. */
@@ -14,11 +14,13 @@ export interface RouterConfig {
   routerKey: string;
   cacheFile: string;
   accessLog: AccessLogSetting;
+  /** The HTTPS listener, when a certificate is given. */
+  tls: { port: number; certFile: string; keyFile: string } | undefined;
 }
 
 /** Reads the stand-alone router's settings (`@berth/config`'s `routerSettings`); throws one ConfigError for every bad value. */
 export function loadRouterConfig(env: Env = process.env): RouterConfig {
-  const s = readSettings(routerSettings, env);
+  const s = readSettings(routerSettings, env, [routerTlsCheck]);
   return {
     host: s.host,
     port: s.port,
@@ -30,5 +32,6 @@ export function loadRouterConfig(env: Env = process.env): RouterConfig {
     routerKey: s.routerKey,
     cacheFile: s.cacheFile ?? join(s.dataDir, "router", "routes.json"),
     accessLog: accessLogFrom(s),
+    tls: s.tlsCert === undefined || s.tlsKey === undefined ? undefined : { port: s.tlsPort, certFile: s.tlsCert, keyFile: s.tlsKey },
   };
 }

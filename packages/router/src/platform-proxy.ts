@@ -32,7 +32,13 @@ export function platformProxy(upstreams: PlatformUpstreams): RequestListener {
     const git = isGitPath(req.url ?? "/");
     const base = git ? upstreams.builderUrl : upstreams.controllerUrl;
     if (base === undefined) {
-      apiError(res, 404, ErrorCode.NotFound, "git is not served by this router", "set BERTH_BUILDER_URL on the router to the builder's URL");
+      apiError(
+        res,
+        404,
+        ErrorCode.NotFound,
+        "git is not served by this router",
+        "set BERTH_BUILDER_URL on the router to the builder's URL",
+      );
       return;
     }
     const target = new URL(req.url ?? "/", base);
@@ -46,21 +52,38 @@ export function platformProxy(upstreams: PlatformUpstreams): RequestListener {
     headers["x-forwarded-proto"] = "encrypted" in req.socket ? "https" : "http";
     headers["x-forwarded-host"] = req.headers.host ?? "";
     headers.host = target.host;
-    const outbound = request(target, { method: req.method ?? "GET", headers }, (answer) => {
-      const reply: OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) reply[name] = value;
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, reply);
-      answer.pipe(res);
-      answer.once("error", () => res.destroy());
-    });
     const which = git ? "builder" : "controller";
-    outbound.once("error", (error) =>
-      apiError(res, 502, ErrorCode.Unavailable, `the ${which} at ${base} did not answer: ${error.message}`, `check that the ${which} is running`),
-    );
-    // A client that goes away ends the upstream request too (a `logs -f`, an abandoned push).
-    res.once("close", () => {
-      if (!res.writableFinished) outbound.destroy();
-    });
-    req.pipe(outbound);
+    // A kept-alive connection the upstream closed just as this request went out (a controller that
+    // is stopping) fails without an answer: a bodiless GET or HEAD is sent again, once, on another.
+    const bodiless =
+      (req.method === "GET" || req.method === "HEAD") &&
+      req.headers["content-length"] === undefined &&
+      req.headers["transfer-encoding"] === undefined;
+    const send = (retry: boolean) => {
+      const outbound = request(target, { method: req.method ?? "GET", headers }, (answer) => {
+        const reply: OutgoingHttpHeaders = {};
+        for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) reply[name] = value;
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, reply);
+        answer.pipe(res);
+        answer.once("error", () => res.destroy());
+      });
+      outbound.once("error", (error) => {
+        if (retry && outbound.reusedSocket && !res.headersSent && !res.destroyed) return send(false);
+        apiError(
+          res,
+          502,
+          ErrorCode.Unavailable,
+          `the ${which} at ${base} did not answer: ${error.message}`,
+          `check that the ${which} is running`,
+        );
+      });
+      // A client that goes away ends the upstream request too (a `logs -f`, an abandoned push).
+      res.once("close", () => {
+        if (!res.writableFinished) outbound.destroy();
+      });
+      if (bodiless) outbound.end();
+      else req.pipe(outbound);
+    };
+    send(bodiless);
   };
 }

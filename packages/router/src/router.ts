@@ -224,7 +224,7 @@ export function createRouter(deps: RouterDeps): Router {
     if (admitted.kind !== "app") return false;
     const { target, log } = admitted;
     connection.proxy(target, log, {
-      head: head(scan, request.requestLine, false, target, peer, log.requestId),
+      head: head(scan, request.requestLine, "encrypted" in connection.socket, target, peer, log.requestId),
       body: null,
       chunked: false,
       isHead: request.method === "HEAD",

@@ -50,3 +50,45 @@ test("a listener that cannot bind rejects with the system's reason and leaves th
   await r.server.close();
   t.true(await refused(r.port));
 });
+
+/** A raw kept-alive client connection: sends a GET for `host`, resolves with what came back once a full response (or the end) arrived. */
+function rawClient(port: number) {
+  const socket = connect(port, "127.0.0.1");
+  let received = "";
+  let ended = false;
+  socket.setEncoding("latin1");
+  socket.on("data", (chunk: string) => (received += chunk));
+  socket.on("end", () => (ended = true));
+  const until = async (done: () => boolean) => {
+    for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  return {
+    ended: () => ended,
+    async get(host: string) {
+      received = "";
+      socket.write(`GET / HTTP/1.1\r\nhost: ${host}\r\n\r\n`);
+      await until(() => /\r\n\r\n[\s\S]*hello from web-1/.test(received) || ended);
+      return received;
+    },
+    waitEnd: () => until(() => ended),
+  };
+}
+
+test("closing with an idle grace: a kept-alive client's next request is answered with Connection: close; idle ones close after the grace", async (t) => {
+  const r = await setUp(t);
+  const busy = rawClient(r.port);
+  const idle = rawClient(r.port);
+  t.notRegex(await busy.get("shop.test.local"), /connection: close/i);
+  t.notRegex(await idle.get("shop.test.local"), /connection: close/i);
+  const closing = r.server.close({ idleGraceMs: 600 });
+  t.true(await refused(r.port), "no new connections");
+  const last = await busy.get("shop.test.local");
+  t.regex(last, /^HTTP\/1\.1 200 /);
+  t.regex(last, /\r\nconnection: close\r\n/i, "the answer says the connection closes");
+  await busy.waitEnd();
+  t.true(busy.ended(), "and then it does");
+  t.false(idle.ended(), "an idle one is kept through the grace");
+  await closing;
+  await idle.waitEnd();
+  t.true(idle.ended(), "and closed after it");
+});

@@ -56,20 +56,23 @@ export function releaseNamespace(): string {
 
 /**
  * The values of the tests' installs: images from the test registry as pods reach it, two
- * controllers and two routers, the router on a node port, and every claim of `storageClass` (static volumes: the test cluster has no provisioner).
+ * controllers and two routers, the router on a node port (and HTTPS with the platform certificate
+ * in Secret `tls.secretName` on another), and every claim of `storageClass` (static volumes: the test cluster has no provisioner).
  */
 export async function testValues(
   dir: string,
   nodePort: number,
   storageClass: string,
+  tls: { secretName: string; httpsNodePort: number },
   extra: Record<string, unknown> = {},
 ): Promise<string> {
   const registry = requireEnv("BERTH_TEST_POD_REGISTRY");
   const values = {
-    image: { registry },
+    // Always: the tests make new images under the same tag, and a node keeps what it pulled before.
+    image: { registry, pullPolicy: "Always" },
     platform: { domain: "localhost", publicPort: nodePort },
     controller: { replicas: 2 },
-    router: { replicas: 2, service: { type: "NodePort", nodePort } },
+    router: { replicas: 2, service: { type: "NodePort", nodePort, httpsNodePort: tls.httpsNodePort }, tls: { secretName: tls.secretName } },
     builder: { persistence: { enabled: true, storageClass }, insecureRegistries: [registry] },
     registry: { persistence: { enabled: true, storageClass } },
     database: { bundled: { persistence: { enabled: true, storageClass } } },

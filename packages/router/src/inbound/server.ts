@@ -7,6 +7,7 @@ import {
 } from "node:http";
 import { type AddressInfo, createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import type { Server as TlsServer } from "node:tls";
 import { type Page, pages } from "../pages.ts";
 import { clientErrorResponse } from "../respond.ts";
 import { ClientConnection, type Inbound } from "./client-connection.ts";
@@ -75,10 +76,13 @@ export class RouterServer implements Inbound {
     this.http.emit("listening");
   }
 
-  /** Opens a plain-HTTP listener on `port` (0: any free one) and `host`; resolves with where it listens. */
-  listen(port: number, host?: string): Promise<AddressInfo> {
-    const listener = createNetServer({ noDelay: true });
-    this.serve(listener, "connection");
+  /**
+   * Opens a listener on `port` (0: any free one) and `host`: plain HTTP, or HTTPS through `tls` (a
+   * TLS server that is not listening yet); resolves with where it listens.
+   */
+  listen(port: number, host?: string, tls?: TlsServer): Promise<AddressInfo> {
+    const listener = tls ?? createNetServer({ noDelay: true });
+    this.serve(listener, tls === undefined ? "connection" : "secureConnection");
     return new Promise((resolve, reject) => {
       const failed = (error: Error) => {
         this.#listeners.splice(this.#listeners.indexOf(listener), 1);
@@ -124,13 +128,22 @@ export class RouterServer implements Inbound {
   }
 
   /**
-   * Stops accepting on every listener; idle connections close now, busy ones after their response.
-   * Resolves once every listener is closed and its last connection gone.
+   * Stops accepting on every listener; busy connections close after their response (which says
+   * `Connection: close`), idle ones after `idleGraceMs` (default 0: now). In that grace a client that
+   * sends one more request on a kept-alive connection gets its answer, with `Connection: close`,
+   * instead of a connection closed under it as it writes. Resolves once every listener is closed and
+   * its last connection gone.
    */
-  async close(): Promise<void> {
+  async close(options: { idleGraceMs?: number } = {}): Promise<void> {
     this.closing = true;
-    for (const connection of [...this.#connections]) connection.close();
-    this.http.close();
+    const grace = options.idleGraceMs ?? 0;
+    const closeRest = () => {
+      for (const connection of [...this.#connections]) connection.close();
+      this.http.close();
+    };
+    for (const connection of [...this.#connections]) if (grace === 0 || !connection.idle) connection.close();
+    if (grace === 0) closeRest();
+    else setTimeout(closeRest, grace).unref();
     await Promise.all(
       this.#listeners
         .splice(0)

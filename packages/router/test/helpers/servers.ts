@@ -60,6 +60,14 @@ export async function deadAddress(): Promise<string> {
   return `127.0.0.1:${port}`;
 }
 
+/** A port on 127.0.0.1 that was free a moment ago, for a process that listens on a port it is told. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listen(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 export interface Reply {
   status: number;
   headers: IncomingHttpHeaders;
