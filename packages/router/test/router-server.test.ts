@@ -64,9 +64,14 @@ function rawClient(port: number) {
   };
   return {
     ended: () => ended,
-    async get(host: string) {
+    /** A GET (the fast path), or with `body` a POST (Node's HTTP server). */
+    async get(host: string, body?: string) {
       received = "";
-      socket.write(`GET / HTTP/1.1\r\nhost: ${host}\r\n\r\n`);
+      socket.write(
+        body === undefined
+          ? `GET / HTTP/1.1\r\nhost: ${host}\r\n\r\n`
+          : `POST / HTTP/1.1\r\nhost: ${host}\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+      );
       await until(() => /\r\n\r\n[\s\S]*hello from web-1/.test(received) || ended);
       return received;
     },
@@ -77,16 +82,23 @@ function rawClient(port: number) {
 test("closing with an idle grace: a kept-alive client's next request is answered with Connection: close; idle ones close after the grace", async (t) => {
   const r = await setUp(t);
   const busy = rawClient(r.port);
+  const handed = rawClient(r.port);
   const idle = rawClient(r.port);
   t.notRegex(await busy.get("shop.test.local"), /connection: close/i);
+  t.notRegex(await handed.get("shop.test.local", "x"), /connection: close/i, "Node's HTTP server keeps it alive too");
   t.notRegex(await idle.get("shop.test.local"), /connection: close/i);
   const closing = r.server.close({ idleGraceMs: 600 });
   t.true(await refused(r.port), "no new connections");
-  const last = await busy.get("shop.test.local");
-  t.regex(last, /^HTTP\/1\.1 200 /);
-  t.regex(last, /\r\nconnection: close\r\n/i, "the answer says the connection closes");
-  await busy.waitEnd();
-  t.true(busy.ended(), "and then it does");
+  for (const [client, body] of [
+    [busy, undefined],
+    [handed, "x"],
+  ] as const) {
+    const last = await client.get("shop.test.local", body);
+    t.regex(last, /^HTTP\/1\.1 200 /);
+    t.regex(last, /\r\nconnection: close\r\n/i, "the answer says the connection closes");
+    await client.waitEnd();
+    t.true(client.ended(), "and then it does");
+  }
   t.false(idle.ended(), "an idle one is kept through the grace");
   await closing;
   await idle.waitEnd();

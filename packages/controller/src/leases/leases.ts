@@ -82,9 +82,10 @@ export class Leases {
     outer.throwIfAborted();
     while (!(await acquireLease(db, backend, name, this.holder, this.#ttlMs))) {
       if (options.wait === "skip") return undefined;
-      if (options.wait === "take-over" && !asked) {
-        asked = await askToYield(db, backend, name, this.holder);
-        if (asked) this.#logger.info("asked the holder of a lease to give it up", { lease: name });
+      // Asked again on every try: the holder may have taken the lease anew meanwhile (which clears a request).
+      if (options.wait === "take-over" && (await askToYield(db, backend, name, this.holder)) && !asked) {
+        asked = true;
+        this.#logger.info("asked the holder of a lease to give it up", { lease: name });
       }
       await sleep(this.#retryMs, undefined, { signal: outer });
     }

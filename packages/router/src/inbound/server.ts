@@ -58,7 +58,11 @@ export class RouterServer implements Inbound {
     this.http = createHttpServer(
       // The router answers a missing Host itself, with a page that says so (Node's 400 is empty).
       { keepAliveTimeout: this.keepAliveTimeoutMs, headersTimeout: this.headersTimeoutMs, noDelay: true, requireHostHeader: false },
-      router.handler,
+      (req, res) => {
+        // Closing: the answer says so, and the connection ends after it (as on the fast path).
+        if (this.closing) res.setHeader("connection", "close");
+        router.handler(req, res);
+      },
     );
     this.http.on("upgrade", router.upgradeHandler);
     const responding = new WeakMap<Duplex, ServerResponse>();
