@@ -2,6 +2,7 @@ import { ApiError, ErrorCode, isErrorEnvelope } from "./errors.ts";
 import { readLines } from "./lines.ts";
 import { localhostAwareFetch } from "./localhost.ts";
 import { waitForRelease, type WaitForReleaseOptions } from "./release-wait.ts";
+import type { AppMetrics, MetricsQuery } from "./metrics.ts";
 import { BUILDER_KEY_HEADER, routes } from "./routes.ts";
 import type {
   App,
@@ -150,8 +151,7 @@ export class ControllerClient {
       this.request<TokenResponse>("POST", routes.login, { username, password } satisfies LoginRequest),
     whoami: () => this.request<User>("GET", routes.whoami),
     /** Issues a new token; every earlier token of that user stops working. */
-    regenerateToken: (username?: string) =>
-      this.request<TokenResponse>("POST", routes.tokens, username === undefined ? {} : { username }),
+    regenerateToken: (username?: string) => this.request<TokenResponse>("POST", routes.tokens, username === undefined ? {} : { username }),
     /** Changes a password; the user's other tokens (all of them, on an administrator's reset) stop working. */
     passwd: (body: PasswdRequest) => this.request<PasswdResponse>("POST", routes.passwd, body),
     /** The caller's live tokens, newest first. */
@@ -179,15 +179,13 @@ export class ControllerClient {
   };
 
   readonly builds = {
-    list: (app: string, page?: PageQuery) =>
-      this.request<Page<Build>>("GET", routes.builds(app), undefined, page),
+    list: (app: string, page?: PageQuery) => this.request<Page<Build>>("GET", routes.builds(app), undefined, page),
     get: (app: string, uuid: string) => this.request<BuildDetail>("GET", routes.build(app, uuid)),
     create: (app: string, body: CreateBuildRequest) => this.request<Build>("POST", routes.builds(app), body),
   };
 
   readonly releases = {
-    list: (app: string, page?: PageQuery) =>
-      this.request<Page<Release>>("GET", routes.releases(app), undefined, page),
+    list: (app: string, page?: PageQuery) => this.request<Page<Release>>("GET", routes.releases(app), undefined, page),
     get: (app: string, version: number) => this.request<Release>("GET", routes.release(app, version)),
     /**
      * The release with its rollout's progress. With `after` (a revision from an earlier answer) the
@@ -247,6 +245,11 @@ export class ControllerClient {
     }.bind(this),
   };
 
+  /** The app's traffic and instance health over a period (`since`: `1h` by default). */
+  metrics(app: string, query: MetricsQuery = {}): Promise<AppMetrics> {
+    return this.request<AppMetrics>("GET", routes.metrics(app), undefined, query);
+  }
+
   readonly settings = {
     get: (app: string) => this.request<AppSettings>("GET", routes.settings(app)),
     set: (app: string, change: AppSettingsChange) => this.request<AppSettings>("POST", routes.settings(app), change),
@@ -258,10 +261,17 @@ export class ControllerClient {
     config: (app: string) => this.request<Config>("POST", routes.hooks.config, { app } satisfies HookConfigRequest),
     build: (body: HookBuildRequest) => this.request<HookBuildResponse>("POST", routes.hooks.build, body),
     /** A release's state, to follow the rollout a build started. */
-    release: (app: string, version: number) => this.request<Release>("POST", routes.hooks.release, { app, version } satisfies HookReleaseRequest),
+    release: (app: string, version: number) =>
+      this.request<Release>("POST", routes.hooks.release, { app, version } satisfies HookReleaseRequest),
     /** As `releases.status`, for the builder. */
     releaseStatus: (app: string, version: number, query: ReleaseStatusQuery = {}, signal?: AbortSignal) =>
-      this.request<ReleaseStatus>("POST", routes.hooks.releaseStatus, { app, version, ...query } satisfies HookReleaseStatusRequest, undefined, signal),
+      this.request<ReleaseStatus>(
+        "POST",
+        routes.hooks.releaseStatus,
+        { app, version, ...query } satisfies HookReleaseStatusRequest,
+        undefined,
+        signal,
+      ),
     /** As `releases.settled`, for the builder: follows the rollout a build started. */
     releaseSettled: (app: string, version: number, options?: WaitForReleaseOptions) =>
       waitForRelease((query, signal) => this.hooks.releaseStatus(app, version, query, signal), options),

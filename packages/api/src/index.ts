@@ -18,3 +18,10 @@ export {
 export type { AppRoute, RouterStatus, RouteTable } from "./route-table.ts";
 export { PROCESS_TYPE_PATTERN, processTypeProblem } from "./names.ts";
 export { PROCESS_SUPERVISOR_NAME, processCommand } from "./process-command.ts";
+export {
+  METRICS_BUCKET_MS,
+  METRICS_LATENCY_BOUNDS_MS,
+  ROUTER_METRICS_INTERVAL_MS,
+  ROUTER_METRICS_PATH,
+} from "./metrics.ts";
+export type { AppMetrics, MetricsPoint, MetricsQuery, ProcessMetrics, RouterMetricsReport, TrafficBucket } from "./metrics.ts";

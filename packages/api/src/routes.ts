@@ -24,14 +24,14 @@ export const routes = {
   rollback: (app: string) => `/v2/apps/${enc(app)}/releases/rollback`,
   scale: (app: string) => `/v2/apps/${enc(app)}/scale`,
   pods: (app: string) => `/v2/apps/${enc(app)}/pods`,
-  podsRestart: (app: string, type?: string) =>
-    `/v2/apps/${enc(app)}/pods/restart${type === undefined ? "" : `/${enc(type)}`}`,
+  podsRestart: (app: string, type?: string) => `/v2/apps/${enc(app)}/pods/restart${type === undefined ? "" : `/${enc(type)}`}`,
   perms: (app: string) => `/v2/apps/${enc(app)}/perms`,
   perm: (app: string, username: string) => `/v2/apps/${enc(app)}/perms/${enc(username)}`,
   domains: (app: string) => `/v2/apps/${enc(app)}/domains`,
   domain: (app: string, domain: string) => `/v2/apps/${enc(app)}/domains/${enc(domain)}`,
   logs: (app: string) => `/v2/apps/${enc(app)}/logs`,
   settings: (app: string) => `/v2/apps/${enc(app)}/settings`,
+  metrics: (app: string) => `/v2/apps/${enc(app)}/metrics`,
   hooks: {
     pushAuth: "/v2/hooks/push-auth",
     config: "/v2/hooks/config",

@@ -10,6 +10,7 @@ const order = [
   "releases",
   "ps",
   "logs",
+  "metrics",
   "limits",
   "healthchecks",
   "domains",

@@ -18,6 +18,7 @@ const healthchecks = () => import("./commands/healthchecks.ts");
 const help = () => import("./commands/help.ts");
 const limits = () => import("./commands/limits.ts");
 const logs = () => import("./commands/logs.ts");
+const metrics = () => import("./commands/metrics.ts");
 const perms = () => import("./commands/perms.ts");
 const ps = () => import("./commands/ps.ts");
 const releases = () => import("./commands/releases.ts");
@@ -157,6 +158,12 @@ export const registry: readonly CommandEntry[] = [
     load: limits,
   },
   { name: "logs", group: "logs", summary: "show the app's recent log lines: its processes' output and Berth's events", load: logs },
+  {
+    name: "metrics",
+    group: "metrics",
+    summary: "draw the app's traffic, errors, latency and crashes over the last hour (or --since)",
+    load: metrics,
+  },
   {
     name: "perms:list",
     group: "perms",

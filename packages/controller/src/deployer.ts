@@ -1,7 +1,7 @@
 import type { Formation, Pod } from "@berth/api";
 import type { Store } from "./store/open.ts";
 import { lockApp, setReleaseState, supersedeOlder } from "./store/releases.ts";
-import type { LogLine, LogOptions } from "./scheduler/types.ts";
+import type { LogLine, LogOptions, MemoryUse } from "./scheduler/types.ts";
 import type { Tx } from "./store/schema.ts";
 
 /**
@@ -30,6 +30,8 @@ export interface Deployer {
   pods(app: string): Promise<Pod[]>;
   /** Recent output of the app's instances, oldest first. */
   logs(app: string, options?: LogOptions): Promise<LogLine[]>;
+  /** Memory of the app's running instances per process type; undefined where the scheduler cannot say. */
+  memory?(app: string): Promise<Map<string, MemoryUse> | undefined>;
   /**
    * Streams the output of the app's instances as it is written, picking up instances that start
    * later, until `signal` aborts (`Scheduler.followLogs`). Absent when the engine cannot follow:

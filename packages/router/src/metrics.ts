@@ -1,3 +1,5 @@
+import { AppTraffic } from "./traffic.ts";
+
 /** Upper bounds of the latency histogram, in seconds. */
 export const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 const classes = ["1xx", "2xx", "3xx", "4xx", "5xx"] as const;
@@ -10,12 +12,16 @@ export class AppMetrics {
   readonly buckets = new Float64Array(latencyBuckets.length + 1);
   sumSeconds = 0;
   count = 0;
+  /** The same requests per minute, for the controller's history. */
+  readonly traffic: AppTraffic;
 
   constructor(app: string) {
     this.app = app;
+    this.traffic = new AppTraffic(app);
   }
 
   observe(status: number, ms: number): void {
+    this.traffic.observe(status, ms, Date.now());
     const cls = ((status / 100) | 0) - 1;
     this.byClass[cls >= 0 && cls < 5 ? cls : 4]!++;
     const seconds = ms / 1000;
@@ -42,6 +48,11 @@ export class RouterMetrics {
       this.#apps.set(app, metrics);
     }
     return metrics;
+  }
+
+  /** Every app that has had a request through this router. */
+  apps(): IterableIterator<AppMetrics> {
+    return this.#apps.values();
   }
 
   render(): string {

@@ -15,6 +15,7 @@ import { type ScannedRequest, scanRequestHeaders } from "./request-headers.ts";
 import { sendPage } from "./respond.ts";
 import { RouteCache } from "./route-cache.ts";
 import { createWatchRouteSource, type RouteSource } from "./route-source.ts";
+import { createMetricsReporter, type MetricsReporter } from "./metrics-report.ts";
 import { createStatusReporter, type StatusReporter } from "./status-report.ts";
 import { refuseUpgrade, tunnelUpgrade } from "./upgrade.ts";
 import { UpstreamPools } from "./upstream-pools.ts";
@@ -30,6 +31,8 @@ export type RouteSourceOptions =
       silenceMs?: number;
       /** How often the router reports its status when nothing changed (see `createStatusReporter`). */
       statusIntervalMs?: number;
+      /** How often the router sends its traffic counts (see `createMetricsReporter`). */
+      metricsIntervalMs?: number;
     }
   | RouteSource;
 
@@ -115,6 +118,18 @@ export function createRouter(deps: RouterDeps): Router {
         () => ({ router: name, version: routes.current().version, routing: pools.routing(), busy: pools.busy() }),
       );
   pools.onDrained = () => reporter?.poke();
+  const metricsReporter: MetricsReporter | undefined = isRouteSource(deps.routes)
+    ? undefined
+    : createMetricsReporter(
+        {
+          controllerUrl: deps.routes.controllerUrl,
+          routerKey: deps.routes.routerKey,
+          logger,
+          router: name,
+          ...(deps.routes.metricsIntervalMs === undefined ? {} : { intervalMs: deps.routes.metricsIntervalMs }),
+        },
+        metrics,
+      );
 
   let hosts: HostMap = new Map();
   const install = () => {
@@ -244,10 +259,12 @@ export function createRouter(deps: RouterDeps): Router {
     async start() {
       await routes.start();
       reporter?.start();
+      metricsReporter?.start();
     },
     async close() {
       unsubscribe();
       await reporter?.close();
+      await metricsReporter?.close();
       await routes.close();
       pools.close();
     },

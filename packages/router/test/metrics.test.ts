@@ -1,6 +1,6 @@
 import test from "ava";
 import { ControllerStub, route } from "./helpers/controller-stub.ts";
-import { startRouter } from "./helpers/router.ts";
+import { startRouter, waitFor } from "./helpers/router.ts";
 import { get, startUpstream } from "./helpers/servers.ts";
 
 test("counts requests per app by status class and observes their latency", async (t) => {
@@ -76,4 +76,37 @@ test("is ready on the admin port only once it has a route table, so no request m
   const reply = await get(ready.adminPort, "localhost", "/readyz");
   t.is(reply.status, 200);
   t.deepEqual(JSON.parse(reply.body), { status: "ok", version: 1 });
+});
+
+test("sends the controller each app's traffic per minute, and again what it refused", async (t) => {
+  const stub = await new ControllerStub().start();
+  const web = await startUpstream("web", (req, res) => {
+    res.writeHead(req.url === "/fail" ? 500 : 200).end("x");
+  });
+  stub.publish([route("shop", { upstreams: [web.address] })]);
+  const r = await startRouter(stub, { waitForVersion: 1, metricsIntervalMs: 50 });
+  t.teardown(async () => Promise.all([r.stop(), stub.stop(), web.close()]));
+
+  stub.refuseMetrics = true;
+  await get(r.port, "shop.test.local");
+  await get(r.port, "shop.test.local", "/fail");
+  await waitFor(() => r.logs.lines.some((l) => l.msg.startsWith("could not send the router's metrics")), "a refused report");
+  stub.refuseMetrics = false;
+  await get(r.port, "shop.test.local");
+  await waitFor(() => stub.metrics.some((m) => m.buckets.some((b) => b.app === "shop")), "a metrics report");
+  // Totals over the reports the controller took: each repeats a minute's full figures, so take the last per minute.
+  const last = new Map<number, { requests: number; errors: number }>();
+  for (const report of stub.metrics) for (const b of report.buckets) last.set(b.start, b);
+  t.is(
+    [...last.values()].reduce((n, b) => n + b.requests, 0),
+    3,
+    "the refused figures were sent again",
+  );
+  t.is(
+    [...last.values()].reduce((n, b) => n + b.errors, 0),
+    1,
+  );
+  t.truthy(stub.metrics[0]!.router);
+  t.regex(stub.metrics[0]!.boot, /^[0-9a-f]{12}$/);
+  t.true(r.logs.lines.some((l) => l.msg === "router metrics reach the controller again"));
 });

@@ -1,3 +1,5 @@
+import { timingSafeEqual } from "node:crypto";
+import { ROUTER_KEY_HEADER } from "@berth/api";
 import { BerthError } from "../errors.ts";
 import { type AppAccess, appFor } from "../services/apps.ts";
 import type { AppWithOwner } from "../store/apps.ts";
@@ -28,4 +30,15 @@ export async function loadApp(ctx: Ctx, deps: RouteDeps, access: AppAccess): Pro
 
 export function actor(user: UserRow): { id: string; username: string } {
   return { id: user.id, username: user.username };
+}
+
+/** Routes for routers only (the route table, their status and metrics reports): the router key, or 401. */
+export function requireRouter(ctx: Ctx, key: string): void {
+  const given = Buffer.from(ctx.get(ROUTER_KEY_HEADER));
+  const expected = Buffer.from(key);
+  if (key === "" || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new BerthError("UNAUTHENTICATED", "this route is for the router only", {
+      hint: "send the router key in X-Berth-Router-Key",
+    });
+  }
 }

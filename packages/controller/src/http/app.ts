@@ -11,11 +11,13 @@ import { authRoutes } from "./routes/auth.ts";
 import { hookRoutes } from "./routes/hooks.ts";
 import { podRoutes } from "./routes/pods.ts";
 import { logRoutes } from "./routes/logs.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { routingRoutes } from "./routes/routing.ts";
 import { defaultDeploySettings } from "../domain/deploy-settings.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { noUpstreams, RouteTableHub } from "../route-table/hub.ts";
+import { TrafficHistory } from "../metrics/history.ts";
 import { RouterBoard } from "../route-table/router-board.ts";
 import { ReleaseHub } from "../services/release-hub.ts";
 
@@ -37,6 +39,7 @@ export function createController(deps: ControllerDeps): Controller {
     releaseHub,
     upstreams: deps.upstreams ?? noUpstreams,
     routers: deps.routers ?? new RouterBoard(),
+    traffic: deps.traffic ?? new TrafficHistory(deps.store.db, deps.logger),
     ...(deps.onAppDestroyed === undefined ? {} : { onAppDestroyed: deps.onAppDestroyed }),
     settings: {
       bodyLimit: 1024 * 1024,
@@ -73,6 +76,7 @@ export function createController(deps: ControllerDeps): Controller {
   routingRoutes(router, routeDeps);
   logRoutes(router, routeDeps);
   podRoutes(router, routeDeps);
+  metricsRoutes(router, routeDeps);
 
   app.use(errorsAndAccessLog(deps.logger));
   app.use(trimTrailingSlash);

@@ -3,6 +3,7 @@ import type { RouterContext } from "@koa/router";
 import type { Deployer } from "../deployer.ts";
 import type { DeploySettings } from "../domain/deploy-settings.ts";
 import type { Logger } from "../logger.ts";
+import type { TrafficHistory } from "../metrics/history.ts";
 import type { RouterBoard } from "../route-table/router-board.ts";
 import type { RouteTableHub, UpstreamSource } from "../route-table/hub.ts";
 import type { ReleaseHub } from "../services/release-hub.ts";
@@ -48,6 +49,8 @@ export interface ControllerDeps {
   upstreams?: UpstreamSource;
   /** Where routers' status reports go (`POST /v2/routes/status`); a board nobody reads when absent. */
   routers?: RouterBoard;
+  /** Where routers' metrics reports go, and what `GET /v2/apps/:id/metrics` reads; one on the store when absent. */
+  traffic?: TrafficHistory;
   /** Told after an app is destroyed, to remove what other services keep for it (its git repository). */
   onAppDestroyed?: (app: string) => Promise<void>;
 }
@@ -63,7 +66,9 @@ export interface State {
 export type Ctx = RouterContext<State>;
 
 /** Dependencies as the routes see them (the deployer resolved). */
-export type RouteDeps = Required<Pick<ControllerDeps, "store" | "logger" | "deployer" | "routeHub" | "releaseHub" | "upstreams" | "routers">> &
+export type RouteDeps = Required<
+  Pick<ControllerDeps, "store" | "logger" | "deployer" | "routeHub" | "releaseHub" | "upstreams" | "routers" | "traffic">
+> &
   Pick<ControllerDeps, "onAppDestroyed"> & {
     settings: Required<ControllerSettings>;
   };

@@ -5,12 +5,21 @@ export interface AppEvent {
   message: string;
   /** `v3`, when the event concerns one release. */
   release?: string;
+  /** The process type it is about (a crash's instance), when one. */
+  process?: string;
   time: string;
 }
 
 export type EventSink = (event: AppEvent) => void;
 
 /** Builds an event stamped now. */
-export function appEvent(app: string, kind: AppEvent["kind"], message: string, release?: number): AppEvent {
-  return { app, kind, message, ...(release === undefined ? {} : { release: `v${release}` }), time: new Date().toISOString() };
+export function appEvent(app: string, kind: AppEvent["kind"], message: string, release?: number, process?: string): AppEvent {
+  return {
+    app,
+    kind,
+    message,
+    ...(release === undefined ? {} : { release: `v${release}` }),
+    ...(process === undefined ? {} : { process }),
+    time: new Date().toISOString(),
+  };
 }

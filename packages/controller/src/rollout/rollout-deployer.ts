@@ -4,7 +4,7 @@ import { defaultDeploySettings } from "../domain/deploy-settings.ts";
 import { redactConfig } from "../domain/redact.ts";
 import { BerthError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import type { Instance, LogLine, LogOptions, Scheduler } from "../scheduler/types.ts";
+import type { Instance, LogLine, LogOptions, MemoryUse, Scheduler } from "../scheduler/types.ts";
 import { findApp, listAppIds } from "../store/apps.ts";
 import { insertEvent } from "../store/app-events.ts";
 import type { UpstreamSource, Upstreams } from "../route-table/hub.ts";
@@ -180,11 +180,16 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
    * the new counts; otherwise the live release's groups are scaled now.
    */
   async scale(app: string, formation: Formation): Promise<void> {
-    await this.#start(app, "scale", async (signal) => {
-      // Looked at once what ran before has ended: a rollout that just finished has nothing to go on with.
-      if ((await findRollout(this.#deps.store.db, app))?.kind === "deploy") void this.deploy(app);
-      else await scaleLive(this.#deps, app, formation, signal);
-    }, "take-over");
+    await this.#start(
+      app,
+      "scale",
+      async (signal) => {
+        // Looked at once what ran before has ended: a rollout that just finished has nothing to go on with.
+        if ((await findRollout(this.#deps.store.db, app))?.kind === "deploy") void this.deploy(app);
+        else await scaleLive(this.#deps, app, formation, signal);
+      },
+      "take-over",
+    );
   }
 
   async restart(app: string, type?: string): Promise<void> {
@@ -246,6 +251,10 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
 
   logs(app: string, options?: LogOptions): Promise<LogLine[]> {
     return this.#deps.scheduler.logs(app, options);
+  }
+
+  async memory(app: string): Promise<Map<string, MemoryUse> | undefined> {
+    return this.#deps.scheduler.memory?.(app);
   }
 
   async destroy(app: string): Promise<void> {
@@ -334,7 +343,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
         if (first || instance.restarts <= (before?.get(instance.name) ?? 0)) continue;
         const code = instance.exitCode === null ? "" : ` with code ${instance.exitCode}`;
         const message = `${instance.type}.${instance.index} (${instance.name}) exited${code}; restarted ${instance.restarts} time(s)`;
-        this.#deps.emit(appEvent(id, "crash", message, instance.release));
+        this.#deps.emit(appEvent(id, "crash", message, instance.release, instance.type));
       }
       known.set(id, seen);
     }

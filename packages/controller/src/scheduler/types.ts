@@ -95,6 +95,13 @@ export interface LogOptions {
  * The small, scheduler-neutral interface over replica groups. Implementations read state from their
  * engine (Docker, Kubernetes), never from memory, so a restarted controller sees what runs.
  */
+/** Memory of a process type's running instances, added up: `limitBytes` null when any has no limit. */
+export interface MemoryUse {
+  usedBytes: number;
+  limitBytes: number | null;
+  instances: number;
+}
+
 export interface Scheduler {
   /** Prepares what an app needs before anything of it runs (on Kubernetes, its namespace). */
   createApp?(app: string): Promise<void>;
@@ -133,6 +140,11 @@ export interface Scheduler {
   watchInstances?(onChange: (app: string | undefined) => void, signal: AbortSignal): void;
   /** Removes everything the app runs. */
   destroyApp(app: string): Promise<void>;
+  /**
+   * Memory of the app's running instances per process type, as the engine measures it now. Absent
+   * where the engine cannot say (Kubernetes without a metrics server).
+   */
+  memory?(app: string): Promise<Map<string, MemoryUse>>;
   /**
    * Engines that balance a process type's ready instances behind one address (a Kubernetes Service)
    * give it here, by type; the router then sends the type's requests there instead of to each instance.

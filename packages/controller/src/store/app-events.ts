@@ -6,7 +6,7 @@ import type { AppEventRow, Executor } from "./schema.ts";
 export async function insertEvent(db: Executor, event: AppEvent): Promise<void> {
   await db
     .insertInto("app_events")
-    .columns(["id", "app_id", "time", "kind", "release", "message"])
+    .columns(["id", "app_id", "time", "kind", "release", "message", "process"])
     .expression((eb) =>
       eb
         .selectFrom("apps")
@@ -17,6 +17,7 @@ export async function insertEvent(db: Executor, event: AppEvent): Promise<void> 
           eb.val(event.kind).as("kind"),
           eb.val(event.release ?? null).as("release"),
           eb.val(event.message).as("message"),
+          eb.val(event.process ?? null).as("process"),
         ])
         .where("apps.id", "=", event.app),
     )
@@ -46,5 +47,18 @@ export function eventsAfter(db: Executor, appId: string, time: string): Promise<
     .orderBy("time")
     .orderBy("id")
     .limit(1000)
+    .execute();
+}
+
+/** The time and process type of each of the app's crashes since `time`, oldest first. */
+export function crashesSince(db: Executor, appId: string, time: string): Promise<{ time: string; process: string | null }[]> {
+  return db
+    .selectFrom("app_events")
+    .select(["time", "process"])
+    .where("app_id", "=", appId)
+    .where("kind", "=", "crash")
+    .where("time", ">=", time)
+    .orderBy("time")
+    .limit(100_000)
     .execute();
 }

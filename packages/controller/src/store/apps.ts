@@ -71,6 +71,7 @@ export async function deleteApp(db: Executor, id: string): Promise<void> {
   await db.deleteFrom("domains").where("app_id", "=", id).execute();
   await db.deleteFrom("app_settings").where("app_id", "=", id).execute();
   await db.deleteFrom("app_events").where("app_id", "=", id).execute();
+  await db.deleteFrom("traffic").where("app_id", "=", id).execute();
   await db.deleteFrom("apps").where("id", "=", id).execute();
 }
 

@@ -184,6 +184,28 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0008-metrics": {
+    async up(db: Kysely<unknown>) {
+      // Each router's count of an app's requests per minute (`start`, ms since the epoch), as its
+      // latest report for that minute said: `source` is `<router>#<boot>`, so the replicas (and a
+      // router's restarts) add up. `latency` is JSON: counts per METRICS_LATENCY_BOUNDS_MS bucket.
+      await db.schema
+        .createTable("traffic")
+        .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
+        .addColumn("start", "bigint", (c) => c.notNull())
+        .addColumn("source", "text", (c) => c.notNull())
+        .addColumn("requests", "integer", (c) => c.notNull())
+        .addColumn("errors", "integer", (c) => c.notNull())
+        .addColumn("latency", "text", (c) => c.notNull())
+        .addColumn("latency_sum_ms", "double precision", (c) => c.notNull())
+        .addPrimaryKeyConstraint("traffic_pk", ["app_id", "start", "source"])
+        .execute();
+      await db.schema.createIndex("traffic_start").on("traffic").column("start").execute();
+      // Which process type an event is about (a crash's), where it is about one.
+      await db.schema.alterTable("app_events").addColumn("process", "text").execute();
+      await db.schema.createIndex("app_events_kind").on("app_events").columns(["app_id", "kind", "time"]).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -18,6 +18,7 @@ export interface Database {
   app_events: AppEventRow;
   leases: LeaseRow;
   changes: ChangeRow;
+  traffic: TrafficRow;
 }
 
 export interface AppEventRow {
@@ -27,6 +28,8 @@ export interface AppEventRow {
   kind: string;
   release: string | null;
   message: string;
+  /** The process type the event is about (a crash's), or null. */
+  process: string | null;
 }
 
 export interface DomainRow {
@@ -158,6 +161,20 @@ export interface LeaseRow {
   expires: number | string;
   /** A controller that asked the holder to give it up, or null. */
   yield_to: string | null;
+}
+
+/** One router's count of an app's requests in one minute (see migration 0008). */
+export interface TrafficRow {
+  app_id: string;
+  /** Ms since the epoch. */
+  start: number | string;
+  /** `<router>#<boot>`. */
+  source: string;
+  requests: number;
+  errors: number;
+  /** JSON: counts per latency bucket. */
+  latency: string;
+  latency_sum_ms: number;
 }
 
 export type Db = Kysely<Database>;

@@ -1,13 +1,23 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type AppRoute, ROUTE_TABLE_PATH, ROUTER_KEY_HEADER, ROUTER_STATUS_PATH, type RouterStatus, type RouteTable } from "@berth/api";
+import {
+  type AppRoute,
+  ROUTE_TABLE_PATH,
+  ROUTER_KEY_HEADER,
+  ROUTER_METRICS_PATH,
+  ROUTER_STATUS_PATH,
+  type RouterMetricsReport,
+  type RouterStatus,
+  type RouteTable,
+} from "@berth/api";
 
 /**
  * The controller's side of `GET /v2/routes`, exactly as the contract's doc comment says: authenticated
  * with X-Berth-Router-Key; `watch=1` streams NDJSON full tables (the current one first, then one per
  * change); `since=<v>` holds the first line until the version is greater than `v`; no `watch` → one table.
  * It sends no heartbeats (a test that wants them writes them with `heartbeat()`), and keeps every
- * router status report (`POST /v2/routes/status`) in `statuses`.
+ * router status report (`POST /v2/routes/status`) in `statuses`, and every metrics report
+ * (`POST /v2/routes/metrics`) it accepted in `metrics` — while `refuseMetrics` is set it answers those 503.
  */
 export class ControllerStub {
   readonly key: string;
@@ -16,6 +26,8 @@ export class ControllerStub {
   readonly sinces: (number | undefined)[] = [];
   /** Every status report routers sent, in order. */
   readonly statuses: RouterStatus[] = [];
+  readonly metrics: RouterMetricsReport[] = [];
+  refuseMetrics = false;
   #server: Server | undefined;
   #watchers = new Set<{ res: ServerResponse; since: number }>();
   #port = 0;
@@ -31,16 +43,19 @@ export class ControllerStub {
   async start(): Promise<this> {
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? "/", "http://stub");
-      if (url.pathname !== ROUTE_TABLE_PATH && url.pathname !== ROUTER_STATUS_PATH) return void res.writeHead(404).end();
+      const paths = [ROUTE_TABLE_PATH, ROUTER_STATUS_PATH, ROUTER_METRICS_PATH];
+      if (!paths.includes(url.pathname)) return void res.writeHead(404).end();
       if (req.headers[ROUTER_KEY_HEADER] !== this.key) {
         res.writeHead(401, { "content-type": "application/json" });
         return void res.end('{"error":{"code":"UNAUTHENTICATED","message":"bad router key"}}');
       }
-      if (url.pathname === ROUTER_STATUS_PATH) {
+      if (url.pathname === ROUTER_STATUS_PATH || url.pathname === ROUTER_METRICS_PATH) {
         let body = "";
         req.on("data", (chunk: Buffer) => (body += chunk.toString()));
         req.on("end", () => {
-          this.statuses.push(JSON.parse(body) as RouterStatus);
+          if (url.pathname === ROUTER_STATUS_PATH) this.statuses.push(JSON.parse(body) as RouterStatus);
+          else if (this.refuseMetrics) return void res.writeHead(503).end();
+          else this.metrics.push(JSON.parse(body) as RouterMetricsReport);
           res.writeHead(204).end();
         });
         return;

@@ -38,6 +38,7 @@ export async function startRouter(
     backoff?: { minMs: number; maxMs: number };
     silenceMs?: number;
     statusIntervalMs?: number;
+    metricsIntervalMs?: number;
   } = {},
 ): Promise<RunningRouter> {
   const dir = options.cacheDir ?? (await mkdtemp(join(tmpdir(), "berth-router-")));
@@ -52,6 +53,7 @@ export async function startRouter(
       backoff: options.backoff ?? { minMs: 20, maxMs: 100 },
       ...(options.silenceMs === undefined ? {} : { silenceMs: options.silenceMs }),
       ...(options.statusIntervalMs === undefined ? {} : { statusIntervalMs: options.statusIntervalMs }),
+      ...(options.metricsIntervalMs === undefined ? {} : { metricsIntervalMs: options.metricsIntervalMs }),
     },
     logger: logs,
     ...options.deps,

@@ -1,6 +1,5 @@
 import { PassThrough } from "node:stream";
-import { timingSafeEqual } from "node:crypto";
-import { type Domain, ROUTER_KEY_HEADER, ROUTER_STATUS_PATH, type RouterStatus } from "@berth/api";
+import { type Domain, ROUTER_STATUS_PATH, type RouterStatus } from "@berth/api";
 import type { Router } from "@koa/router";
 import { asObject, onlyKeys, requiredString } from "../../domain/validate.ts";
 import { BerthError, invalid } from "../../errors.ts";
@@ -8,9 +7,9 @@ import { settingsRow, settingsView, validateSettingsChange } from "../../route-t
 import { buildRouteTable } from "../../route-table/table.ts";
 import { deleteDomain, findDomain, findSettings, insertDomain, listDomains, saveSettings } from "../../store/routing.ts";
 import type { DomainRow } from "../../store/schema.ts";
-import { loadApp } from "../access.ts";
+import { loadApp, requireRouter } from "../access.ts";
 import { readJson } from "../body.ts";
-import type { Ctx, RouteDeps, State } from "../context.ts";
+import type { RouteDeps, State } from "../context.ts";
 
 const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
@@ -53,16 +52,6 @@ function validateRouterStatus(value: unknown): RouterStatus {
     busy[address] = n;
   }
   return { router, version: body.version, routing: body.routing as string[], busy };
-}
-
-function routerOnly(ctx: Ctx, key: string): void {
-  const given = Buffer.from(ctx.get(ROUTER_KEY_HEADER));
-  const expected = Buffer.from(key);
-  if (key === "" || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new BerthError("UNAUTHENTICATED", "the route table is for the router only", {
-      hint: "send the router key in X-Berth-Router-Key",
-    });
-  }
 }
 
 export function routingRoutes(router: Router<State>, deps: RouteDeps): void {
@@ -131,13 +120,13 @@ export function routingRoutes(router: Router<State>, deps: RouteDeps): void {
   });
 
   router.post(ROUTER_STATUS_PATH, async (ctx) => {
-    routerOnly(ctx, deps.settings.routerKey);
+    requireRouter(ctx, deps.settings.routerKey);
     deps.routers.record(validateRouterStatus(await readJson(ctx, deps.settings.bodyLimit)));
     ctx.status = 204;
   });
 
   router.get("/v2/routes", async (ctx) => {
-    routerOnly(ctx, deps.settings.routerKey);
+    requireRouter(ctx, deps.settings.routerKey);
     if (ctx.query.watch !== "1" && ctx.query.watch !== "true") {
       ctx.body = await table();
       return;

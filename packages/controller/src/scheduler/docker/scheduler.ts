@@ -3,13 +3,14 @@ import type Docker from "dockerode";
 import type { ContainerInfo, ContainerInspectInfo } from "dockerode";
 import { BerthError } from "../../errors.ts";
 import { groupName } from "../names.ts";
-import type { Group, GroupRef, GroupSpec, Instance, InstanceState, LogLine, LogOptions, Scheduler } from "../types.ts";
+import type { Group, GroupRef, GroupSpec, Instance, InstanceState, LogLine, LogOptions, MemoryUse, Scheduler } from "../types.ts";
 import { type ContainerOptionsSettings, containerOptions, type DockerNetwork } from "./container-options.ts";
 import { engineError, statusOf } from "./errors.ts";
 import { watchContainerEvents } from "./engine-events.ts";
 import { followContainerLogs } from "./follow.ts";
 import { LABEL, labelFilter, readinessFromLabel } from "./labels.ts";
 import { demuxLogs } from "./logs.ts";
+import { addMemory, usedBytes } from "./memory.ts";
 import { probe } from "./probe.ts";
 import { pullImage } from "./pull.ts";
 
@@ -141,6 +142,26 @@ export class DockerScheduler implements Scheduler {
     }
     for (const group of groups.values()) group.instances.sort((a, b) => a.index - b.index);
     return [...groups.values()].sort((a, b) => a.release - b.release || a.type.localeCompare(b.type));
+  }
+
+  async memory(app: string): Promise<Map<string, MemoryUse>> {
+    const running = (await this.#containers(app)).filter((c) => c.State === "running");
+    const measured = await Promise.all(
+      running.map(async (c) => {
+        const container = this.#docker.getContainer(c.Id);
+        // Gone or stopped meanwhile: simply not counted.
+        const [stats, inspect] = await Promise.all([container.stats({ stream: false, "one-shot": true }), container.inspect()]).catch(
+          () => [undefined, undefined] as const,
+        );
+        const used = stats === undefined ? null : usedBytes(stats);
+        if (used === null || inspect === undefined) return undefined;
+        const limit = inspect.HostConfig.Memory ?? 0;
+        return { type: c.Labels[LABEL.type] ?? "", used, limit: limit > 0 ? limit : null };
+      }),
+    );
+    const out = new Map<string, MemoryUse>();
+    for (const m of measured) if (m !== undefined) addMemory(out, m.type, m.used, m.limit);
+    return out;
   }
 
   async deleteGroup(group: GroupRef): Promise<void> {
