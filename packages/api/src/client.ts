@@ -2,6 +2,19 @@ import { ApiError, ErrorCode, isErrorEnvelope } from "./errors.ts";
 import { readLines } from "./lines.ts";
 import { localhostAwareFetch } from "./localhost.ts";
 import { waitForRelease, type WaitForReleaseOptions } from "./release-wait.ts";
+import type {
+  AlertChannel,
+  AlertDelivery,
+  AlertHistoryEntry,
+  AlertRule,
+  ChannelTestResult,
+  CreateAlertRuleRequest,
+  CreateChannelRequest,
+  CreatedChannel,
+  DeliveryStatus,
+  SilenceRequest,
+  UpdateAlertRuleRequest,
+} from "./alerts.ts";
 import type { AppMetrics, MetricsQuery } from "./metrics.ts";
 import { BUILDER_KEY_HEADER, routes } from "./routes.ts";
 import type {
@@ -60,7 +73,7 @@ export interface ControllerClientOptions {
   fetch?: Fetch;
 }
 
-type Method = "GET" | "POST" | "DELETE";
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
 /** Typed client of the controller's REST API. Non-2xx answers throw {@link ApiError}. */
 export class ControllerClient {
@@ -249,6 +262,29 @@ export class ControllerClient {
   metrics(app: string, query: MetricsQuery = {}): Promise<AppMetrics> {
     return this.request<AppMetrics>("GET", routes.metrics(app), undefined, query);
   }
+
+  /** Alert rules, channels and deliveries of an app (`berth alerts:*`). */
+  readonly alerts = {
+    list: (app: string) => this.request<Page<AlertRule>>("GET", routes.alerts(app)),
+    add: (app: string, rule: CreateAlertRuleRequest) => this.request<AlertRule>("POST", routes.alerts(app), rule),
+    get: (app: string, rule: string) => this.request<AlertRule>("GET", routes.alert(app, rule)),
+    update: (app: string, rule: string, change: UpdateAlertRuleRequest) =>
+      this.request<AlertRule>("PATCH", routes.alert(app, rule), change),
+    remove: (app: string, rule: string) => this.request<void>("DELETE", routes.alert(app, rule)),
+    silence: (app: string, rule: string, forSeconds: number) =>
+      this.request<AlertRule>("POST", routes.alertSilence(app, rule), { forSeconds } satisfies SilenceRequest),
+    history: (app: string, query: PageQuery = {}) =>
+      this.request<Page<AlertHistoryEntry>>("GET", routes.alertHistory(app), undefined, query),
+    channels: {
+      list: (app: string) => this.request<Page<AlertChannel>>("GET", routes.alertChannels(app)),
+      add: (app: string, channel: CreateChannelRequest) => this.request<CreatedChannel>("POST", routes.alertChannels(app), channel),
+      remove: (app: string, channel: string) => this.request<void>("DELETE", routes.alertChannel(app, channel)),
+      test: (app: string, channel: string) => this.request<ChannelTestResult>("POST", routes.alertChannelTest(app, channel)),
+    },
+    deliveries: (app: string, query: PageQuery & { status?: DeliveryStatus } = {}) =>
+      this.request<Page<AlertDelivery>>("GET", routes.alertDeliveries(app), undefined, query),
+    redeliver: (app: string, delivery: string) => this.request<AlertDelivery>("POST", routes.alertRedeliver(app, delivery)),
+  };
 
   readonly settings = {
     get: (app: string) => this.request<AppSettings>("GET", routes.settings(app)),

@@ -25,3 +25,20 @@ export {
   ROUTER_METRICS_PATH,
 } from "./metrics.ts";
 export type { AppMetrics, MetricsPoint, MetricsQuery, ProcessMetrics, RouterMetricsReport, TrafficBucket } from "./metrics.ts";
+export { ALERT_KINDS } from "./alerts.ts";
+export type {
+  AlertChannel,
+  AlertDelivery,
+  AlertHistoryEntry,
+  AlertKind,
+  AlertRule,
+  AlertState,
+  ChannelTestResult,
+  ChannelType,
+  CreateAlertRuleRequest,
+  CreateChannelRequest,
+  CreatedChannel,
+  DeliveryStatus,
+  SilenceRequest,
+  UpdateAlertRuleRequest,
+} from "./alerts.ts";

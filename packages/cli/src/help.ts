@@ -11,6 +11,7 @@ const order = [
   "ps",
   "logs",
   "metrics",
+  "alerts",
   "limits",
   "healthchecks",
   "domains",

@@ -7,6 +7,8 @@ export interface CommandEntry extends CommandSummary {
   load(): Promise<{ commands: Command[] }>;
 }
 
+const alerts = () => import("./commands/alerts.ts");
+const alertsChannels = () => import("./commands/alerts-channels.ts");
 const allowlist = () => import("./commands/allowlist.ts");
 const apps = () => import("./commands/apps.ts");
 const auth = () => import("./commands/auth.ts");
@@ -32,6 +34,65 @@ const users = () => import("./commands/users.ts");
  * that each module defines exactly what is listed here for it).
  */
 export const registry: readonly CommandEntry[] = [
+  {
+    name: "alerts:list",
+    group: "alerts",
+    aliases: ["alerts"],
+    summary: "show the app's alert rules (firing, pending or ok) and their channels",
+    load: alerts,
+  },
+  { name: "alerts:info", summary: "show everything about one alert rule", usage: "<rule>", load: alerts },
+  {
+    name: "alerts:add",
+    summary: "add an alert rule: errors, latency, crashes, down, memory or an event",
+    usage: "<kind>",
+    load: alerts,
+  },
+  {
+    name: "alerts:update",
+    summary: "change an alert rule's threshold, durations, channels or enabled",
+    usage: "<rule>",
+    load: alerts,
+  },
+  { name: "alerts:remove", summary: "delete an alert rule", usage: "<rule>", load: alerts },
+  { name: "alerts:enable", summary: "evaluate an alert rule again and let it notify", usage: "<rule>", load: alerts },
+  { name: "alerts:disable", summary: "stop evaluating an alert rule (it is kept)", usage: "<rule>", load: alerts },
+  {
+    name: "alerts:silence",
+    summary: "mute an alert rule's notifications for a while (it is still evaluated)",
+    usage: "<rule>",
+    load: alerts,
+  },
+  { name: "alerts:unsilence", summary: "end an alert rule's silence: it notifies again", usage: "<rule>", load: alerts },
+  {
+    name: "alerts:history",
+    summary: "list when the rules went pending, fired and resolved, and their events",
+    load: alerts,
+  },
+  { name: "alerts:channels", summary: "list where the app's alerts are sent: webhooks and Slack", load: alertsChannels },
+  {
+    name: "alerts:channels:add",
+    summary: "send the app's alerts to a webhook (signed) or a Slack incoming webhook",
+    load: alertsChannels,
+  },
+  { name: "alerts:channels:remove", summary: "stop sending the app's alerts to a channel", usage: "<channel>", load: alertsChannels },
+  {
+    name: "alerts:test",
+    summary: "send a test notification to a channel and show what its receiver answered",
+    usage: "<channel>",
+    load: alertsChannels,
+  },
+  {
+    name: "alerts:deliveries",
+    summary: "list the notifications sent: status, attempts, the receiver's answer",
+    load: alertsChannels,
+  },
+  {
+    name: "alerts:redeliver",
+    summary: "send a notification to its channel again (e.g. one that failed)",
+    usage: "<delivery>",
+    load: alertsChannels,
+  },
   {
     name: "allowlist:list",
     group: "allowlist",

@@ -1,7 +1,7 @@
 import test from "ava";
 import { Printer, width } from "../src/output.ts";
-import { bytes, metricsView, milliseconds, percent, period } from "../src/ui/metrics-view.ts";
-import { combinePoints, sparkline } from "../src/ui/sparkline.ts";
+import { bytes, metricsView, milliseconds, percent, period } from "../src/metrics-view.ts";
+import { combinePoints, sparkline } from "../src/sparkline.ts";
 import { berth, createApp, loggedIn } from "./helpers/berth.ts";
 import { startController, type TestController } from "./helpers/controller.ts";
 import { type MetricsRequests, metricsFetch, point, sampleMetrics } from "./helpers/metrics.ts";

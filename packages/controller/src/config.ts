@@ -44,6 +44,12 @@ export interface ControllerConfig {
   dockerNetwork: "auto" | "bridge" | "host";
   /** Kubernetes settings, read when `scheduler` is `kubernetes`. */
   kubernetes: KubernetesSettings;
+  /**
+   * `BERTH_ALERTS_TICK` (s): how often the leader evaluates alert rules; `BERTH_ALERTS_ALLOW_PRIVATE_URLS`:
+   * whether channels may point at private, loopback and link-local addresses (`auto`: only in the
+   * single-machine platform, whose user may well receive on their own machine).
+   */
+  alerts: { tickMs: number; allowPrivateUrls: "auto" | "yes" | "no" };
 }
 
 export interface KubernetesSettings {
@@ -82,6 +88,7 @@ export function loadControllerConfig(env: Env = process.env): ControllerConfig {
     scheduler: s.scheduler,
     dockerHost: s.dockerHost,
     dockerNetwork: s.dockerNetwork,
+    alerts: { tickMs: s.alertsTickMs, allowPrivateUrls: s.alertsAllowPrivateUrls },
     kubernetes: {
       kubeconfig: s.kubeconfig,
       terminationGracePeriodSeconds: s.k8sGracePeriodSeconds,

@@ -2,6 +2,7 @@ import type { RequestListener } from "node:http";
 import { defaultDockerSocket } from "@berth/config";
 import type Docker from "dockerode";
 import { ROUTER_STATUS_INTERVAL_MS } from "@berth/api";
+import { runAlerts } from "./alerts/loops.ts";
 import type { ControllerConfig } from "./config.ts";
 import { createController } from "./http/app.ts";
 import type { ControllerDeps } from "./http/context.ts";
@@ -33,6 +34,10 @@ export interface ControllerRuntime {
 export type DockerEngine = DockerClient & Pick<Docker, "listNetworks">;
 
 export interface ControllerRuntimeOptions extends Pick<ControllerDeps, "onAppDestroyed"> {
+  /** The single-machine platform: `BERTH_ALERTS_ALLOW_PRIVATE_URLS=auto` lets channels point at this machine. */
+  singleMachine?: boolean;
+  /** Tests shorten the alert deliveries' retry schedule. */
+  alertRetryScheduleMs?: readonly number[];
   /**
    * The Docker client of the docker scheduler: the platform hands the same one to the builder.
    * Made from `config.dockerHost` when absent.
@@ -122,7 +127,12 @@ export async function startControllerRuntime(
   logger: Logger,
   options: ControllerRuntimeOptions = {},
 ): Promise<ControllerRuntime> {
-  const { docker, ...hooks } = options;
+  const { docker, singleMachine, alertRetryScheduleMs, ...hooks } = options;
+  const alerts = {
+    tickMs: config.alerts.tickMs,
+    allowPrivate: config.alerts.allowPrivateUrls === "yes" || (config.alerts.allowPrivateUrls === "auto" && singleMachine === true),
+    ...(alertRetryScheduleMs === undefined ? {} : { retryScheduleMs: alertRetryScheduleMs }),
+  };
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -138,7 +148,9 @@ export async function startControllerRuntime(
   const chosen = await schedulers[config.scheduler](parts);
   const deployer = chosen === undefined ? undefined : rolloutDeployer(parts, chosen.scheduler, chosen.drains);
   // Reconcile and the crash watch, while this controller is the leader; stopped by `deployer.close()` below.
-  deployer?.lead();
+  deployer?.lead({}, (signal) =>
+    runAlerts({ db: store.db, logger, deployer, settings: alerts, appUrlTemplate: config.appUrlTemplate }, signal),
+  );
   const { app } = createController({
     store,
     logger,
@@ -155,6 +167,7 @@ export async function startControllerRuntime(
       platformDomain: config.domain,
       trustedProxies: config.trustedProxies,
       rollout: config.rollout,
+      alerts,
     },
   });
   return {

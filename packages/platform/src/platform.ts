@@ -15,6 +15,8 @@ export interface PlatformOptions {
   routerControllerUrl?: (controllerUrl: string) => string;
   /** How often the router sends the controller its traffic counts; tests shorten it. Default 10 s. */
   routerMetricsIntervalMs?: number;
+  /** Delays between attempts to deliver an alert notification; tests shorten them. Standard Webhooks' by default. */
+  alertRetryScheduleMs?: readonly number[];
 }
 
 export interface Platform {
@@ -56,6 +58,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     docker,
     // The builder lives in this process: a destroyed app's repository goes with it.
     onAppDestroyed: async (app) => builder?.forget(app),
+    // One machine: its user may well receive alerts on it (BERTH_ALERTS_ALLOW_PRIVATE_URLS=auto).
+    singleMachine: true,
+    ...(options.alertRetryScheduleMs === undefined ? {} : { alertRetryScheduleMs: options.alertRetryScheduleMs }),
   });
   const internal = createServer(controller.handler);
   const internalPort = await listen(internal, 0, "127.0.0.1");

@@ -1,15 +1,16 @@
 import type { MetricsQuery } from "@berth/api";
 import { appOption, type Command, defineCommand, jsonOption } from "../command.ts";
+import { parseDuration } from "../duration.ts";
 import { UsageError } from "../errors.ts";
-import { metricsView } from "../ui/metrics-view.ts";
+import { metricsView } from "../metrics-view.ts";
 
 const DEFAULT_COLUMNS = 80;
 
 /** `30m`, `1h`, … `24h`: the controller keeps a day of figures. Checked here so a typo costs no request. */
 function since(raw: string | undefined): MetricsQuery {
   if (raw === undefined) return {};
-  const match = /^([1-9][0-9]{0,4})([mh])$/.exec(raw);
-  if (match === null || Number(match[1]) * (match[2] === "h" ? 60 : 1) > 24 * 60) {
+  const seconds = parseDuration(raw, ["m", "h"]);
+  if (seconds === undefined || seconds < 60 || seconds > 24 * 3600) {
     throw new UsageError(`--since: "${raw}" is not a duration like 30m or 6h (at most 24h)`, "e.g. `berth metrics --since 6h`");
   }
   return { since: raw };

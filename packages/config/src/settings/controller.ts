@@ -135,6 +135,19 @@ export const controllerCoreSettings = {
     default: rolloutDefaults.watchMs,
     meaning: "seconds a ready release is watched for crashes (0: none), unless the app's config sets it",
   }),
+  alertsTickMs: setting({
+    env: "BERTH_ALERTS_TICK",
+    kind: seconds(1, 300),
+    default: 15_000,
+    meaning: "seconds between evaluations of every alert rule (no rule's window may be shorter)",
+  }),
+  alertsAllowPrivateUrls: setting({
+    env: "BERTH_ALERTS_ALLOW_PRIVATE_URLS",
+    kind: oneOf(["auto", "yes", "no"] as const),
+    default: "auto",
+    meaning:
+      "whether alert channels may post to private, loopback and link-local addresses: `auto` allows it in the single-machine platform only",
+  }),
   drainGraceMs: setting({
     env: "BERTH_DRAIN_TIMEOUT",
     kind: seconds(0, 3600),

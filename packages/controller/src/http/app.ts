@@ -12,6 +12,7 @@ import { hookRoutes } from "./routes/hooks.ts";
 import { podRoutes } from "./routes/pods.ts";
 import { logRoutes } from "./routes/logs.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { alertRoutes } from "./routes/alerts.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { routingRoutes } from "./routes/routing.ts";
 import { defaultDeploySettings } from "../domain/deploy-settings.ts";
@@ -49,6 +50,7 @@ export function createController(deps: ControllerDeps): Controller {
       trustedProxies: [],
       routeHeartbeatMs: ROUTE_STREAM_HEARTBEAT_MS,
       rollout: defaultDeploySettings,
+      alerts: { tickMs: 15_000, allowPrivate: false },
       ...deps.settings,
     },
   };
@@ -77,6 +79,7 @@ export function createController(deps: ControllerDeps): Controller {
   logRoutes(router, routeDeps);
   podRoutes(router, routeDeps);
   metricsRoutes(router, routeDeps);
+  alertRoutes(router, routeDeps);
 
   app.use(errorsAndAccessLog(deps.logger));
   app.use(trimTrailingSlash);

@@ -2,6 +2,7 @@ import type { RegistrationMode } from "@berth/api";
 import type { RouterContext } from "@koa/router";
 import type { Deployer } from "../deployer.ts";
 import type { DeploySettings } from "../domain/deploy-settings.ts";
+import type { DeliveryOptions } from "../alerts/dispatcher.ts";
 import type { Logger } from "../logger.ts";
 import type { TrafficHistory } from "../metrics/history.ts";
 import type { RouterBoard } from "../route-table/router-board.ts";
@@ -30,6 +31,13 @@ export interface ControllerSettings {
   routeHeartbeatMs?: number;
   /** CIDRs of proxies in front of the router whose X-Forwarded-For the router may trust. */
   trustedProxies?: string[];
+  /** How alerts are evaluated and delivered. Default: a 15 s tick, public receivers only. */
+  alerts?: AlertSettings;
+}
+
+export interface AlertSettings extends DeliveryOptions {
+  /** How often the leader evaluates every rule; no rule's window may be shorter. */
+  tickMs: number;
 }
 
 export interface ControllerDeps {

@@ -1,7 +1,7 @@
 /** Something that happened to an app, for its log stream (`berth[deploy]: v3 deployed`). */
 export interface AppEvent {
   app: string;
-  kind: "deploy" | "crash" | "scale" | "restart" | "release" | "build";
+  kind: "deploy" | "crash" | "scale" | "restart" | "release" | "build" | "alert";
   message: string;
   /** `v3`, when the event concerns one release. */
   release?: string;

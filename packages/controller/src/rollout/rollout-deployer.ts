@@ -307,16 +307,19 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
    * every `resumeMs` carries on rollouts that a controller which died left behind. Only one
    * controller sharing the database leads at a time. Returns at once.
    */
-  lead(crashWatch: CrashWatchOptions = {}): void {
+  lead(crashWatch: CrashWatchOptions = {}, alongside?: (signal: AbortSignal) => Promise<void>): void {
     this.#leading ??= this.#leases.lead(LEADER_LEASE, async (signal) => {
       await this.reconcile().catch((err: unknown) => this.#deps.logger.error("reconcile failed; apps may be missing instances", { err }));
       const stop = this.watchCrashes(crashWatch);
+      // Other loops of the leader's (alerts): they stop when leadership ends, and are awaited then.
+      const other = alongside?.(signal).catch((err: unknown) => this.#deps.logger.error("a leader's loop failed", { err }));
       const timer = setInterval(() => {
         this.#resume().catch((err: unknown) => this.#deps.logger.warn("could not look for rollouts to carry on", { err }));
       }, this.#resumeMs).unref();
       await untilAborted(signal);
       clearInterval(timer);
       await stop();
+      await other;
       // The next leader (this one again, maybe) first takes note of restart counts as they are then.
       this.#restarts = undefined;
     });

@@ -72,6 +72,9 @@ export async function deleteApp(db: Executor, id: string): Promise<void> {
   await db.deleteFrom("app_settings").where("app_id", "=", id).execute();
   await db.deleteFrom("app_events").where("app_id", "=", id).execute();
   await db.deleteFrom("traffic").where("app_id", "=", id).execute();
+  for (const table of ["alert_deliveries", "alert_history", "alert_rules", "alert_channels"] as const) {
+    await db.deleteFrom(table).where("app_id", "=", id).execute();
+  }
   await db.deleteFrom("apps").where("id", "=", id).execute();
 }
 

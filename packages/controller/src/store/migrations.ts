@@ -206,6 +206,78 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("app_events_kind").on("app_events").columns(["app_id", "kind", "time"]).execute();
     },
   },
+  "0009-alerts": {
+    async up(db: Kysely<unknown>) {
+      // Where an app's notifications go; `secret` signs a webhook's deliveries and is never shown again.
+      await db.schema
+        .createTable("alert_channels")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("url", "text", (c) => c.notNull())
+        .addColumn("secret", "text")
+        .addColumn("enabled", "integer", (c) => c.notNull())
+        .addColumn("disabled_reason", "text")
+        .addColumn("created", "text", (c) => c.notNull())
+        .execute();
+      // A rule and its state (ok, pending, firing since `state_since`), kept here so that a restarted
+      // controller, or the next leader, carries on where the last evaluation left off. `cursor`: the
+      // time of the newest event an event rule has seen.
+      await db.schema
+        .createTable("alert_rules")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("threshold", "double precision")
+        .addColumn("window_s", "integer")
+        .addColumn("for_s", "integer", (c) => c.notNull())
+        .addColumn("min_requests", "integer")
+        .addColumn("channels", "text", (c) => c.notNull())
+        .addColumn("enabled", "integer", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("state_since", "text", (c) => c.notNull())
+        .addColumn("clear_since", "text")
+        .addColumn("figure", "text")
+        .addColumn("silenced_until", "text")
+        .addColumn("notified", "text")
+        .addColumn("cursor", "text", (c) => c.notNull())
+        .addColumn("created", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("alert_rules_app").on("alert_rules").column("app_id").execute();
+      await db.schema
+        .createTable("alert_history")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
+        .addColumn("rule_id", "text", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("change", "text", (c) => c.notNull())
+        .addColumn("figure", "text", (c) => c.notNull())
+        .addColumn("time", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("alert_history_app").on("alert_history").columns(["app_id", "time"]).execute();
+      // One notification to one channel: `body` is the notification (JSON) it sends on each attempt.
+      await db.schema
+        .createTable("alert_deliveries")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
+        .addColumn("channel_id", "text", (c) => c.notNull())
+        .addColumn("rule_id", "text")
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("title", "text", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull())
+        .addColumn("last_status", "integer")
+        .addColumn("last_error", "text")
+        .addColumn("last_duration_ms", "integer")
+        .addColumn("next_attempt", "text")
+        .addColumn("created", "text", (c) => c.notNull())
+        .addColumn("updated", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("alert_deliveries_due").on("alert_deliveries").columns(["status", "next_attempt"]).execute();
+      await db.schema.createIndex("alert_deliveries_app").on("alert_deliveries").columns(["app_id", "created"]).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -19,6 +19,10 @@ export interface Database {
   leases: LeaseRow;
   changes: ChangeRow;
   traffic: TrafficRow;
+  alert_channels: AlertChannelRow;
+  alert_rules: AlertRuleRow;
+  alert_history: AlertHistoryRow;
+  alert_deliveries: AlertDeliveryRow;
 }
 
 export interface AppEventRow {
@@ -175,6 +179,70 @@ export interface TrafficRow {
   /** JSON: counts per latency bucket. */
   latency: string;
   latency_sum_ms: number;
+}
+
+/** Where an app's notifications go (see migration 0009). */
+export interface AlertChannelRow {
+  id: string;
+  app_id: string;
+  type: string;
+  url: string;
+  /** A webhook's `whsec_` signing secret; null for Slack. */
+  secret: string | null;
+  enabled: number;
+  disabled_reason: string | null;
+  created: string;
+}
+
+export interface AlertRuleRow {
+  id: string;
+  app_id: string;
+  kind: string;
+  threshold: number | null;
+  window_s: number | null;
+  for_s: number;
+  min_requests: number | null;
+  /** JSON array of channel ids; empty: all the app's channels. */
+  channels: string;
+  enabled: number;
+  state: string;
+  state_since: string;
+  /** While firing: since when the condition has not held (it resolves once that lasts). */
+  clear_since: string | null;
+  figure: string | null;
+  silenced_until: string | null;
+  /** When a firing notification last went out (for the repeat interval). */
+  notified: string | null;
+  cursor: string;
+  created: string;
+}
+
+export interface AlertHistoryRow {
+  id: string;
+  app_id: string;
+  rule_id: string;
+  kind: string;
+  change: string;
+  figure: string;
+  time: string;
+}
+
+export interface AlertDeliveryRow {
+  id: string;
+  app_id: string;
+  channel_id: string;
+  rule_id: string | null;
+  kind: string;
+  title: string;
+  body: string;
+  status: string;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  next_attempt: string | null;
+  created: string;
+  updated: string;
 }
 
 export type Db = Kysely<Database>;

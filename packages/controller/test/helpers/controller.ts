@@ -4,6 +4,7 @@ import { ControllerClient, type RegistrationMode } from "@berth/api";
 import type { ExecutionContext } from "ava";
 import type { Deployer } from "../../src/deployer.ts";
 import { createController } from "../../src/http/app.ts";
+import type { AlertSettings } from "../../src/http/context.ts";
 import { createJsonLogger } from "../../src/logger.ts";
 import { RouteTableHub, type UpstreamSource } from "../../src/route-table/hub.ts";
 import { RouterBoard } from "../../src/route-table/router-board.ts";
@@ -37,6 +38,8 @@ export interface HarnessOptions {
   routers?: RouterBoard;
   routeHeartbeatMs?: number;
   maxTokensPerUser?: number;
+  /** How alerts are evaluated and delivered (channels may point at loopback only when this says so). */
+  alerts?: AlertSettings;
   /** A deployer, or one built over the harness's store (with the route hub to tell of changes). */
   deployer?: Deployer | ((store: Store, routeHub: RouteTableHub, releases: ReleaseHub) => Deployer & Partial<UpstreamSource>);
 }
@@ -66,6 +69,7 @@ export async function startController(t: ExecutionContext, backend: BackendName,
       platformDomain: "example.test",
       trustedProxies: ["10.0.0.0/8"],
       ...(options.routeHeartbeatMs === undefined ? {} : { routeHeartbeatMs: options.routeHeartbeatMs }),
+      ...(options.alerts === undefined ? {} : { alerts: options.alerts }),
     },
     routeHub,
     releaseHub: releases,

@@ -1,5 +1,5 @@
 import type { AppMetrics, MetricsPoint, ProcessMetrics } from "@berth/api";
-import { type Printer, type Style, width } from "../output.ts";
+import { type Printer, type Style, width } from "./output.ts";
 import { combinePoints, NO_DATA, pointsPerColumn, sparkline } from "./sparkline.ts";
 
 /** `12,400`. */

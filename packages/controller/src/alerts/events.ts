@@ -1,0 +1,35 @@
+import type { Executor } from "../store/schema.ts";
+
+/** Something an event rule notifies of once: a failed deploy, a rollback. */
+export interface AlertEvent {
+  /** When it happened (the release's last change); the rule's cursor moves past it. */
+  time: string;
+  figure: string;
+  /** A rollback that restored the previous release by itself (a failed deploy). */
+  automatic: boolean;
+}
+
+/** The app's failed deploys and rollbacks after `cursor`, oldest first. */
+export async function eventsAfter(db: Executor, appId: string, kind: string, cursor: string): Promise<AlertEvent[]> {
+  const rows = await db
+    .selectFrom("releases")
+    .select(["version", "state", "failure", "summary", "updated", "created"])
+    .where("app_id", "=", appId)
+    .where("updated", ">", cursor)
+    .orderBy("updated")
+    .limit(100)
+    .execute();
+  const out: AlertEvent[] = [];
+  for (const r of rows) {
+    const failed = r.state === "failed";
+    if (kind === "deploy-failed" && failed) {
+      out.push({ time: r.updated, figure: `v${r.version} failed to deploy: ${r.failure ?? "no reason recorded"}`, automatic: true });
+    }
+    if (kind === "rollback") {
+      const manual = / rolled back to v\d+$/.test(r.summary) && r.created > cursor;
+      if (failed) out.push({ time: r.updated, figure: `v${r.version} failed; the previous release was restored`, automatic: true });
+      else if (manual) out.push({ time: r.updated, figure: `v${r.version}: ${r.summary}`, automatic: false });
+    }
+  }
+  return out;
+}
