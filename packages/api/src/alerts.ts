@@ -4,12 +4,21 @@ import type { Timestamp } from "./types.ts";
  * What a rule watches. Metric kinds hold a condition over a window (`errors`: 5xx share of at least
  * `minRequests` requests; `latency`: p95 in ms; `crashes`: instance crashes; `down`: no ready web
  * instance, or every request failing; `memory`: share of the limit). Event kinds notify once per
- * event: a failed deploy, a rollback (`threshold` 1: automatic ones only). (A failed build is not
- * reported to the controller yet, so there is no `build-failed` kind.)
+ * event: a failed deploy, a failed build (a push that made no release), a rollback (`threshold` 1:
+ * automatic ones only).
  */
-export type AlertKind = "errors" | "latency" | "crashes" | "down" | "memory" | "deploy-failed" | "rollback";
+export type AlertKind = "errors" | "latency" | "crashes" | "down" | "memory" | "deploy-failed" | "build-failed" | "rollback";
 
-export const ALERT_KINDS: readonly AlertKind[] = ["errors", "latency", "crashes", "down", "memory", "deploy-failed", "rollback"];
+export const ALERT_KINDS: readonly AlertKind[] = [
+  "errors",
+  "latency",
+  "crashes",
+  "down",
+  "memory",
+  "deploy-failed",
+  "build-failed",
+  "rollback",
+];
 
 /** `ok` → `pending` (the condition holds, not yet for `forSeconds`) → `firing` → `ok` (resolved). Event rules stay `ok`. */
 export type AlertState = "ok" | "pending" | "firing";

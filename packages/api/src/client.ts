@@ -30,6 +30,7 @@ import type {
   GrantPermRequest,
   Domain,
   Formation,
+  HookBuildFailedRequest,
   HookBuildRequest,
   HookConfigRequest,
   HookReleaseRequest,
@@ -296,6 +297,7 @@ export class ControllerClient {
     pushAuth: (body: PushAuthRequest) => this.request<PushAuthResponse>("POST", routes.hooks.pushAuth, body),
     config: (app: string) => this.request<Config>("POST", routes.hooks.config, { app } satisfies HookConfigRequest),
     build: (body: HookBuildRequest) => this.request<HookBuildResponse>("POST", routes.hooks.build, body),
+    buildFailed: (body: HookBuildFailedRequest) => this.request<void>("POST", routes.hooks.buildFailed, body),
     /** A release's state, to follow the rollout a build started. */
     release: (app: string, version: number) =>
       this.request<Release>("POST", routes.hooks.release, { app, version } satisfies HookReleaseRequest),

@@ -45,6 +45,7 @@ export const routes = {
     pushAuth: "/v2/hooks/push-auth",
     config: "/v2/hooks/config",
     build: "/v2/hooks/build",
+    buildFailed: "/v2/hooks/build-failed",
     release: "/v2/hooks/release",
     releaseStatus: "/v2/hooks/release-status",
   },

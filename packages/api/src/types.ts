@@ -294,6 +294,15 @@ export interface HookBuildRequest {
   durationMs?: number;
 }
 
+/** The builder tells the controller a push's build failed (no release was made): for `build-failed` alerts and the app's log. */
+export interface HookBuildFailedRequest {
+  app: string;
+  user: string;
+  sha: string;
+  /** What the pusher was told, first line first. */
+  reason: string;
+}
+
 export interface HookBuildResponse {
   build: Build;
   release: Release;

@@ -107,3 +107,17 @@ eachBackend("push-auth counts as a use of the token, so a token only git uses is
     "a token offered under another user's name is not marked",
   );
 });
+
+eachBackend("a failed build becomes a build event in the app's log, masked of its config values", async (t, backend) => {
+  const h = await startController(t, backend);
+  const alice = await h.user("alice");
+  await alice.apps.create("hk");
+  await alice.config.set("hk", { values: { NPM_TOKEN: "s3cr3t-npm-token" } });
+  const failure = { app: "hk", user: "alice", sha: "abcdef1234567", reason: "npm install failed: 401 for s3cr3t-npm-token\nmore output" };
+  await rejects(t, h.client.hooks.buildFailed(failure), 401, "UNAUTHENTICATED");
+  await rejects(t, h.builder.hooks.buildFailed({ ...failure, sha: "zzz" }), 400, "VALIDATION_FAILED");
+  await rejects(t, h.builder.hooks.buildFailed({ ...failure, app: "nope" }), 404, "APP_NOT_FOUND");
+  await h.builder.hooks.buildFailed(failure);
+  const lines = (await alice.logs.get("hk")).filter((e) => e.tag === "build").map((e) => e.line);
+  t.deepEqual(lines, ["build of abcdef1 pushed by alice failed: npm install failed: 401 for [redacted]"]);
+});

@@ -81,7 +81,10 @@ export async function receivePush(deps: ReceiveDeps, request: HookRequest, chann
   }
   const deploy = updates.find((u) => deployRefs.includes(u.ref));
   for (const u of updates) {
-    if (u !== deploy) out.line(`${u.ref.replace(/^refs\/(heads|tags)\//, "")}: stored, not built (Berth builds pushes to ${deps.deployBranches.join(" or ")})`);
+    if (u !== deploy)
+      out.line(
+        `${u.ref.replace(/^refs\/(heads|tags)\//, "")}: stored, not built (Berth builds pushes to ${deps.deployBranches.join(" or ")})`,
+      );
   }
   if (deploy === undefined) return 0;
 
@@ -100,7 +103,12 @@ export async function receivePush(deps: ReceiveDeps, request: HookRequest, chann
   const timeout = new AbortController();
   const minutes = deps.buildTimeoutMs / 60_000;
   const timer = setTimeout(
-    () => timeout.abort(new Error(`the build took longer than ${minutes >= 1 ? `${minutes} min` : `${deps.buildTimeoutMs / 1000} s`} (BERTH_BUILD_TIMEOUT)`)),
+    () =>
+      timeout.abort(
+        new Error(
+          `the build took longer than ${minutes >= 1 ? `${minutes} min` : `${deps.buildTimeoutMs / 1000} s`} (BERTH_BUILD_TIMEOUT)`,
+        ),
+      ),
     deps.buildTimeoutMs,
   );
   const signal = AbortSignal.any([channel.signal, pending.signal, timeout.signal]);
@@ -124,7 +132,9 @@ export async function receivePush(deps: ReceiveDeps, request: HookRequest, chann
       return 1;
     }
     if (release.state === "superseded") {
-      out.step(`v${release.version} was taken over by a newer release before its rollout finished; \`berth releases\` shows how that one ends`);
+      out.step(
+        `v${release.version} was taken over by a newer release before its rollout finished; \`berth releases\` shows how that one ends`,
+      );
       logger.info("release superseded", { version: release.version });
       return 0;
     }
@@ -136,7 +146,14 @@ export async function receivePush(deps: ReceiveDeps, request: HookRequest, chann
     const reason = signal.reason instanceof Error ? signal.reason.message : "the push was interrupted";
     const shown = signal.aborted && !(error instanceof BuildError) ? new BuildError("CANCELLED", `build cancelled: ${reason}`) : error;
     report(out, shown, logger);
-    logger.info("build failed", { error: shown instanceof Error ? shown.message : String(shown) });
+    const failure = shown instanceof Error ? shown.message : String(shown);
+    logger.info("build failed", { error: failure });
+    // Told to the controller (the app's log, `build-failed` alerts) unless the pusher went away.
+    if (!channel.signal.aborted && !pending.signal.aborted) {
+      await deps.controller.hooks
+        .buildFailed({ app, user: pending.user, sha: deploy.next, reason: failure })
+        .catch((err: unknown) => logger.warn("could not tell the controller the build failed", { err }));
+    }
     return 1;
   } finally {
     clearTimeout(timer);

@@ -29,7 +29,7 @@ const list = defineCommand({
   summary: "show the app's alert rules (firing, pending or ok) and their channels",
   description: [
     "A metric rule is pending while its condition holds for less than its --for, then FIRING until it",
-    "clears (a resolved notification follows); event rules (deploy-failed, rollback) notify once per",
+    "clears (a resolved notification follows); event rules (deploy-failed, build-failed, rollback) notify once per",
     "event and stay ok. Under each rule: its figure at the last evaluation, and any silence. --json",
     "prints {rules, channels} as the controller sends them.",
   ].join("\n"),
@@ -72,7 +72,7 @@ const add = defineCommand({
   usage: "<kind>",
   description: [
     "Kinds: errors (5xx share in %), latency (p95 in ms), crashes (count), down (no ready web instance),",
-    "memory (% of the limit); deploy-failed and rollback notify once per event (rollback --threshold 1:",
+    "memory (% of the limit); deploy-failed, build-failed and rollback notify once per event (rollback --threshold 1:",
     "automatic ones only). Options left out take the kind's defaults. Durations are a whole number and",
     "s, m, h or d: 30s, 5m, 1h. --min-requests keeps a quiet app from firing on one failed request of two.",
   ].join("\n"),

@@ -47,6 +47,7 @@ const DEFAULTS: Record<AlertKind, Pick<AlertRule, "threshold" | "windowSeconds" 
   down: { threshold: null, windowSeconds: 60, forSeconds: 60, minRequests: null },
   memory: { threshold: 90, windowSeconds: 300, forSeconds: 300, minRequests: null },
   "deploy-failed": { threshold: null, windowSeconds: null, forSeconds: 0, minRequests: null },
+  "build-failed": { threshold: null, windowSeconds: null, forSeconds: 0, minRequests: null },
   rollback: { threshold: null, windowSeconds: null, forSeconds: 0, minRequests: null },
 };
 
@@ -63,6 +64,7 @@ export function summaryOf(rule: Pick<AlertRule, "kind" | "threshold" | "windowSe
     down: `no ready web instance, or every request failing${held}`,
     memory: `memory above ${rule.threshold}% of the limit ${over}${held}`,
     "deploy-failed": "every failed deploy",
+    "build-failed": "every failed build",
     rollback: rule.threshold === 1 ? "every automatic rollback" : "every rollback",
   };
   return summaries[rule.kind];

@@ -9,8 +9,23 @@ export interface AlertEvent {
   automatic: boolean;
 }
 
-/** The app's failed deploys and rollbacks after `cursor`, oldest first. */
+/** The app's failed builds after `cursor` (its `build` events: the builder reports only failures). */
+async function failedBuilds(db: Executor, appId: string, cursor: string): Promise<AlertEvent[]> {
+  const rows = await db
+    .selectFrom("app_events")
+    .select(["time", "message"])
+    .where("app_id", "=", appId)
+    .where("kind", "=", "build")
+    .where("time", ">", cursor)
+    .orderBy("time")
+    .limit(100)
+    .execute();
+  return rows.map((r) => ({ time: r.time, figure: r.message, automatic: false }));
+}
+
+/** The app's failed builds, failed deploys or rollbacks (by `kind`) after `cursor`, oldest first. */
 export async function eventsAfter(db: Executor, appId: string, kind: string, cursor: string): Promise<AlertEvent[]> {
+  if (kind === "build-failed") return failedBuilds(db, appId, cursor);
   const rows = await db
     .selectFrom("releases")
     .select(["version", "state", "failure", "summary", "updated", "created"])

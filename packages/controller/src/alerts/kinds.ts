@@ -23,6 +23,7 @@ export const KINDS: Readonly<Record<AlertKind, KindSpec>> = {
   down: { metric: true, windowSeconds: 120, forSeconds: 60, minRequests: 5 },
   memory: { metric: true, threshold: { default: 90, min: 1, max: 100, unit: "%" }, forSeconds: 300 },
   "deploy-failed": { metric: false, forSeconds: 0 },
+  "build-failed": { metric: false, forSeconds: 0 },
   rollback: { metric: false, threshold: { default: 0, min: 0, max: 1, unit: "(1: automatic only)" }, forSeconds: 0 },
 };
 
@@ -61,6 +62,8 @@ export function summarize(rule: RuleShape): string {
       return `memory at least ${rule.threshold}% of the limit${held}`;
     case "deploy-failed":
       return "a deploy fails (the previous release keeps serving)";
+    case "build-failed":
+      return "a push's build fails (no release is made)";
     case "rollback":
       return rule.threshold === 1 ? "an automatic rollback (a failed deploy)" : "any rollback, by hand or automatic";
   }

@@ -1,4 +1,7 @@
-import type { Config, HookBuildRequest, PushAuthRequest, PushAuthResponse } from "@berth/api";
+import type { Config, HookBuildFailedRequest, HookBuildRequest, PushAuthRequest, PushAuthResponse } from "@berth/api";
+import { redactConfig } from "../domain/redact.ts";
+import { appEvent } from "../rollout/app-events.ts";
+import { insertEvent } from "../store/app-events.ts";
 import { hashToken } from "../auth/secrets.ts";
 import type { DeploySettings } from "../domain/deploy-settings.ts";
 import { BerthError, appNotFound, userNotFound } from "../errors.ts";
@@ -27,8 +30,10 @@ export async function authorizePush(db: Executor, request: PushAuthRequest): Pro
     return { allowed: false, code: "INVALID_CREDENTIALS", reason: "wrong username or token; log in again with `berth login`" };
   }
   const app = await findApp(db, appId);
-  if (app === undefined) return { allowed: false, code: "APP_NOT_FOUND", reason: `app "${appId}" not found; create it with \`berth create ${appId}\`` };
-  if (!(await mayAccess(db, user, app, "use"))) return { allowed: false, code: "FORBIDDEN", reason: `${username} has no access to app "${appId}"` };
+  if (app === undefined)
+    return { allowed: false, code: "APP_NOT_FOUND", reason: `app "${appId}" not found; create it with \`berth create ${appId}\`` };
+  if (!(await mayAccess(db, user, app, "use")))
+    return { allowed: false, code: "FORBIDDEN", reason: `${username} has no access to app "${appId}"` };
   return { allowed: true, generation: app.created };
 }
 
@@ -36,6 +41,16 @@ export async function authorizePush(db: Executor, request: PushAuthRequest): Pro
 export async function configForBuild(db: Executor, appId: string, defaults: DeploySettings): Promise<Config> {
   if ((await findApp(db, appId)) === undefined) throw appNotFound(appId);
   return liveConfig(db, appId, defaults);
+}
+
+/**
+ * Records a push whose build failed as a `build` event of the app (its log; `build-failed` alerts),
+ * the reason masked of the app's config values, which build arguments may have echoed.
+ */
+export async function recordFailedBuild(db: Executor, request: HookBuildFailedRequest, defaults: DeploySettings): Promise<void> {
+  const config = await configForBuild(db, request.app, defaults);
+  const reason = redactConfig(request.reason.split("\n")[0] ?? "", config.values);
+  await insertEvent(db, appEvent(request.app, "build", `build of ${request.sha.slice(0, 7)} pushed by ${request.user} failed: ${reason}`));
 }
 
 /** Records the build the builder made of `request.user`'s push and releases it; the pusher must still have access. */

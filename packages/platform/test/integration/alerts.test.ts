@@ -196,6 +196,16 @@ test.serial(
       delivered.map(() => 3),
       "the same notification (webhook-id) each time",
     );
+    // A push whose build fails: the builder tells the controller, and build-failed notifies.
+    await alice.alerts.add("flaky", { kind: "build-failed" });
+    await commitTree(tree, { Dockerfile: "FROM scratch\nRUN exit 3\n" }, "broken build");
+    t.false((await push(tree, `http://alice:${token}@127.0.0.1:${port}/flaky.git`)).ok);
+    const failedBuild = await eventually(
+      async () => hooks.received.find((r) => typed(r).type === "alert.event" && typed(r).data.rule.kind === "build-failed"),
+      "a build-failed webhook",
+      60_000,
+    );
+    t.regex(typed(failedBuild).data.figure, /^build of [0-9a-f]{7} pushed by alice failed: /);
     const history = (await alice.alerts.history("flaky")).results.map((h) => `${h.kind} ${h.change}`);
     t.true(
       history.includes("errors firing") && history.includes("errors resolved") && history.includes("deploy-failed event"),

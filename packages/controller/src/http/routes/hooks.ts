@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import {
   BUILDER_KEY_HEADER,
   type BuildKind,
+  type HookBuildFailedRequest,
   type HookBuildRequest,
   type HookBuildResponse,
   type HookConfigRequest,
@@ -16,7 +17,7 @@ import { validateProcfile } from "../../domain/procfile.ts";
 import { asObject, onlyKeys, optionalInteger, optionalString, requiredString } from "../../domain/validate.ts";
 import { buildView, releaseView } from "../../domain/views.ts";
 import { BerthError, invalid } from "../../errors.ts";
-import { authorizePush, configForBuild, pushedRelease, releasePushedBuild } from "../../services/hooks.ts";
+import { authorizePush, configForBuild, pushedRelease, recordFailedBuild, releasePushedBuild } from "../../services/hooks.ts";
 import { readJson, untilGone } from "../body.ts";
 import { afterRevision, awaitReleaseStatus, waitSeconds } from "../../services/release-status.ts";
 import type { RouteDeps, State } from "../context.ts";
@@ -46,6 +47,19 @@ function validateHookConfig(value: unknown): HookConfigRequest {
   return { app: requiredString(asObject(value, "body"), "app", 63) };
 }
 
+function validateHookBuildFailed(value: unknown): HookBuildFailedRequest {
+  const body = asObject(value, "body");
+  onlyKeys(body, ["app", "user", "sha", "reason"], "");
+  const sha = requiredString(body, "sha", 64);
+  if (!/^[0-9a-f]{7,64}$/.test(sha)) throw invalid("sha", "must be a git commit id");
+  return {
+    app: validateAppName(body.app, "app"),
+    user: requiredString(body, "user", 64),
+    sha,
+    reason: requiredString(body, "reason", 4000),
+  };
+}
+
 function validateHookBuild(value: unknown): HookBuildRequest {
   const body = asObject(value, "body");
   const app = validateAppName(body.app, "app");
@@ -59,7 +73,12 @@ function validateHookBuild(value: unknown): HookBuildRequest {
   const log = optionalString(body, "log", 8 * 1024 * 1024);
   const durationMs = optionalInteger(body, "durationMs", 0, 24 * 3600 * 1000);
   return {
-    app, user, sha, image, procfile, kind,
+    app,
+    user,
+    sha,
+    image,
+    procfile,
+    kind,
     ...(log === undefined ? {} : { log }),
     ...(durationMs === undefined ? {} : { durationMs }),
   };
@@ -107,6 +126,11 @@ export function hookRoutes(router: Router<State>, deps: RouteDeps): void {
     };
     ctx.status = 201;
     ctx.body = response;
+  });
+
+  router.post("/v2/hooks/build-failed", guard, async (ctx) => {
+    await recordFailedBuild(deps.store.db, validateHookBuildFailed(await readJson(ctx, deps.settings.bodyLimit)), deps.settings.rollout);
+    ctx.status = 204;
   });
 
   router.post("/v2/hooks/release", guard, async (ctx) => {
