@@ -79,7 +79,8 @@ export type ChannelType = "webhook" | "slack";
 
 export interface AlertChannel {
   id: string;
-  app: string;
+  /** Null for a platform channel, which an admin adds and every app's notifications reach. */
+  app: string | null;
   type: ChannelType;
   /** Where it posts, shortened to scheme://host/… (a Slack URL is itself a secret). */
   target: string;

@@ -282,6 +282,13 @@ export class ControllerClient {
       remove: (app: string, channel: string) => this.request<void>("DELETE", routes.alertChannel(app, channel)),
       test: (app: string, channel: string) => this.request<ChannelTestResult>("POST", routes.alertChannelTest(app, channel)),
     },
+    /** Platform channels (admins): every app's notifications reach them. */
+    platform: {
+      list: () => this.request<Page<AlertChannel>>("GET", routes.platformChannels),
+      add: (channel: CreateChannelRequest) => this.request<CreatedChannel>("POST", routes.platformChannels, channel),
+      remove: (channel: string) => this.request<void>("DELETE", routes.platformChannel(channel)),
+      test: (channel: string) => this.request<ChannelTestResult>("POST", routes.platformChannelTest(channel)),
+    },
     deliveries: (app: string, query: PageQuery & { status?: DeliveryStatus } = {}) =>
       this.request<Page<AlertDelivery>>("GET", routes.alertDeliveries(app), undefined, query),
     redeliver: (app: string, delivery: string) => this.request<AlertDelivery>("POST", routes.alertRedeliver(app, delivery)),

@@ -39,6 +39,9 @@ export const routes = {
   alertChannels: (app: string) => `/v2/apps/${enc(app)}/alerts/channels`,
   alertChannel: (app: string, channel: string) => `/v2/apps/${enc(app)}/alerts/channels/${enc(channel)}`,
   alertChannelTest: (app: string, channel: string) => `/v2/apps/${enc(app)}/alerts/channels/${enc(channel)}/test`,
+  platformChannels: "/v2/alerts/channels",
+  platformChannel: (channel: string) => `/v2/alerts/channels/${enc(channel)}`,
+  platformChannelTest: (channel: string) => `/v2/alerts/channels/${enc(channel)}/test`,
   alertDeliveries: (app: string) => `/v2/apps/${enc(app)}/alerts/deliveries`,
   alertRedeliver: (app: string, delivery: string) => `/v2/apps/${enc(app)}/alerts/deliveries/${enc(delivery)}/redeliver`,
   hooks: {

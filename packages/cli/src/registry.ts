@@ -69,13 +69,22 @@ export const registry: readonly CommandEntry[] = [
     summary: "list when the rules went pending, fired and resolved, and their events",
     load: alerts,
   },
-  { name: "alerts:channels", summary: "list where the app's alerts are sent: webhooks and Slack", load: alertsChannels },
   {
-    name: "alerts:channels:add",
-    summary: "send the app's alerts to a webhook (signed) or a Slack incoming webhook",
+    name: "alerts:channels",
+    summary: "list where the app's alerts are sent: webhooks and Slack (--platform: every app's)",
     load: alertsChannels,
   },
-  { name: "alerts:channels:remove", summary: "stop sending the app's alerts to a channel", usage: "<channel>", load: alertsChannels },
+  {
+    name: "alerts:channels:add",
+    summary: "send the app's alerts (--platform: every app's) to a webhook (signed) or a Slack incoming webhook",
+    load: alertsChannels,
+  },
+  {
+    name: "alerts:channels:remove",
+    summary: "stop sending the app's alerts (--platform: every app's) to a channel",
+    usage: "<channel>",
+    load: alertsChannels,
+  },
   {
     name: "alerts:test",
     summary: "send a test notification to a channel and show what its receiver answered",

@@ -1,25 +1,52 @@
+import { createHmac } from "node:crypto";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import test from "ava";
 import { formatDuration, parseDuration } from "../src/duration.ts";
 import { clock } from "../src/alerts-view.ts";
+import type { AlertChannel } from "@berth/api";
 import { type AlertsState, alertsFetch, emptyAlerts, rule, type SeenRequest, sampleAlerts } from "./helpers/alerts.ts";
 import { berth, loggedIn } from "./helpers/berth.ts";
 import { startController, type TestController } from "./helpers/controller.ts";
 
 let controller: TestController;
+/** alice, the first user: an administrator. */
 let home: string;
+/** bob, who is not. */
+let bobHome: string;
 test.before(async () => {
   controller = await startController();
   home = await loggedIn(controller.url);
+  bobHome = await loggedIn(controller.url, "bob");
 });
 test.after.always(() => controller?.close());
 
-/** `berth <argv> -a myapp` against the alerts fake over `state`; what it printed and the requests it made. */
-async function run(argv: string[], state: AlertsState = sampleAlerts("myapp"), options: { tty?: boolean } = {}) {
+/** `berth <argv>` as is, against the alerts fake over `state`; what it printed and the requests it made. */
+async function runAs(argv: string[], state: AlertsState, options: { tty?: boolean; home?: string } = {}) {
   const seen: SeenRequest[] = [];
-  const result = await berth([...argv, "-a", "myapp"], { home, fetch: alertsFetch(state, seen), ...options });
+  const result = await berth(argv, { fetch: alertsFetch(state, seen), ...options, home: options.home ?? home });
   const requests = seen.map((r) => [r.method, `${r.url.pathname}${r.url.search}`, r.body] as const);
   return { ...result, state, requests, lines: result.stdout.trimEnd().split("\n") };
 }
+
+/** `berth <argv> -a myapp` against the alerts fake over `state`. */
+const run = (argv: string[], state: AlertsState = sampleAlerts("myapp"), options: { tty?: boolean } = {}) =>
+  runAs([...argv, "-a", "myapp"], state, options);
+
+/** `berth <argv>` with no -a, as alice (an administrator) unless `as` says whose home: for --platform. */
+const platform = (argv: string[], state: AlertsState = emptyAlerts(), as = home) => runAs(argv, state, { home: as });
+
+/** A platform channel as the controller stores it. */
+const platformChannel = (id: string, fields: Partial<AlertChannel> = {}): AlertChannel => ({
+  id,
+  app: null,
+  type: "webhook",
+  target: "https://ops.example.com/…",
+  enabled: true,
+  disabledReason: null,
+  created: "2026-11-25T09:00:00.000Z",
+  ...fields,
+});
 
 const ids = (state: AlertsState) => {
   const [errors, latency, crashes, deploys, memory] = state.rules.map((r) => r.id);
@@ -143,7 +170,7 @@ test("an unknown kind is refused before any request, with the closest kind and e
   t.is(result.code, 2);
   t.is(
     result.stderr,
-    'error: unknown alert kind "erors"\nhint: did you mean errors? the kinds are errors, latency, crashes, down, memory, deploy-failed, rollback\n',
+    'error: unknown alert kind "erors"\nhint: did you mean errors? the kinds are errors, latency, crashes, down, memory, deploy-failed, build-failed, rollback\n',
   );
   t.deepEqual(result.requests, []);
 });
@@ -352,6 +379,138 @@ test("alerts:test exits with 1 showing the receiver's status and answer, or why 
   );
 });
 
+test("alerts:channels:add --platform adds a channel every app's notifications reach, its secret shown once, with no rules", async (t) => {
+  const state = emptyAlerts();
+  // No -a, and no git remote in the home it runs in: the command asks for no app.
+  const result = await platform(
+    ["alerts:channels:add", "--platform", "--type", "webhook", "--url", "https://ops.example.com/berth"],
+    state,
+  );
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(result.requests, [["POST", "/v2/alerts/channels", { type: "webhook", url: "https://ops.example.com/berth" }]]);
+  const [channel] = state.channels;
+  t.is(channel?.app, null);
+  t.deepEqual(state.rules, []);
+  t.is(
+    result.stdout,
+    [
+      `added webhook channel ${channel?.id} to the platform: https://ops.example.com/… — every app's notifications reach it`,
+      "",
+      "signing secret: whsec_MfKQ9r8GKYqrTFvJEw6ZzDVqCNl4dCxS",
+      "shown once: store it now; it signs every delivery (Standard Webhooks)",
+      "",
+      `send a test with \`berth alerts:test --platform ${channel?.id}\``,
+      "",
+    ].join("\n"),
+  );
+  t.is(result.stdout.split("whsec_").length, 2);
+  const slack = await platform(
+    ["alerts:channels:add", "--platform", "--type", "slack", "--url", "https://hooks.slack.com/services/T0/B0/XX"],
+    state,
+  );
+  t.is(
+    slack.lines[0],
+    `added slack channel ${state.channels[1]?.id} to the platform: https://hooks.slack.com/… — every app's notifications reach it`,
+  );
+  t.false(slack.stdout.includes("secret"));
+  const json = await platform(
+    ["alerts:channels:add", "--platform", "--type", "webhook", "--url", "https://ops.example.com/", "--json"],
+    state,
+  );
+  t.is((JSON.parse(json.stdout) as { secret: string }).secret, "whsec_MfKQ9r8GKYqrTFvJEw6ZzDVqCNl4dCxS");
+});
+
+test("alerts:channels --platform lists the platform's channels under their own heading, and none of an app's", async (t) => {
+  const state = sampleAlerts("myapp");
+  state.channels.push(platformChannel("c-0p1a7f"), platformChannel("c-0p2b8e", { type: "slack", target: "https://hooks.slack.com/…" }));
+  const result = await platform(["alerts:channels", "--platform"], state);
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(result.requests, [["GET", "/v2/alerts/channels", undefined]]);
+  t.deepEqual(result.lines, [
+    "=== Platform Alert Channels",
+    "ID        TYPE     TARGET                     STATUS",
+    "c-0p1a7f  webhook  https://ops.example.com/…  enabled",
+    "c-0p2b8e  slack    https://hooks.slack.com/…  enabled",
+  ]);
+  t.deepEqual(JSON.parse((await platform(["alerts:channels", "--platform", "--json"], state)).stdout), state.channels.slice(2));
+  const none = await platform(["alerts:channels", "--platform"], sampleAlerts("myapp"));
+  t.is(none.stdout, "the platform has no alert channels: add one with `berth alerts:channels:add --platform --type slack --url …`\n");
+});
+
+test("alerts:test --platform and alerts:channels:remove --platform act on a platform channel, not an app's", async (t) => {
+  const state = sampleAlerts("myapp");
+  state.channels.push(platformChannel("c-0p1a7f"));
+  const tested = await platform(["alerts:test", "--platform", "c-0p1a7f"], state);
+  t.is(tested.code, 0, tested.stderr);
+  t.is(tested.stdout, "sent: https://ops.example.com/… answered 200 in 38 ms\n");
+  t.deepEqual(tested.requests.map(([method, path]) => [method, path]).sort(), [
+    ["GET", "/v2/alerts/channels"],
+    ["POST", "/v2/alerts/channels/c-0p1a7f/test"],
+  ]);
+  state.tests["c-0p1a7f"] = { ok: false, status: 404, durationMs: 51, error: null, response: "no such hook" };
+  const failed = await platform(["alerts:test", "--platform", "c-0p1a7f"], state);
+  t.is(failed.code, 1);
+  t.is(
+    failed.stderr,
+    'error: test to https://ops.example.com/… failed: answered 404 in 51 ms: "no such hook"\nhint: check the URL (a 410 Gone also disables the channel)\n',
+  );
+  // An app's channel is no platform channel.
+  const appChannel = await platform(["alerts:channels:remove", "--platform", ids(state).slack ?? ""], state);
+  t.is(appChannel.code, 1);
+  t.is(state.channels.length, 3);
+  const removed = await platform(["alerts:channels:remove", "--platform", "c-0p1a7f"], state);
+  t.is(removed.code, 0, removed.stderr);
+  t.deepEqual(removed.requests, [["DELETE", "/v2/alerts/channels/c-0p1a7f", undefined]]);
+  t.is(removed.stdout, "removed channel c-0p1a7f from the platform\n");
+  t.deepEqual(
+    state.channels.map((c) => c.app),
+    ["myapp", "myapp"],
+  );
+});
+
+test("--platform with -a is a usage error, before any request", async (t) => {
+  const state = sampleAlerts("myapp");
+  state.channels.push(platformChannel("c-0p1a7f"));
+  for (const argv of [
+    ["alerts:channels", "--platform"],
+    ["alerts:channels:add", "--platform", "--type", "slack", "--url", "https://hooks.slack.com/services/T0/B0/XX"],
+    ["alerts:channels:remove", "--platform", "c-0p1a7f"],
+    ["alerts:test", "--platform", "c-0p1a7f"],
+  ]) {
+    const result = await platform([...argv, "-a", "x"], state);
+    t.is(result.code, 2, argv[0]);
+    t.is(
+      result.stderr,
+      "error: --platform and -a/--app do not go together\nhint: a platform channel is no app's: every app's notifications reach it; drop one of them\n",
+      argv[0],
+    );
+    t.deepEqual(result.requests, [], argv[0]);
+  }
+  t.is(state.channels.length, 3);
+});
+
+test("someone who is not an administrator is refused the platform's channels, with what else there is", async (t) => {
+  const state = emptyAlerts();
+  state.channels.push(platformChannel("c-0p1a7f"));
+  for (const argv of [
+    ["alerts:channels", "--platform"],
+    ["alerts:channels:add", "--platform", "--type", "slack", "--url", "https://hooks.slack.com/services/T0/B0/XX"],
+    ["alerts:channels:remove", "--platform", "c-0p1a7f"],
+  ]) {
+    const result = await platform(argv, state, bobHome);
+    t.is(result.code, 1, argv[0]);
+    t.is(
+      result.stderr,
+      "error: only administrators may do this\nhint: platform channels are an administrator's; an app's own are `berth alerts:channels -a <app>`\n",
+      argv[0],
+    );
+  }
+  t.deepEqual(
+    state.channels.map((c) => c.id),
+    ["c-0p1a7f"],
+  );
+});
+
 test("alerts:deliveries shows each one's status, attempts, next attempt and last answer, its title below", async (t) => {
   const state = sampleAlerts("myapp");
   const { slack, hook } = ids(state);
@@ -419,4 +578,94 @@ test("help lists every alerts command in its own group, and each one's help has 
   t.regex(add.stdout, /\n {6}--window <duration> +over how long the figure is taken: 30s, 5m, 1h/);
   t.true(add.stdout.includes("\n  berth alerts:add errors --threshold 5 --window 5m --for 2m --min-requests 20\n"));
   t.regex((await berth(["alerts", "--help"], { home })).stdout, /^Usage: berth alerts:list \[options\]\n[\s\S]*\nAliases: alerts\n/);
+});
+
+test("the channel commands' help tells of --platform, with an example of it", async (t) => {
+  for (const name of ["alerts:channels", "alerts:channels:add", "alerts:channels:remove", "alerts:test"]) {
+    const help = await berth([name, "--help"], { home });
+    t.regex(help.stdout, /\n {6}--platform {2,}\S.*\(administrators only; no -a\)\n/, name);
+    t.regex(help.stdout, new RegExp(`\n {2}berth ${name} --platform( .*)?\n`), name);
+  }
+  const add = await berth(["alerts:channels:add", "--help"], { home });
+  t.true(add.stdout.includes("\n  berth alerts:channels:add --platform --type slack --url https://hooks.slack.com/services/T0/B0/XX\n"));
+  t.true(add.stdout.includes("every app's notifications reach it"));
+});
+
+/** A receiver on 127.0.0.1 answering every POST 200 `ok`, keeping what it got. */
+async function receiver() {
+  const got: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => {
+      body += chunk;
+    });
+    req.on("end", () => {
+      got.push({ headers: req.headers, body });
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/berth`, got, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+test("against the real controller: an administrator adds, tests and removes a platform channel; anyone else gets 403", async (t) => {
+  const hook = await receiver();
+  // The receiver is on a loopback address, which only these alert settings allow.
+  const real = await startController({ alerts: { tickMs: 1000, allowPrivate: true } });
+  try {
+    const admin = await loggedIn(real.url);
+    const bob = await loggedIn(real.url, "bob");
+    const added = await berth(["alerts:channels:add", "--platform", "--type", "webhook", "--url", hook.url], { home: admin });
+    t.is(added.code, 0, added.stderr);
+    const target = `${new URL(hook.url).origin}/…`;
+    const [, id] = /^added webhook channel (\S+) to the platform: /.exec(added.stdout) ?? [];
+    t.truthy(id, added.stdout);
+    t.true(added.stdout.startsWith(`added webhook channel ${id} to the platform: ${target} — every app's notifications reach it\n`));
+    const secret = /\nsigning secret: (whsec_\S+)\n/.exec(added.stdout)?.[1] ?? "";
+    t.is(added.stdout.split("whsec_").length, 2);
+    t.true(added.stdout.endsWith(`\nsend a test with \`berth alerts:test --platform ${id}\`\n`));
+
+    const listed = await berth(["alerts:channels", "--platform"], { home: admin });
+    t.is(listed.code, 0, listed.stderr);
+    t.deepEqual(listed.stdout.trimEnd().split("\n").slice(0, 1), ["=== Platform Alert Channels"]);
+    t.regex(listed.stdout, new RegExp(`\n${id} +webhook +${target.replace(/[.]/g, "\\.")} +enabled\n`));
+
+    const tested = await berth(["alerts:test", "--platform", id ?? ""], { home: admin });
+    t.is(tested.code, 0, tested.stderr);
+    t.regex(tested.stdout, new RegExp(`^sent: ${target.replace(/[.]/g, "\\.")} answered 200 in [0-9.<]+ m?s\n$`));
+    t.is(hook.got.length, 1);
+    // Signed with the secret printed once (Standard Webhooks: HMAC-SHA256 of "id.timestamp.body").
+    const [{ headers, body } = { headers: {}, body: "" }] = hook.got;
+    const signed = `${headers["webhook-id"]}.${headers["webhook-timestamp"]}.${body}`;
+    const key = Buffer.from(secret.slice("whsec_".length), "base64");
+    t.is(headers["webhook-signature"], `v1,${createHmac("sha256", key).update(signed).digest("base64")}`);
+
+    for (const argv of [
+      ["alerts:channels", "--platform"],
+      ["alerts:test", "--platform", id ?? ""],
+      ["alerts:channels:add", "--platform", "--type", "slack", "--url", hook.url],
+      ["alerts:channels:remove", "--platform", id ?? ""],
+    ]) {
+      const refused = await berth(argv, { home: bob });
+      t.is(refused.code, 1, argv[0]);
+      t.is(
+        refused.stderr,
+        "error: only administrators may do this\nhint: platform channels are an administrator's; an app's own are `berth alerts:channels -a <app>`\n",
+        argv[0],
+      );
+    }
+    t.is(hook.got.length, 1);
+
+    const removed = await berth(["alerts:channels:remove", "--platform", id ?? ""], { home: admin });
+    t.is(removed.stdout, `removed channel ${id} from the platform\n`, removed.stderr);
+    t.is(
+      (await berth(["alerts:channels", "--platform"], { home: admin })).stdout,
+      "the platform has no alert channels: add one with `berth alerts:channels:add --platform --type slack --url …`\n",
+    );
+  } finally {
+    await real.close();
+    await hook.close();
+  }
 });

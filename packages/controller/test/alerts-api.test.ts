@@ -1,5 +1,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Dispatcher } from "../src/alerts/dispatcher.ts";
+import { AlertEvaluator } from "../src/alerts/evaluator.ts";
+import { silentLogger } from "../src/logger.ts";
+import { setReleaseState } from "../src/store/releases.ts";
 import { eachBackend, rejects } from "./helpers/backend-test.ts";
 import { startController } from "./helpers/controller.ts";
 
@@ -131,3 +135,42 @@ eachBackend(
     t.is((await alice.alerts.channels.list("shop")).count, 1);
   },
 );
+
+eachBackend("platform channels are the admins': every app's notifications reach them besides the app's own", async (t, backend) => {
+  const h = await startController(t, backend, { alerts: local });
+  const admin = await h.user("admin");
+  const bob = await h.user("bob");
+  await bob.apps.create("blog");
+  const ops = await receiver(t);
+  const owner = await receiver(t);
+  await rejects(t, bob.alerts.platform.add({ type: "webhook", url: ops.url }), 403, "FORBIDDEN");
+  const platform = await admin.alerts.platform.add({ type: "webhook", url: ops.url });
+  t.is(platform.app, null);
+  t.deepEqual(
+    (await admin.alerts.platform.list()).results.map((c) => c.id),
+    [platform.id],
+  );
+  await rejects(t, bob.alerts.platform.list(), 403, "FORBIDDEN");
+  t.like(await admin.alerts.platform.test(platform.id), { ok: true, status: 200 });
+  await bob.alerts.channels.add("blog", { type: "webhook", url: owner.url });
+  t.is((await bob.alerts.channels.list("blog")).count, 1, "an app lists its own channels only");
+
+  // A failed deploy of bob's app, as the evaluator and the dispatcher see it.
+  const evaluator = new AlertEvaluator(
+    h.store.db,
+    silentLogger,
+    { pods: async () => [] },
+    { tickMs: 1000, appUrlTemplate: "http://{app}.example.test" },
+  );
+  const dispatcher = new Dispatcher(h.store.db, silentLogger, local);
+  await new Promise((r) => setTimeout(r, 10));
+  await setReleaseState(h.store.db, "blog", 1, "failed", "it never listened");
+  await evaluator.tick();
+  await dispatcher.run();
+  const kinds = (got: string[]) => got.map((b) => (JSON.parse(b) as { type: string }).type);
+  t.deepEqual(kinds(owner.got), ["alert.event"]);
+  t.deepEqual(kinds(ops.got), ["alert.test", "alert.event"]);
+  t.regex(ops.got[1]!, /v1 failed to deploy: it never listened/);
+  await admin.alerts.platform.remove(platform.id);
+  await rejects(t, admin.alerts.platform.remove(platform.id), 404, "NOT_FOUND");
+});

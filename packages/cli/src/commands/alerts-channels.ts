@@ -1,5 +1,14 @@
-import type { ChannelTestResult, ChannelType, CreatedChannel, DeliveryStatus } from "@berth/api";
-import { appOption, type Command, defineCommand, jsonOption, limitOption } from "../command.ts";
+import {
+  type AlertChannel,
+  ApiError,
+  type ChannelTestResult,
+  type ChannelType,
+  type CreateChannelRequest,
+  type CreatedChannel,
+  type DeliveryStatus,
+  type Page,
+} from "@berth/api";
+import { appOption, type Command, defineCommand, jsonOption, limitOption, type OptionSpecs } from "../command.ts";
 import type { Context } from "../context.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { noteTruncated, pageOf } from "../paging.ts";
@@ -22,33 +31,105 @@ function httpUrl(raw: string): string {
   return raw;
 }
 
+const platformOption = (description: string) =>
+  ({ platform: { type: "boolean", description: `${description} (administrators only; no -a)` } }) as const satisfies OptionSpecs;
+
+/** The channels a command acts on: an app's (`-a`, else the git remote's) or, with --platform, the platform's. */
+interface Channels {
+  /** Whether they are the platform's (--platform). */
+  platform: boolean;
+  /** How the output names their owner: `myapp`, `the platform`. */
+  owner: string;
+  /** The listing's heading: `myapp Alert Channels`, `Platform Alert Channels`. */
+  heading: string;
+  /** A command line for them again: `berth <name> <args> -a myapp`, `berth <name> --platform <args>`. */
+  command(name: string, args: string): string;
+  list(): Promise<Page<AlertChannel>>;
+  add(channel: CreateChannelRequest): Promise<CreatedChannel>;
+  remove(id: string): Promise<void>;
+  test(id: string): Promise<ChannelTestResult>;
+}
+
+/** A controller's 403 to someone who is not an administrator comes without a hint: say what else there is. */
+function notAdmin(error: unknown): never {
+  if (error instanceof ApiError && error.code === "FORBIDDEN" && error.hint === undefined) {
+    throw new CliError(error.message, "platform channels are an administrator's; an app's own are `berth alerts:channels -a <app>`", {
+      cause: error,
+    });
+  }
+  throw error;
+}
+
+/** Refuses --platform with -a before anything else (no request); with --platform, asks for no app. */
+async function channelsOf(flags: { app?: string; platform?: boolean }, ctx: Context): Promise<Channels> {
+  if (flags.platform === true && flags.app !== undefined) {
+    throw new UsageError(
+      "--platform and -a/--app do not go together",
+      "a platform channel is no app's: every app's notifications reach it; drop one of them",
+    );
+  }
+  const session = await ctx.session();
+  if (flags.platform === true) {
+    const platform = session.client.alerts.platform;
+    return {
+      platform: true,
+      owner: "the platform",
+      heading: "Platform Alert Channels",
+      command: (name, args) => `berth ${name} --platform ${args}`,
+      list: () => platform.list().catch(notAdmin),
+      add: (channel) => platform.add(channel).catch(notAdmin),
+      remove: (id) => platform.remove(id).catch(notAdmin),
+      test: (id) => platform.test(id).catch(notAdmin),
+    };
+  }
+  const app = await ctx.app(flags.app, session);
+  const channels = session.client.alerts.channels;
+  return {
+    platform: false,
+    owner: app,
+    heading: `${app} Alert Channels`,
+    command: (name, args) => `berth ${name} ${args} -a ${app}`,
+    list: () => channels.list(app),
+    add: (channel) => channels.add(app, channel),
+    remove: (id) => channels.remove(app, id),
+    test: (id) => channels.test(app, id),
+  };
+}
+
 const list = defineCommand({
   name: "alerts:channels",
-  summary: "list where the app's alerts are sent: webhooks and Slack",
-  description: "A channel the receiver disabled (410 Gone) or that failed for too long says why; add it again to resume.",
-  options: { ...appOption, ...jsonOption },
+  summary: "list where the app's alerts are sent: webhooks and Slack (--platform: every app's)",
+  description: [
+    "A channel the receiver disabled (410 Gone) or that failed for too long says why; add it again to resume.",
+    "With --platform, the platform's channels, which an administrator adds: every app's notifications reach",
+    "them besides the app's own channels.",
+  ].join("\n"),
+  options: { ...appOption, ...platformOption("the platform's channels, which every app's notifications reach"), ...jsonOption },
   args: { min: 0, max: 0 },
   examples: [
     ["berth alerts:channels -a myapp", "myapp's channels and whether they are enabled"],
     ["berth alerts:channels --json", "as JSON, for a script"],
+    ["berth alerts:channels --platform", "the channels every app's notifications reach"],
   ],
   async run({ flags }, ctx) {
-    const session = await ctx.session();
-    const app = await ctx.app(flags.app, session);
-    const page = await session.client.alerts.channels.list(app);
+    const channels = await channelsOf(flags, ctx);
+    const page = await channels.list();
     if (flags.json) return ctx.out.json(page.results);
     if (page.results.length === 0) {
-      ctx.out.line(`${app} has no alert channels: add one with \`berth alerts:channels:add --type slack --url … -a ${app}\``);
+      ctx.out.line(
+        `${channels.owner} has no alert channels: add one with \`${channels.command("alerts:channels:add", "--type slack --url …")}\``,
+      );
       return;
     }
-    ctx.out.heading(`${app} Alert Channels`);
+    ctx.out.heading(channels.heading);
     for (const line of channelsView(ctx.out, page.results)) ctx.out.line(line);
   },
 });
 
 /** The secret once, and the rules a first channel brought. */
-function printCreated(ctx: Context, app: string, channel: CreatedChannel): void {
-  ctx.out.line(`added ${channel.type} channel ${channel.id} to ${app}: ${channel.target}`);
+function printCreated(ctx: Context, channels: Channels, channel: CreatedChannel): void {
+  const reach = channels.platform ? " — every app's notifications reach it" : "";
+  ctx.out.line(`added ${channel.type} channel ${channel.id} to ${channels.owner}: ${channel.target}${reach}`);
   if (channel.secret !== undefined) {
     ctx.out.line();
     ctx.out.line(`signing secret: ${channel.secret}`);
@@ -56,25 +137,29 @@ function printCreated(ctx: Context, app: string, channel: CreatedChannel): void 
   }
   if (channel.defaultRules.length > 0) {
     ctx.out.line();
-    ctx.out.line(`${app} got these rules with its first channel (\`berth alerts\` lists them):`);
+    ctx.out.line(`${channels.owner} got these rules with its first channel (\`berth alerts\` lists them):`);
     const pad = Math.max(...channel.defaultRules.map((rule) => rule.kind.length));
     for (const rule of channel.defaultRules) ctx.out.line(`  ${rule.id}  ${rule.kind.padEnd(pad)}  ${rule.summary}`);
   }
   ctx.out.line();
-  ctx.out.line(`send a test with \`berth alerts:test ${channel.id} -a ${app}\``);
+  ctx.out.line(`send a test with \`${channels.command("alerts:test", channel.id)}\``);
 }
 
 const add = defineCommand({
   name: "alerts:channels:add",
-  summary: "send the app's alerts to a webhook (signed) or a Slack incoming webhook",
+  summary: "send the app's alerts (--platform: every app's) to a webhook (signed) or a Slack incoming webhook",
   description: [
     "A webhook gets a JSON POST signed as Standard Webhooks do (webhook-id, webhook-timestamp and",
     "webhook-signature headers); its secret is printed once, here. Slack takes Slack's incoming-webhook",
     "URL; Mattermost and Discord (its URL + /slack) take the same messages. The app's first channel also",
     "gives it the deploy-failed and crashes rules.",
+    "",
+    "With --platform (administrators) the channel is the platform's: every app's notifications reach it,",
+    "besides the app's own channels. It brings no rules.",
   ].join("\n"),
   options: {
     ...appOption,
+    ...platformOption("a platform channel: every app's notifications reach it"),
     ...jsonOption,
     type: { type: "string", description: "webhook or slack (needed)", placeholder: "webhook|slack" },
     url: { type: "string", description: "where to POST (needed)", placeholder: "url" },
@@ -84,6 +169,10 @@ const add = defineCommand({
     ["berth alerts:channels:add --type slack --url https://hooks.slack.com/services/T0/B0/XX", "alerts in a Slack channel"],
     ["berth alerts:channels:add --type webhook --url https://ops.example.com/berth -a myapp", "a signed webhook"],
     ["berth alerts:channels:add --type webhook --url https://ops.example.com/berth --json | jq -r .secret", "keep the secret"],
+    [
+      "berth alerts:channels:add --platform --type slack --url https://hooks.slack.com/services/T0/B0/XX",
+      "every app's alerts, for the operators",
+    ],
   ],
   async run({ flags }, ctx) {
     if (flags.type === undefined || flags.url === undefined) {
@@ -91,27 +180,29 @@ const add = defineCommand({
     }
     const type = oneOf("type", flags.type, CHANNEL_TYPES);
     const url = httpUrl(flags.url);
-    const session = await ctx.session();
-    const app = await ctx.app(flags.app, session);
-    const channel = await session.client.alerts.channels.add(app, { type, url });
+    const channels = await channelsOf(flags, ctx);
+    const channel = await channels.add({ type, url });
     if (flags.json) return ctx.out.json(channel);
-    printCreated(ctx, app, channel);
+    printCreated(ctx, channels, channel);
   },
 });
 
 const remove = defineCommand({
   name: "alerts:channels:remove",
-  summary: "stop sending the app's alerts to a channel",
+  summary: "stop sending the app's alerts (--platform: every app's) to a channel",
   usage: "<channel>",
-  options: { ...appOption },
+  description: "With --platform, a platform channel (administrators): no app's notifications reach it any more.",
+  options: { ...appOption, ...platformOption("a platform channel") },
   args: { min: 1, max: 1 },
-  examples: [["berth alerts:channels:remove c-9d2e11 -a myapp", "c-9d2e11 gets nothing more"]],
+  examples: [
+    ["berth alerts:channels:remove c-9d2e11 -a myapp", "c-9d2e11 gets nothing more"],
+    ["berth alerts:channels:remove --platform c-4b7e02", "the platform channel c-4b7e02 gets nothing more"],
+  ],
   async run({ args, flags }, ctx) {
-    const session = await ctx.session();
-    const app = await ctx.app(flags.app, session);
+    const channels = await channelsOf(flags, ctx);
     const id = args[0] ?? "";
-    await session.client.alerts.channels.remove(app, id);
-    ctx.out.line(`removed channel ${id} from ${app}`);
+    await channels.remove(id);
+    ctx.out.line(`removed channel ${id} from ${channels.owner}`);
   },
 });
 
@@ -128,17 +219,22 @@ const test = defineCommand({
   name: "alerts:test",
   summary: "send a test notification to a channel and show what its receiver answered",
   usage: "<channel>",
-  description: "It says sent only when the receiver answered 2xx; anything else, or no answer, exits with 1.",
-  options: { ...appOption },
+  description: [
+    "It says sent only when the receiver answered 2xx; anything else, or no answer, exits with 1.",
+    "With --platform, to a platform channel (administrators).",
+  ].join("\n"),
+  options: { ...appOption, ...platformOption("a platform channel") },
   args: { min: 1, max: 1 },
-  examples: [["berth alerts:test c-9d2e11 -a myapp", "does the Slack channel get Berth's messages?"]],
+  examples: [
+    ["berth alerts:test c-9d2e11 -a myapp", "does the Slack channel get Berth's messages?"],
+    ["berth alerts:test --platform c-4b7e02", "does the platform channel c-4b7e02 get them?"],
+  ],
   async run({ args, flags }, ctx) {
-    const session = await ctx.session();
-    const app = await ctx.app(flags.app, session);
+    const channels = await channelsOf(flags, ctx);
     const id = args[0] ?? "";
     // The answer does not name the receiver; the list does, shortened as the controller shows it.
-    const [result, channels] = await Promise.all([session.client.alerts.channels.test(app, id), session.client.alerts.channels.list(app)]);
-    const target = channels.results.find((channel) => channel.id === id)?.target ?? id;
+    const [result, page] = await Promise.all([channels.test(id), channels.list()]);
+    const target = page.results.find((channel) => channel.id === id)?.target ?? id;
     if (!result.ok) throw new CliError(`test to ${target} failed: ${testAnswer(result)}`, testHint(result));
     ctx.out.line(`sent: ${target} ${testAnswer(result)}`);
   },

@@ -13,11 +13,13 @@ import type {
   Page,
   SilenceRequest,
   UpdateAlertRuleRequest,
+  User,
 } from "@berth/api";
 
 /** What the fake controller knows of alerts, for every app; tests fill it and read it back. */
 export interface AlertsState {
   rules: AlertRule[];
+  /** An app's, and the platform's (`app` null). */
   channels: AlertChannel[];
   /** By app: the entries carry no app of their own. */
   history: Record<string, AlertHistoryEntry[]>;
@@ -95,23 +97,37 @@ const notFound = (what: string) =>
     status: 404,
   });
 
+const forbidden = () =>
+  Response.json({ error: { code: "FORBIDDEN", message: "only administrators may do this" } } satisfies ErrorEnvelope, { status: 403 });
+
 const page = <T>(results: T[]): Page<T> => ({ count: results.length, results });
 
 /**
- * The controller's alert routes are being written: this fetch answers `/v2/apps/:id/alerts…` from
- * `state` with the contract's types, and passes every other request (login, apps) to the real
- * controller. It records every request in `seen`. It is no stand-in for the server's checks: it
- * validates nothing (any app, any threshold, any URL), needs only some bearer token, and makes ids, defaults
- * and summaries its own simple way; only unknown ids are refused, with a 404.
+ * The controller's alert routes are being written: this fetch answers `/v2/apps/:id/alerts…` and the
+ * platform's `/v2/alerts/channels…` from `state` with the contract's types, and passes every other
+ * request (login, apps) to the real controller. It records every request in `seen`. It is no stand-in
+ * for the server's checks: it validates nothing (any app, any threshold, any URL), needs only some
+ * bearer token, and makes ids, defaults and summaries its own simple way; only unknown ids are
+ * refused, with a 404, and the platform's routes ask the real controller who the token is (not
+ * recorded in `seen`), answering 403 to anyone but an administrator.
  */
 export function alertsFetch(state: AlertsState, seen: SeenRequest[], next: Fetch = globalThis.fetch): Fetch {
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const body: unknown = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
     seen.push({ method: init?.method ?? "GET", url, body });
+    const platform = /^\/v2\/alerts\/channels(?:\/([^/]+))?(?:\/(test))?$/.exec(url.pathname);
     const match = /^\/v2\/apps\/([^/]+)\/alerts(?:\/(.*))?$/.exec(url.pathname);
+    if (match === null && platform === null) return next(input, init);
+    const authorization = new Headers(init?.headers).get("authorization");
+    if (!authorization?.startsWith("Bearer ")) return new Response("{}", { status: 401 });
+    if (platform !== null) {
+      const whoami = await next(new URL("/v2/auth/whoami", url), { headers: { authorization } });
+      if (!whoami.ok || !((await whoami.json()) as User).isAdmin) return forbidden();
+      const [, id, action] = platform;
+      return channels(state, null, init?.method ?? "GET", id === undefined ? undefined : decodeURIComponent(id), action, body);
+    }
     if (match === null) return next(input, init);
-    if (!new Headers(init?.headers).get("authorization")?.startsWith("Bearer ")) return new Response("{}", { status: 401 });
     const app = decodeURIComponent(match[1] ?? "");
     const rest = (match[2] ?? "")
       .split("/")
@@ -160,7 +176,15 @@ function answer(state: AlertsState, app: string, method: string, path: string[],
   return Response.json(found);
 }
 
-function channels(state: AlertsState, app: string, method: string, id: string | undefined, action: string | undefined, body: unknown) {
+/** An app's channels, or (`app` null) the platform's: the same but for the rules, which a platform channel brings none of. */
+function channels(
+  state: AlertsState,
+  app: string | null,
+  method: string,
+  id: string | undefined,
+  action: string | undefined,
+  body: unknown,
+) {
   const mine = state.channels.filter((c) => c.app === app);
   if (id === undefined) {
     if (method === "GET") return Response.json(page(mine));
@@ -175,7 +199,7 @@ function channels(state: AlertsState, app: string, method: string, id: string | 
       created,
     };
     // The first channel of an app brings the rules nobody should have to think of.
-    const defaultRules = mine.length === 0 ? [rule(app, "deploy-failed"), rule(app, "crashes")] : [];
+    const defaultRules = app !== null && mine.length === 0 ? [rule(app, "deploy-failed"), rule(app, "crashes")] : [];
     state.channels.push(channel);
     state.rules.push(...defaultRules);
     const secret = type === "webhook" ? { secret: "whsec_MfKQ9r8GKYqrTFvJEw6ZzDVqCNl4dCxS" } : {};

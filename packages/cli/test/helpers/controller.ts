@@ -3,7 +3,15 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createController, type Deployer, openStore, ReleaseHub, silentLogger, type Store } from "@berth/controller";
+import {
+  type ControllerSettings,
+  createController,
+  type Deployer,
+  openStore,
+  ReleaseHub,
+  silentLogger,
+  type Store,
+} from "@berth/controller";
 
 export interface TestController {
   url: string;
@@ -17,6 +25,8 @@ export interface TestControllerOptions {
   /** Built over the controller's store; tells `releases` when it changes a release, as the real deployer does. */
   deployer?: (store: Store, releases: ReleaseHub) => Deployer;
   registrationMode?: "open" | "admin_only" | "disabled";
+  /** How alerts are evaluated and sent; the controller's default (public receivers only) when absent. */
+  alerts?: ControllerSettings["alerts"];
 }
 
 /** A real controller (koa app over a temp SQLite store) listening on 127.0.0.1 at a free port. */
@@ -31,6 +41,7 @@ export async function startController(options: TestControllerOptions = {}): Prom
       registrationMode: options.registrationMode ?? "open",
       builderKey: "test-builder-key",
       appUrlTemplate: "http://{app}.localhost:8080",
+      ...(options.alerts ? { alerts: options.alerts } : {}),
     },
     releaseHub,
     ...(options.deployer ? { deployer: options.deployer(store, releaseHub) } : {}),

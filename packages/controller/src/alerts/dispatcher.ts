@@ -121,14 +121,11 @@ export class Dispatcher {
       ? "its receiver answered 410 Gone"
       : `its receiver failed ${attempts} attempts in a row (last: ${result.status ?? result.error ?? "no answer"})`;
     await disableChannel(this.#db, channel.id, reason);
-    await insertEvent(
-      this.#db,
-      appEvent(
-        channel.app_id,
-        "alert",
-        `alert channel ${channel.id} disabled: ${reason}; \`berth alerts:channels\` shows it, add it again to use it`,
-      ),
-    );
+    // A platform channel belongs to no app: the controller's log says it (and `berth alerts:channels --platform`).
+    if (channel.app_id !== null) {
+      const message = `alert channel ${channel.id} disabled: ${reason}; \`berth alerts:channels\` shows it, add it again to use it`;
+      await insertEvent(this.#db, appEvent(channel.app_id, "alert", message));
+    }
     this.#logger.warn("an alert channel was disabled", { app: channel.app_id, channel: channel.id, reason });
   }
 }

@@ -68,7 +68,7 @@ export class AlertEvaluator {
     const metric = rules.filter((r) => KINDS[r.kind as AlertKind]?.metric === true);
     if (metric.length > 0) {
       const snapshot = await this.#snapshot(app, metric, now);
-      for (const rule of metric) await this.#stepRule(rule, snapshot, now);
+      await this.#stepRules(metric, snapshot, now);
     }
     for (const rule of rules.filter((r) => KINDS[r.kind as AlertKind]?.metric === false)) await this.#events(rule, now);
   }
@@ -93,28 +93,64 @@ export class AlertEvaluator {
     };
   }
 
-  async #stepRule(rule: AlertRuleRow, snapshot: AppSnapshot, now: number): Promise<void> {
-    const view = ruleView(rule);
-    const found = condition(view, snapshot, now);
-    const forMs = rule.for_s * 1000;
-    const result = step(
-      { state: view.state, stateSince: rule.state_since, clearSince: rule.clear_since, notified: rule.notified },
-      found.holds,
-      now,
-      { forMs, resolveAfterMs: Math.max(forMs, 2 * this.#options.tickMs), repeatMs: this.#options.repeatMs ?? 4 * 3_600_000 },
-    );
+  /**
+   * Steps every metric rule of one app, and writes what changed in one transaction: the rules'
+   * states, their history, and one notification per set of channels for all the rules that changed
+   * (grouped per app, as Alertmanager does), so nothing is half-recorded.
+   */
+  async #stepRules(rules: AlertRuleRow[], snapshot: AppSnapshot, now: number): Promise<void> {
+    const tickMs = this.#options.tickMs;
+    const stepped = rules.map((rule) => {
+      const view = ruleView(rule);
+      const found = condition(view, snapshot, now);
+      const forMs = rule.for_s * 1000;
+      const result = step(
+        { state: view.state, stateSince: rule.state_since, clearSince: rule.clear_since, notified: rule.notified },
+        found.holds,
+        now,
+        { forMs, resolveAfterMs: Math.max(forMs, 2 * tickMs), repeatMs: this.#options.repeatMs ?? 4 * 3_600_000 },
+      );
+      return { rule, view, found, result };
+    });
     await this.#db.transaction().execute(async (tx) => {
-      await updateRule(tx, rule.id, {
-        state: result.next.state,
-        state_since: result.next.stateSince,
-        clear_since: result.next.clearSince,
-        notified: result.next.notified,
-        figure: found.figure,
-      });
-      if (result.change !== null) await this.#record(tx, rule, result.change, found.figure, now);
-      if (result.notify !== null) {
-        const startsAt = result.notify === "resolved" ? rule.state_since : result.next.stateSince;
-        await this.#notify(tx, rule, view, result.notify, found.figure, startsAt, now);
+      const toNotify = new Map<string, typeof stepped>();
+      for (const s of stepped) {
+        const { rule, view, found, result } = s;
+        await updateRule(tx, rule.id, {
+          state: result.next.state,
+          state_since: result.next.stateSince,
+          clear_since: result.next.clearSince,
+          notified: result.next.notified,
+          figure: found.figure,
+        });
+        if (result.change !== null) await this.#record(tx, rule, result.change, found.figure, now);
+        if (result.notify === null) continue;
+        if (view.silencedUntil !== null) {
+          this.#logger.info("an alert is silenced; not notified", { app: rule.app_id, rule: rule.id, until: view.silencedUntil });
+          continue;
+        }
+        const key = JSON.stringify([...view.channels].sort());
+        toNotify.set(key, [...(toNotify.get(key) ?? []), s]);
+      }
+      for (const group of toNotify.values()) {
+        const [main, ...others] = group as [(typeof stepped)[number], ...typeof stepped];
+        const status = main.result.notify!;
+        const startsAt = status === "resolved" ? main.rule.state_since : main.result.next.stateSince;
+        const n = await notification(tx, this.#options.appUrlTemplate, main.rule, status, main.found.figure, startsAt, now);
+        if (others.length > 0) {
+          n.group = others.map((o) => ({
+            rule: { id: o.rule.id, kind: o.rule.kind, summary: o.view.summary },
+            status: o.result.notify!,
+            figure: o.found.figure,
+          }));
+        }
+        const queued = await enqueue(tx, n, main.view.channels, now);
+        this.#logger.info("alert notification queued", {
+          app: main.rule.app_id,
+          rules: group.map((g) => g.rule.id),
+          status,
+          channels: queued,
+        });
       }
     });
   }

@@ -22,6 +22,18 @@ export interface Notification {
   rollbackCommand: string | null;
   /** When the notification was made (ISO); texts measure ages from it, so a retry reads the same. */
   time: string;
+  /**
+   * Other rules of the same app whose state changed at the same evaluation: one notification per
+   * app and evaluation, as Alertmanager groups, rather than one per rule. Absent when none.
+   */
+  group?: GroupedAlert[];
+}
+
+/** One more alert in a grouped notification. */
+export interface GroupedAlert {
+  rule: { id: string; kind: string; summary: string };
+  status: "firing" | "resolved";
+  figure: string;
 }
 
 const MINUTE_MS = 60_000;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { latestGoodRelease } from "../store/releases.ts";
-import { insertDelivery, listChannels } from "../store/alerts.ts";
+import { insertDelivery, listChannels, listPlatformChannels } from "../store/alerts.ts";
 import type { AlertDeliveryRow, AlertRuleRow, Executor } from "../store/schema.ts";
 import type { Notification } from "./notification.ts";
 import { ruleView } from "./views.ts";
@@ -73,14 +73,15 @@ export function deliveryRow(n: Notification, channel: string, rule: string | nul
 }
 
 /**
- * Queues `n` for the rule's channels (all the app's enabled channels when it names none), each
+ * Queues `n` for the rule's channels (all the app's enabled channels when it names none) and the
+ * platform's, each
  * delivery due now; answers how many. Runs in the transaction that changed the rule's state, so a
  * change is notified exactly when it is recorded.
  */
 export async function enqueue(db: Executor, n: Notification, ruleChannels: readonly string[], now: number): Promise<number> {
-  const channels = (await listChannels(db, n.app)).filter(
-    (c) => c.enabled === 1 && (ruleChannels.length === 0 || ruleChannels.includes(c.id)),
-  );
+  const own = (await listChannels(db, n.app)).filter((c) => ruleChannels.length === 0 || ruleChannels.includes(c.id));
+  // The platform's channels get every app's notifications too (an operator's view of the whole).
+  const channels = [...own, ...(await listPlatformChannels(db))].filter((c) => c.enabled === 1);
   for (const channel of channels) await insertDelivery(db, deliveryRow(n, channel.id, n.rule.id, now));
   return channels.length;
 }

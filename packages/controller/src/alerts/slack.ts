@@ -67,6 +67,10 @@ export function slackMessage(n: Notification): SlackMessage {
       ],
     },
   ];
+  if (n.group !== undefined && n.group.length > 0) {
+    const lines = n.group.map((g) => `${EMOJI[g.status]} ${escapeMrkdwn(`${g.rule.kind} ${g.status}: ${g.figure}`)}`);
+    blocks.push({ type: "section", text: mrkdwn(`*Also at this evaluation*\n${lines.join("\n")}`) });
+  }
   // Rolling back is advice for a live problem; once resolved, it would only invite a needless rollback.
   if (n.rollbackCommand !== null && n.status !== "resolved") {
     blocks.push({ type: "section", text: mrkdwn(`To roll back: \`${escapeMrkdwn(n.rollbackCommand)}\``) });

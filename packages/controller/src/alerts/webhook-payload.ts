@@ -22,6 +22,9 @@ import type { Notification } from "./notification.ts";
  * }
  * ```
  *
+ * `data.group`, when present, lists the app's other alerts that changed state at the same
+ * evaluation (`[{rule, status, figure}]`): one notification per app and evaluation.
+ *
  * `type` is `alert.` + status (`firing`, `resolved`, `event`, `test`). `timestamp` is when the
  * notification was made; it stays the same on every retry (the attempt's time is the
  * `webhook-timestamp` header), and the notification's id is the `webhook-id` header.
@@ -29,7 +32,10 @@ import type { Notification } from "./notification.ts";
 export interface WebhookPayload {
   type: `alert.${Notification["status"]}`;
   timestamp: string;
-  data: Pick<Notification, "app" | "appUrl" | "rule" | "status" | "figure" | "startsAt" | "endsAt" | "release" | "rollbackCommand">;
+  data: Pick<
+    Notification,
+    "app" | "appUrl" | "rule" | "status" | "figure" | "startsAt" | "endsAt" | "release" | "rollbackCommand" | "group"
+  >;
 }
 
 export function webhookPayload(n: Notification): WebhookPayload {
@@ -46,6 +52,7 @@ export function webhookPayload(n: Notification): WebhookPayload {
       endsAt: n.endsAt,
       release: n.release === null ? null : { version: n.release.version, deployedAt: n.release.deployedAt },
       rollbackCommand: n.rollbackCommand,
+      ...(n.group === undefined || n.group.length === 0 ? {} : { group: n.group }),
     },
   };
 }

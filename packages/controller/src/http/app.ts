@@ -13,6 +13,7 @@ import { podRoutes } from "./routes/pods.ts";
 import { logRoutes } from "./routes/logs.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { alertRoutes } from "./routes/alerts.ts";
+import { platformChannelRoutes } from "./routes/platform-channels.ts";
 import { releaseRoutes } from "./routes/releases.ts";
 import { routingRoutes } from "./routes/routing.ts";
 import { defaultDeploySettings } from "../domain/deploy-settings.ts";
@@ -80,6 +81,7 @@ export function createController(deps: ControllerDeps): Controller {
   podRoutes(router, routeDeps);
   metricsRoutes(router, routeDeps);
   alertRoutes(router, routeDeps);
+  platformChannelRoutes(router, routeDeps);
 
   app.use(errorsAndAccessLog(deps.logger));
   app.use(trimTrailingSlash);

@@ -11,6 +11,16 @@ export function listChannels(db: Executor, appId: string): Promise<AlertChannelR
   return db.selectFrom("alert_channels").selectAll().where("app_id", "=", appId).orderBy("created").orderBy("id").execute();
 }
 
+/** The platform channels (an admin's; every app's notifications reach them). */
+export function listPlatformChannels(db: Executor): Promise<AlertChannelRow[]> {
+  return db.selectFrom("alert_channels").selectAll().where("app_id", "is", null).orderBy("created").orderBy("id").execute();
+}
+
+export async function deletePlatformChannel(db: Executor, id: string): Promise<boolean> {
+  const result = await db.deleteFrom("alert_channels").where("app_id", "is", null).where("id", "=", id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
 export function findChannel(db: Executor, id: string): Promise<AlertChannelRow | undefined> {
   return db.selectFrom("alert_channels").selectAll().where("id", "=", id).executeTakeFirst();
 }

@@ -208,11 +208,12 @@ const migrations: Record<string, Migration> = {
   },
   "0009-alerts": {
     async up(db: Kysely<unknown>) {
-      // Where an app's notifications go; `secret` signs a webhook's deliveries and is never shown again.
+      // Where an app's notifications go (`app_id` null: every app's, a platform channel an admin
+      // added); `secret` signs a webhook's deliveries and is never shown again.
       await db.schema
         .createTable("alert_channels")
         .addColumn("id", "text", (c) => c.primaryKey())
-        .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
+        .addColumn("app_id", "text", (c) => c.references("apps.id").onDelete("cascade"))
         .addColumn("type", "text", (c) => c.notNull())
         .addColumn("url", "text", (c) => c.notNull())
         .addColumn("secret", "text")

@@ -184,7 +184,8 @@ export interface TrafficRow {
 /** Where an app's notifications go (see migration 0009). */
 export interface AlertChannelRow {
   id: string;
-  app_id: string;
+  /** Null for a platform channel (every app's notifications). */
+  app_id: string | null;
   type: string;
   url: string;
   /** A webhook's `whsec_` signing secret; null for Slack. */

@@ -13,6 +13,8 @@ const replicas = { backend: "postgres" as const, deployer: { leases: { ttlMs: 30
 
 /** What changes an app's pods. */
 const changing = new Set(["createGroup", "scaleGroup", "removeInstances", "deleteGroup", "destroyApp"]);
+/** Scheduler methods that return nothing: they call back, until their signal aborts. */
+const watches = new Set(["watchChanges", "watchInstances"]);
 
 /**
  * The scheduler as one controller uses it, with each call that changes pods written to `log` under
@@ -27,6 +29,9 @@ function recorded(scheduler: Scheduler, name: string, log: string[]) {
       const value = Reflect.get(target, key, receiver);
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
+        // A dead controller's watches hear nothing (they answer nothing either: a rejection nobody
+        // awaits would be an unhandled one); its calls hang until buried.
+        if (frozen && watches.has(String(key))) return undefined;
         if (frozen) return new Promise((_, reject) => hung.push(() => reject(new Error(`${name} is dead`))));
         if (changing.has(String(key))) log.push(`${name}.${String(key)}`);
         return value.apply(target, args);

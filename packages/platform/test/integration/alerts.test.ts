@@ -82,7 +82,7 @@ test.serial(
     t.teardown(() => hooks.close());
     const channel = await alice.alerts.channels.add("flaky", { type: "webhook", url: hooks.url });
     t.regex(channel.secret ?? "", /^whsec_[A-Za-z0-9+/]{43}=$/, "the signing secret, shown once");
-    t.is(channel.target, "http://127.0.0.1:" + new URL(hooks.url).port + "/…", "the URL's path and token are not shown");
+    t.is(channel.target, `http://127.0.0.1:${new URL(hooks.url).port}/…`, "the URL's path and token are not shown");
     t.deepEqual(channel.defaultRules.map((r) => r.kind).sort(), ["crashes", "deploy-failed"], "the first channel brings default rules");
     t.false(JSON.stringify(await alice.alerts.channels.list("flaky")).includes("whsec_"), "and is never shown again");
     const errors = await alice.alerts.add("flaky", { kind: "errors", threshold: 50, windowSeconds: 60, forSeconds: 0, minRequests: 5 });
@@ -110,7 +110,7 @@ test.serial(
     t.is((await settled(alice, "flaky", 3)).state, "deployed");
     const firing = await eventually(async () => hooks.received.find((r) => typed(r).type === "alert.firing"), "a firing webhook", 90_000);
     t.true(verify(channel.secret ?? "", firing), "signed with the channel's secret");
-    t.false(verify("whsec_" + Buffer.alloc(32).toString("base64"), firing), "and not with another");
+    t.false(verify(`whsec_${Buffer.alloc(32).toString("base64")}`, firing), "and not with another");
     const fired = typed(firing).data;
     t.is(fired.rule.kind, "errors");
     t.is(fired.app, "flaky");

@@ -1,13 +1,12 @@
 import type { AlertKind, ChannelType, CreatedChannel } from "@berth/api";
 import type { Router } from "@koa/router";
-import { checkDestination } from "../../alerts/destination.ts";
+import { channelFromRequest } from "../../alerts/channel-input.ts";
 import { attempt, testResult } from "../../alerts/dispatcher.ts";
 import type { RuleShape } from "../../alerts/kinds.ts";
 import { deliveryRow, newId, notification } from "../../alerts/notify.ts";
 import { createRuleInput, ruleShape, updateRuleInput } from "../../alerts/rule-input.ts";
 import { channelView, deliveryView, historyView, ruleView } from "../../alerts/views.ts";
-import { newWebhookSecret } from "../../alerts/webhook-secret.ts";
-import { asObject, onlyKeys, pageQuery, requiredString } from "../../domain/validate.ts";
+import { asObject, onlyKeys, pageQuery } from "../../domain/validate.ts";
 import { BerthError, invalid } from "../../errors.ts";
 import {
   deleteChannel,
@@ -107,16 +106,9 @@ export function alertRoutes(router: Router<State>, deps: RouteDeps): void {
 
   router.post("/v2/apps/:id/alerts/channels", async (ctx) => {
     const { app } = await loadApp(ctx, deps, "use");
-    const body = asObject(await readJson(ctx, deps.settings.bodyLimit), "body");
-    onlyKeys(body, ["type", "url"], "");
-    const type = requiredString(body, "type", 20);
-    if (type !== "webhook" && type !== "slack") throw invalid("type", `"${type}" is not a channel type`, "webhook or slack");
-    const url = requiredString(body, "url", 2000);
-    // Refused here already, not at the first delivery: the owner learns now.
-    await checkDestination(url, { allowPrivate: alerts.allowPrivate });
-    const now = new Date().toISOString();
-    const secret = type === "webhook" ? newWebhookSecret() : null;
-    const channel = { id: newId("c", 3), app_id: app.id, type, url, secret, enabled: 1, disabled_reason: null, created: now };
+    const channel = await channelFromRequest(await readJson(ctx, deps.settings.bodyLimit), app.id, alerts.allowPrivate);
+    const now = channel.created;
+    const secret = channel.secret;
     const defaults: AlertRuleRow[] = [];
     await deps.store.db.transaction().execute(async (tx) => {
       const first = (await listChannels(tx, app.id)).length === 0;
@@ -130,7 +122,7 @@ export function alertRoutes(router: Router<State>, deps: RouteDeps): void {
         defaults.push(row);
       }
     });
-    deps.logger.info("alert channel added", { app: app.id, channel: channel.id, type });
+    deps.logger.info("alert channel added", { app: app.id, channel: channel.id, type: channel.type });
     ctx.status = 201;
     ctx.body = {
       ...channelView(channel),
