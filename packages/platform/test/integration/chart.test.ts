@@ -11,6 +11,7 @@ import {
   serverDryRun,
   testCluster,
 } from "@berth/controller/test/cluster";
+import type { AppMetrics } from "@berth/api";
 import test from "ava";
 import { nodeApp } from "../helpers/apps.ts";
 import { chartDir, helmPath, releaseNamespace, requireEnv, runTool, testValues } from "../helpers/chart.ts";
@@ -306,6 +307,20 @@ test.serial("config:set, scale, rollback and logs work through the installed pla
   const logs = await berth("logs", "-a", "hello");
   t.is(logs.code, 0, logs.stderr);
   t.regex(logs.stdout, /listening on 5000/);
+  // Every request of the load went through one router replica or the other: their counts add up to
+  // at least all of them (each replica reports every 10 s).
+  const metrics = await eventually(
+    async () => {
+      const shown = await berth("metrics", "-a", "hello", "--since", "30m", "--json");
+      if (shown.code !== 0) throw new Error(shown.stderr);
+      const parsed = JSON.parse(shown.stdout) as AppMetrics;
+      return parsed.totals.requests >= traffic.total ? parsed : undefined;
+    },
+    "the routers' counts of the load in berth metrics",
+    60_000,
+  );
+  t.log(`berth metrics: ${metrics.totals.requests} requests from ${metrics.routers} router(s), p95 ${metrics.totals.p95Ms} ms`);
+  t.is(metrics.processes.find((p) => p.type === "web")?.memory, undefined, "no memory figures without a metrics server");
 });
 
 test.serial("helm upgrade with a changed value and new images: the app answers throughout, keys and data kept", async (t) => {
