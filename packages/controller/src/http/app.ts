@@ -28,6 +28,8 @@ export interface Controller {
   app: Koa<State>;
   /** What the routes were built with: the store, the deployer, the route hub and the settings with their defaults filled in. */
   deps: RouteDeps;
+  /** Every route it answers, as `{method, path}` (`/v2/apps/:id`): for tests that must cover them all. */
+  routes: readonly { method: string; path: string }[];
 }
 
 /** Builds the controller's HTTP application. Opens no port and starts nothing. */
@@ -88,5 +90,8 @@ export function createController(deps: ControllerDeps): Controller {
   app.use(authenticate(routeDeps));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
-  return { app, deps: routeDeps };
+  const routes = router.stack.flatMap((layer) =>
+    layer.methods.filter((m) => m !== "HEAD").map((method) => ({ method, path: String(layer.path) })),
+  );
+  return { app, deps: routeDeps, routes };
 }

@@ -24,6 +24,8 @@ export interface Harness {
   builder: ControllerClient;
   /** Every log line the controller wrote. */
   logs: string[];
+  /** Every route the controller answers (`{method, path}`). */
+  routes: readonly { method: string; path: string }[];
   /** What routers reported (`POST /v2/routes/status`). */
   routers: RouterBoard;
   /** Wakes the release status long-polls; the deployer tells it of changes. */
@@ -57,7 +59,7 @@ export async function startController(t: ExecutionContext, backend: BackendName,
   const releases = new ReleaseHub();
   const deployer = typeof options.deployer === "function" ? options.deployer(opened.store, routeHub, releases) : options.deployer;
   const upstreams = deployer !== undefined && "upstreams" in deployer && deployer.upstreams ? (deployer as UpstreamSource) : undefined;
-  const { app } = createController({
+  const { app, routes } = createController({
     store: opened.store,
     logger,
     settings: {
@@ -95,6 +97,7 @@ export async function startController(t: ExecutionContext, backend: BackendName,
     client,
     builder: new ControllerClient({ url, builderKey: BUILDER_KEY }),
     logs,
+    routes,
     routers,
     releases,
     async user(username, password = `${username}-password`) {
