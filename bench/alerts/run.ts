@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { METRICS_BUCKET_MS, METRICS_LATENCY_BOUNDS_MS } from "../../packages/api/src/index.ts";
 import { AlertEvaluator } from "../../packages/controller/src/alerts/evaluator.ts";
 import { createJsonLogger } from "../../packages/controller/src/logger.ts";
-import { crashesSince } from "../../packages/controller/src/store/app-events.ts";
+import { eventsOfKind } from "../../packages/controller/src/store/app-events.ts";
 import { openStore } from "../../packages/controller/src/store/open.ts";
 import { trafficSince } from "../../packages/controller/src/store/traffic.ts";
 
@@ -105,7 +105,7 @@ const ids = Array.from({ length: apps }, (_, k) => `app-${k}`);
 const reads = async () => {
   for (const id of ids) {
     await trafficSince(db, id, now - 660_000);
-    await crashesSince(db, id, new Date(now - 660_000).toISOString());
+    await eventsOfKind(db, id, "crash", new Date(now - 660_000).toISOString());
   }
 };
 

@@ -2,7 +2,7 @@ import type { AlertKind, AlertRule } from "@berth/api";
 import type { Deployer } from "../deployer.ts";
 import type { Logger } from "../logger.ts";
 import { appEvent } from "../rollout/app-events.ts";
-import { crashesSince, insertEvent } from "../store/app-events.ts";
+import { eventsOfKind, insertEvent } from "../store/app-events.ts";
 import { findApp } from "../store/apps.ts";
 import { enabledRules, insertHistory, updateRule } from "../store/alerts.ts";
 import type { AlertRuleRow, Db, Executor } from "../store/schema.ts";
@@ -79,7 +79,7 @@ export class AlertEvaluator {
     const kinds = new Set(rules.map((r) => r.kind));
     const [traffic, crashes, record] = await Promise.all([
       trafficSince(this.#db, app, from),
-      crashesSince(this.#db, app, new Date(from).toISOString()),
+      eventsOfKind(this.#db, app, "crash", new Date(from).toISOString()),
       findApp(this.#db, app),
     ]);
     const pods = kinds.has("down") ? await this.#instances.pods(app) : undefined;

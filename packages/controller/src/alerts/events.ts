@@ -1,3 +1,4 @@
+import { eventsOfKind } from "../store/app-events.ts";
 import type { Executor } from "../store/schema.ts";
 
 /** Something an event rule notifies of once: a failed deploy, a rollback. */
@@ -11,16 +12,9 @@ export interface AlertEvent {
 
 /** The app's failed builds after `cursor` (its `build` events: the builder reports only failures). */
 async function failedBuilds(db: Executor, appId: string, cursor: string): Promise<AlertEvent[]> {
-  const rows = await db
-    .selectFrom("app_events")
-    .select(["time", "message"])
-    .where("app_id", "=", appId)
-    .where("kind", "=", "build")
-    .where("time", ">", cursor)
-    .orderBy("time")
-    .limit(100)
-    .execute();
-  return rows.map((r) => ({ time: r.time, figure: r.message, automatic: false }));
+  const rows = await eventsOfKind(db, appId, "build", cursor);
+  // Strictly after: the cursor is the newest event already notified.
+  return rows.filter((r) => r.time > cursor).map((r) => ({ time: r.time, figure: r.message, automatic: false }));
 }
 
 /** The app's failed builds, failed deploys or rollbacks (by `kind`) after `cursor`, oldest first. */

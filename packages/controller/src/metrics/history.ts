@@ -1,7 +1,7 @@
 import type { AppMetrics, RouterMetricsReport } from "@berth/api";
 import type { Logger } from "../logger.ts";
 import type { MemoryUse } from "../scheduler/types.ts";
-import { crashesSince } from "../store/app-events.ts";
+import { eventsOfKind } from "../store/app-events.ts";
 import type { Db } from "../store/schema.ts";
 import { pruneTraffic, saveTraffic, trafficSince } from "../store/traffic.ts";
 import { HISTORY_MS, stepFor } from "./period.ts";
@@ -52,7 +52,7 @@ export class TrafficHistory {
     const since = until - Math.ceil(periodMs / stepMs) * stepMs;
     const [rows, crashes] = await Promise.all([
       trafficSince(this.#db, app, since),
-      crashesSince(this.#db, app, new Date(since).toISOString()),
+      eventsOfKind(this.#db, app, "crash", new Date(since).toISOString()),
     ]);
     return summarize({ app, rows, crashes, types, since, until, stepMs, ...(memory === undefined ? {} : { memory }) });
   }

@@ -4,7 +4,7 @@ import { defaultDeploySettings } from "../domain/deploy-settings.ts";
 import { redactConfig } from "../domain/redact.ts";
 import { BerthError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import type { Instance, LogLine, LogOptions, MemoryUse, Scheduler } from "../scheduler/types.ts";
+import type { LogLine, LogOptions, MemoryUse, Scheduler } from "../scheduler/types.ts";
 import { findApp, listAppIds } from "../store/apps.ts";
 import { insertEvent } from "../store/app-events.ts";
 import type { UpstreamSource, Upstreams } from "../route-table/hub.ts";
@@ -15,12 +15,13 @@ import { liveLeases } from "../store/leases.ts";
 import { lockApp, setReleaseState } from "../store/releases.ts";
 import { deleteRollout, findRollout, insertRollout, listRollouts, type Rollout, takeOverRollout } from "../store/rollouts.ts";
 import type { Tx } from "../store/schema.ts";
+import { CrashCheck } from "./crash-check.ts";
 import { type CrashWatchOptions, watchCrashes } from "./crash-watch.ts";
+import { podsOf, upstreamsOf } from "./instances.ts";
 import { Drainer } from "./drain.ts";
 import { type AppEvent, appEvent, type EventSink } from "./app-events.ts";
 import { restartLive, restore, scaleLive } from "./maintain.ts";
 import { type RollDeps, revert, rollOut } from "./roll.ts";
-import { isRoutable } from "../domain/procfile.ts";
 import { loadReleaseSpec } from "./spec.ts";
 import { RolloutFailure } from "./wait.ts";
 
@@ -97,8 +98,7 @@ type RunKind = "deploy" | "restart" | "scale";
 export class RolloutDeployer implements Deployer, UpstreamSource {
   readonly #deps: RollDeps;
   readonly #running = new Map<string, { kind: RunKind; abort: AbortController; done: Promise<void> }>();
-  /** Restart counts seen by `checkCrashes`, per app and instance name; undefined before the first check. */
-  #restarts: Map<string, Map<string, number>> | undefined;
+  readonly #crashes: CrashCheck;
   #stopCrashWatch: (() => Promise<void>) | undefined;
   readonly #leases: Leases;
   readonly #resumeMs: number;
@@ -130,6 +130,7 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
         warn: (app, message) => this.#deps.emit(appEvent(app, "deploy", message)),
       }),
     };
+    this.#crashes = new CrashCheck({ store: deps.store, scheduler: deps.scheduler, emit: this.#deps.emit });
     this.#leases = deps.leases ?? new Leases(deps.store, logger, options.leases);
     this.#resumeMs = options.resumeMs ?? 10_000;
     const follow = deps.scheduler.followLogs?.bind(deps.scheduler);
@@ -211,42 +212,15 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
   }
 
   async pods(app: string): Promise<Pod[]> {
-    const groups = await this.#deps.scheduler.listGroups(app);
-    return groups
-      .flatMap((g) => g.instances)
-      .sort((a, b) => a.type.localeCompare(b.type) || a.index - b.index)
-      .map((i) => ({
-        name: i.name,
-        type: i.type,
-        release: `v${i.release}`,
-        state: i.state,
-        ready: i.ready,
-        started: i.started,
-        restarts: i.restarts,
-      }));
+    return podsOf(await this.#deps.scheduler.listGroups(app));
   }
 
-  /**
-   * The app's ready web (and cmd) instances, minus those being drained, which are listed apart; or,
-   * when the scheduler balances behind Services (Kubernetes), the address of each type with a ready pod.
-   */
+  /** See {@link upstreamsOf}. */
   async upstreams(app: string): Promise<Upstreams> {
     const draining = this.#deps.drainer.draining(app);
-    const groups = (await this.#deps.scheduler.listGroups(app)).filter((g) => isRoutable(g.type));
-    const scheduler = this.#deps.scheduler;
-    if (scheduler.serviceAddresses !== undefined) {
-      // The engine balances and drains behind one address per type: route there once a pod is ready.
-      const types = new Set(groups.filter((g) => g.instances.some((i) => i.ready)).map((g) => g.type));
-      const services = await scheduler.serviceAddresses(app);
-      const ready = [...types].sort().flatMap((type) => services.get(type) ?? []);
-      return { ready, draining: [] };
-    }
-    const instances = groups.flatMap((g) => g.instances);
-    const address = (i: Instance) => i.address ?? "";
-    return {
-      ready: instances.filter((i) => i.ready && i.address !== null && !draining.has(i.name)).map(address),
-      draining: instances.filter((i) => i.address !== null && draining.has(i.name)).map(address),
-    };
+    const groups = await this.#deps.scheduler.listGroups(app);
+    const services = await this.#deps.scheduler.serviceAddresses?.(app);
+    return upstreamsOf(groups, draining, services);
   }
 
   logs(app: string, options?: LogOptions): Promise<LogLine[]> {
@@ -321,36 +295,13 @@ export class RolloutDeployer implements Deployer, UpstreamSource {
       await stop();
       await other;
       // The next leader (this one again, maybe) first takes note of restart counts as they are then.
-      this.#restarts = undefined;
+      this.#crashes.forget();
     });
   }
 
-  /**
-   * Reports every instance the engine restarted since the last check as a `crash` event with its
-   * restart count: of these apps, or of every app. The first check looks at every app and only
-   * takes note, so a restarted controller does not report old crashes.
-   */
-  async checkCrashes(apps?: string[]): Promise<void> {
-    const first = this.#restarts === undefined;
-    const known = this.#restarts ?? new Map<string, Map<string, number>>();
-    const wanted = first ? undefined : apps;
-    if (wanted?.length === 0) return;
-    // Named apps that are not in the store (another installation's containers) are left alone.
-    const ids = await listAppIds(this.#deps.store.db, wanted);
-    if (wanted === undefined) for (const app of known.keys()) if (!ids.includes(app)) known.delete(app);
-    for (const id of ids) {
-      const before = known.get(id);
-      const seen = new Map<string, number>();
-      for (const instance of (await this.#deps.scheduler.listGroups(id)).flatMap((g) => g.instances)) {
-        seen.set(instance.name, instance.restarts);
-        if (first || instance.restarts <= (before?.get(instance.name) ?? 0)) continue;
-        const code = instance.exitCode === null ? "" : ` with code ${instance.exitCode}`;
-        const message = `${instance.type}.${instance.index} (${instance.name}) exited${code}; restarted ${instance.restarts} time(s)`;
-        this.#deps.emit(appEvent(id, "crash", message, instance.release, instance.type));
-      }
-      known.set(id, seen);
-    }
-    this.#restarts = known;
+  /** See {@link CrashCheck.check}. */
+  checkCrashes(apps?: string[]): Promise<void> {
+    return this.#crashes.check(apps);
   }
 
   /**

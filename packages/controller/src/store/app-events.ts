@@ -50,13 +50,18 @@ export function eventsAfter(db: Executor, appId: string, time: string): Promise<
     .execute();
 }
 
-/** The time and process type of each of the app's crashes since `time`, oldest first. */
-export function crashesSince(db: Executor, appId: string, time: string): Promise<{ time: string; process: string | null }[]> {
+/** The app's events of one kind at or after `time`, oldest first (crashes for metrics, failed builds for alerts). */
+export function eventsOfKind(
+  db: Executor,
+  appId: string,
+  kind: AppEvent["kind"],
+  time: string,
+): Promise<Pick<AppEventRow, "time" | "process" | "message">[]> {
   return db
     .selectFrom("app_events")
-    .select(["time", "process"])
+    .select(["time", "process", "message"])
     .where("app_id", "=", appId)
-    .where("kind", "=", "crash")
+    .where("kind", "=", kind)
     .where("time", ">=", time)
     .orderBy("time")
     .limit(100_000)

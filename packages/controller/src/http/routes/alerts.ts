@@ -3,6 +3,7 @@ import type { Router } from "@koa/router";
 import { channelFromRequest } from "../../alerts/channel-input.ts";
 import { attempt, testResult } from "../../alerts/dispatcher.ts";
 import type { RuleShape } from "../../alerts/kinds.ts";
+import type { Notification } from "../../alerts/notification.ts";
 import { deliveryRow, newId, notification } from "../../alerts/notify.ts";
 import { createRuleInput, ruleShape, updateRuleInput } from "../../alerts/rule-input.ts";
 import { channelView, deliveryView, historyView, ruleView } from "../../alerts/views.ts";
@@ -191,20 +192,8 @@ export function alertRoutes(router: Router<State>, deps: RouteDeps): void {
         hint: "add the channel again with `berth alerts:channels:add`",
       });
     }
-    const iso = new Date().toISOString();
     // The same notification (and webhook-id), so a receiver that already has it can tell.
-    const copy = {
-      ...original,
-      id: newId("d", 6),
-      status: "pending",
-      attempts: 0,
-      last_status: null,
-      last_error: null,
-      last_duration_ms: null,
-      next_attempt: iso,
-      created: iso,
-      updated: iso,
-    };
+    const copy = deliveryRow(JSON.parse(original.body) as Notification, original.channel_id, original.rule_id, Date.now());
     await insertDelivery(deps.store.db, copy);
     ctx.status = 201;
     ctx.body = deliveryView(copy);
